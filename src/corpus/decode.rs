@@ -1,0 +1,142 @@
+//! Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030/GBK.
+//!
+//! Scrapers hand us whatever the site served. We accept the encodings Chinese
+//! government sites actually use and refuse anything else with a clear error
+//! instead of guessing and producing mojibake.
+
+use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
+
+/// The encoding a file was decoded from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Utf16Be,
+    Gb18030,
+}
+
+/// Why bytes could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    #[error("empty file")]
+    Empty,
+    #[error("binary data, not text (NUL or control bytes at byte {0})")]
+    Binary(usize),
+    #[error("invalid UTF-16 text")]
+    BadUtf16,
+    #[error("not UTF-8, UTF-16 (with BOM) or GB18030/GBK text (first bad byte at {0})")]
+    Unknown(usize),
+}
+
+/// Decode a whole file's bytes.
+pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), DecodeError> {
+    if bytes.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return std::str::from_utf8(rest)
+            .map_err(|e| DecodeError::Unknown(e.valid_up_to() + 3))
+            .and_then(|s| check_text(s).map(|_| (s.to_string(), Encoding::Utf8Bom)));
+    }
+    for (bom, enc, tag) in [
+        (&b"\xFF\xFE"[..], UTF_16LE, Encoding::Utf16Le),
+        (&b"\xFE\xFF"[..], UTF_16BE, Encoding::Utf16Be),
+    ] {
+        if let Some(rest) = bytes.strip_prefix(bom) {
+            let (text, had_errors) = enc.decode_without_bom_handling(rest);
+            if had_errors {
+                return Err(DecodeError::BadUtf16);
+            }
+            check_text(&text)?;
+            return Ok((text.into_owned(), tag));
+        }
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => {
+            check_text(s)?;
+            Ok((s.to_string(), Encoding::Utf8))
+        }
+        Err(utf8_err) => {
+            if let Some(p) = bytes.iter().position(|&b| b == 0) {
+                return Err(DecodeError::Binary(p));
+            }
+            match GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
+                Some(text) => {
+                    check_text(&text)?;
+                    Ok((text.into_owned(), Encoding::Gb18030))
+                }
+                None => Err(DecodeError::Unknown(utf8_err.valid_up_to())),
+            }
+        }
+    }
+}
+
+/// Text files hold no NULs and almost no C0 control characters; a file that
+/// does is binary even when it happens to be valid in some encoding.
+fn check_text(s: &str) -> Result<(), DecodeError> {
+    let mut controls = 0usize;
+    let mut total = 0usize;
+    for (i, c) in s.char_indices() {
+        total += 1;
+        if c == '\0' {
+            return Err(DecodeError::Binary(i));
+        }
+        if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}') {
+            controls += 1;
+            if controls > 8 && controls * 100 > total {
+                return Err(DecodeError::Binary(i));
+            }
+        }
+    }
+    if s.trim().is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "各位代表:\n现在,我代表区人民政府向大会报告工作。\n";
+
+    #[test]
+    fn utf8_plain_and_bom() {
+        assert_eq!(
+            decode(TEXT.as_bytes()).unwrap(),
+            (TEXT.into(), Encoding::Utf8)
+        );
+        let mut b = b"\xEF\xBB\xBF".to_vec();
+        b.extend_from_slice(TEXT.as_bytes());
+        assert_eq!(decode(&b).unwrap(), (TEXT.into(), Encoding::Utf8Bom));
+    }
+
+    #[test]
+    fn gbk_and_utf16() {
+        let (gbk, _, _) = GB18030.encode(TEXT);
+        assert_eq!(decode(&gbk).unwrap(), (TEXT.into(), Encoding::Gb18030));
+        let mut le = vec![0xFF, 0xFE];
+        for u in TEXT.encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+        }
+        assert_eq!(decode(&le).unwrap(), (TEXT.into(), Encoding::Utf16Le));
+        let mut be = vec![0xFE, 0xFF];
+        for u in TEXT.encode_utf16() {
+            be.extend_from_slice(&u.to_be_bytes());
+        }
+        assert_eq!(decode(&be).unwrap(), (TEXT.into(), Encoding::Utf16Be));
+    }
+
+    #[test]
+    fn refuses_empty_and_binary() {
+        assert_eq!(decode(b""), Err(DecodeError::Empty));
+        assert_eq!(decode(b"  \n "), Err(DecodeError::Empty));
+        assert!(matches!(
+            decode(b"\x7fELF\x02\x01\x01\x00\x00\x00\xff\xfe\x80"),
+            Err(DecodeError::Binary(_))
+        ));
+        let noise: Vec<u8> = (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect();
+        assert!(decode(&noise).is_err());
+    }
+}

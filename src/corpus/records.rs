@@ -1,0 +1,230 @@
+//! Split a decoded file into documents.
+//!
+//! Two shapes exist in the wild: a plain report (the whole file is one
+//! document, one paragraph per line) and a scraped listing page holding several
+//! records, each introduced by a line holding only `-`, then a title line, the
+//! body, and a `YYYY-MM-DD` date line, followed at the end of the page by site
+//! chrome (`点我投稿`, `- 联系我们` …) that is not content.
+
+/// One document's raw parts, before metadata and segmentation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawDocument {
+    /// 1-based record number within a scraped page; `None` for a plain report.
+    pub record: Option<usize>,
+    /// Title line of a scraped record, or the leading title lines of a report.
+    pub title: String,
+    /// Scrape date of a record (not the report's date).
+    pub date: Option<String>,
+    /// Body lines with their 1-based line numbers in the file.
+    pub lines: Vec<(usize, String)>,
+}
+
+fn is_separator(line: &str) -> bool {
+    line.trim() == "-"
+}
+
+fn is_date_line(line: &str) -> bool {
+    let b = line.trim().as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+/// Navigation and call-to-action lines that scraped pages append after the records.
+pub fn is_site_chrome(line: &str) -> bool {
+    let t = line.trim();
+    if t.is_empty() {
+        return true;
+    }
+    const MARKERS: [&str; 8] = [
+        "点我投稿",
+        "有想补充的信息",
+        "联系我们",
+        "企业入驻",
+        "关于我们",
+        "返回顶部",
+        "版权所有",
+        "免责声明",
+    ];
+    // Navigation links look like `- 联系我们`: a dash and a few characters.
+    let nav_link = t.starts_with("- ") && t.chars().count() <= 12;
+    nav_link || (t.chars().count() <= 40 && MARKERS.iter().any(|m| t.contains(m)))
+}
+
+/// True when the text looks like a scraped listing page.
+pub fn is_scraped_page(text: &str) -> bool {
+    text.lines()
+        .find(|l| !l.trim().is_empty())
+        .is_some_and(is_separator)
+}
+
+/// Split a decoded file into raw documents.
+pub fn split_records(text: &str) -> Vec<RawDocument> {
+    if is_scraped_page(text) {
+        split_scraped(text)
+    } else {
+        vec![plain_document(text)]
+    }
+}
+
+fn numbered_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines().enumerate().map(|(i, l)| (i + 1, l))
+}
+
+fn plain_document(text: &str) -> RawDocument {
+    let lines: Vec<(usize, String)> = numbered_lines(text)
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(n, l)| (n, l.to_string()))
+        .collect();
+    RawDocument {
+        record: None,
+        title: plain_title(&lines),
+        date: None,
+        lines,
+    }
+}
+
+/// A plain report's title is its leading lines, up to the first line that is
+/// clearly not title (the meeting line, the salutation, a sentence).
+fn plain_title(lines: &[(usize, String)]) -> String {
+    let mut title = String::new();
+    for (_, l) in lines.iter().take(3) {
+        let t = l.trim();
+        let not_title = t.starts_with("——")
+            || t.starts_with("各位代表")
+            || t.contains("人民代表大会")
+            || t.ends_with('。')
+            || t.ends_with(':')
+            || t.ends_with(':')
+            || t.chars().count() > 60;
+        if not_title {
+            break;
+        }
+        title.push_str(t);
+    }
+    if title.is_empty() {
+        lines
+            .first()
+            .map(|(_, l)| l.trim().chars().take(60).collect())
+            .unwrap_or_default()
+    } else {
+        title
+    }
+}
+
+fn split_scraped(text: &str) -> Vec<RawDocument> {
+    let mut docs: Vec<RawDocument> = Vec::new();
+    let mut current: Option<RawDocument> = None;
+    // Lines after a record's date and before the next `-`: chrome unless proven otherwise.
+    let mut pending: Vec<(usize, String)> = Vec::new();
+    for (n, line) in numbered_lines(text) {
+        if is_separator(line) {
+            if let Some(doc) = current.take() {
+                docs.push(doc);
+            }
+            keep_non_chrome(&mut pending, &mut docs);
+            current = Some(RawDocument {
+                record: Some(docs.len() + 1),
+                title: String::new(),
+                date: None,
+                lines: Vec::new(),
+            });
+            continue;
+        }
+        match current.as_mut() {
+            Some(doc) if doc.date.is_none() => {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                if doc.title.is_empty() && doc.lines.is_empty() {
+                    doc.title = line.trim().to_string();
+                } else if is_date_line(line) {
+                    doc.date = Some(line.trim().to_string());
+                    if let Some(done) = current.take() {
+                        docs.push(done);
+                    }
+                } else {
+                    doc.lines.push((n, line.to_string()));
+                }
+            }
+            _ => {
+                if !line.trim().is_empty() {
+                    pending.push((n, line.to_string()));
+                }
+            }
+        }
+    }
+    if let Some(doc) = current.take() {
+        docs.push(doc);
+    }
+    keep_non_chrome(&mut pending, &mut docs);
+    docs.retain(|d| !d.lines.is_empty() || !d.title.is_empty());
+    for (i, d) in docs.iter_mut().enumerate() {
+        d.record = Some(i + 1);
+    }
+    docs
+}
+
+/// Text between records that is not site chrome belongs to the record before
+/// it: never drop content we cannot recognise as chrome.
+fn keep_non_chrome(pending: &mut Vec<(usize, String)>, docs: &mut [RawDocument]) {
+    let kept: Vec<(usize, String)> = pending
+        .drain(..)
+        .filter(|(_, l)| !is_site_chrome(l))
+        .collect();
+    if kept.is_empty() {
+        return;
+    }
+    if let Some(last) = docs.last_mut() {
+        last.lines.extend(kept);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = "-\n2022年咸阳市政府工作报告\n正文一。正文二。\n2025-07-02\n-\n【新城区招商】2021年新城区政府工作报告\n正文三。\n2025-07-08\n有想补充的信息?点我投稿\n\n- 联系我们\n- 企业入驻\n";
+
+    #[test]
+    fn scraped_page_splits_into_records_and_drops_chrome() {
+        let docs = split_records(PAGE);
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[0].title, "2022年咸阳市政府工作报告");
+        assert_eq!(docs[0].lines, vec![(3, "正文一。正文二。".to_string())]);
+        assert_eq!(docs[0].date.as_deref(), Some("2025-07-02"));
+        assert_eq!(docs[1].record, Some(2));
+        assert_eq!(docs[1].lines.len(), 1);
+        assert!(docs
+            .iter()
+            .all(|d| d.lines.iter().all(|(_, l)| !l.contains("点我投稿"))));
+    }
+
+    #[test]
+    fn unknown_trailing_text_is_kept_not_dropped() {
+        let page = "-\n标题\n正文。\n2025-07-02\n这是一段不属于网站导航的较长正文内容,必须保留下来,不能丢失任何内容。\n- 联系我们\n";
+        let docs = split_records(page);
+        assert_eq!(docs.len(), 1);
+        assert_eq!(docs[0].lines.len(), 2);
+    }
+
+    #[test]
+    fn plain_report_is_one_document_with_title() {
+        let text = "昆都仑区2020年计划执行情况的报告\n——2021年3月8日在昆都仑区第十六届人民代表大会\n各位代表:\n\n正文。\n";
+        let docs = split_records(text);
+        assert_eq!(docs.len(), 1);
+        assert_eq!(docs[0].title, "昆都仑区2020年计划执行情况的报告");
+        assert_eq!(docs[0].lines.len(), 4);
+        assert_eq!(docs[0].record, None);
+    }
+
+    #[test]
+    fn record_without_date_still_ends_at_next_separator() {
+        let docs = split_records("-\n标题一\n正文一。\n-\n标题二\n正文二。\n2025-01-01\n");
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[0].lines, vec![(3, "正文一。".to_string())]);
+    }
+}

@@ -1,0 +1,447 @@
+//! Paragraph segmentation and section tracking.
+//!
+//! A line of a report is a paragraph. A line too long to be one (a scraped
+//! body holding the whole report on one line) is split at section markers and
+//! sentence ends, and its sentences are grouped into paragraphs of about
+//! [`MIN_CHARS`]–[`MAX_CHARS`] characters that never cross a marker. Nothing
+//! but whitespace at paragraph edges is ever dropped.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+/// A paragraph shorter than this is not closed early for length.
+pub const MIN_CHARS: usize = 80;
+/// A paragraph is closed at the first sentence end past this length: about
+/// the size of one item of a report, so one paragraph mostly holds one topic.
+pub const TARGET_CHARS: usize = 150;
+/// A paragraph is closed before it would grow past this.
+pub const MAX_CHARS: usize = 400;
+/// Lines up to this long are kept whole as one paragraph.
+pub const LINE_PARAGRAPH_MAX: usize = 600;
+
+/// Where in a report a paragraph sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Section {
+    /// Review of past work (过去一年/五年工作回顾, 计划执行情况).
+    Review,
+    /// Plans and targets (今后工作, 年度重点工作, 预期目标, 计划草案).
+    Plan,
+    /// Opening, government self-building, closing, glossary; all of an article.
+    Other,
+}
+
+impl Section {
+    pub fn id(self) -> &'static str {
+        match self {
+            Section::Review => "review",
+            Section::Plan => "plan",
+            Section::Other => "other",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Section> {
+        [Section::Review, Section::Plan, Section::Other]
+            .into_iter()
+            .find(|k| k.id() == s.trim())
+    }
+}
+
+/// How a piece of text opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Opening {
+    Plain,
+    /// `一、` — may open a part of the report.
+    TopMarker,
+    /// `(一)`, `一是`, `第一,`, `1、` — a sub-point.
+    SubMarker,
+    /// An unnumbered heading such as `“十三五”时期经济社会发展和2020年工作回顾`.
+    Heading,
+}
+
+fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pattern).expect("static regex is valid"))
+}
+
+const NUM: &str = "[一二三四五六七八九十]";
+
+fn top_marker() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, &format!(r"^{NUM}{{1,3}}、"))
+}
+
+fn sub_marker() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(
+        &R,
+        &format!(
+            r"^(?:[（(](?:{NUM}{{1,3}}|\d{{1,2}})[）)]|{NUM}{{1,2}}是|第{NUM}{{1,3}}[,，、]|\d{{1,2}}、|\d{{1,2}}[.．][^\d])"
+        ),
+    )
+}
+
+/// Unnumbered headings inside running text must name a period (a year,
+/// 时期, 五年) before the heading word, so ordinary sentences such as
+/// `重点工作扎实推进` do not switch sections.
+fn unnumbered_heading() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(
+        &R,
+        r"^(?:[^,，。:：;；!！?？]{0,24}?(?:\d{4}年|时期|五年|一年)[^,，。:：;；!！?？]{0,12}?(?:工作回顾|计划执行情况|工作安排|重点工作|主要任务|目标任务|计划草案|工作重点)|名词解释)",
+    )
+}
+
+fn section_of_heading(text: &str) -> Option<Section> {
+    static REVIEW: OnceLock<Regex> = OnceLock::new();
+    static PLAN: OnceLock<Regex> = OnceLock::new();
+    static OTHER: OnceLock<Regex> = OnceLock::new();
+    let lead = r"^(?:[一二三四五六七八九十]{1,3}、)?\s*[^,，。:：;；!！?？]{0,24}?";
+    let other = re(
+        &OTHER,
+        &format!("{lead}(?:政府自身建设|自身建设|人民满意政府|名词解释)"),
+    );
+    let review = re(
+        &REVIEW,
+        &format!("{lead}(?:工作回顾|执行情况|工作总结|回顾)"),
+    );
+    let plan = re(
+        &PLAN,
+        &format!("{lead}(?:工作安排|重点工作|主要工作|目标任务|主要任务|奋斗目标|总体要求|总体安排|总体思路|工作任务|计划草案|主要目标|工作重点|发展计划|今后)"),
+    );
+    if other.is_match(text) {
+        Some(Section::Other)
+    } else if review.is_match(text) {
+        Some(Section::Review)
+    } else if plan.is_match(text) {
+        Some(Section::Plan)
+    } else {
+        None
+    }
+}
+
+fn opening_of(text: &str) -> Opening {
+    let t = text.trim_start();
+    if top_marker().is_match(t) {
+        Opening::TopMarker
+    } else if sub_marker().is_match(t) {
+        Opening::SubMarker
+    } else if unnumbered_heading().is_match(t) {
+        Opening::Heading
+    } else {
+        Opening::Plain
+    }
+}
+
+fn is_terminator(c: char) -> bool {
+    matches!(c, '。' | '!' | '?' | ';' | '！' | '？' | '；')
+}
+
+fn is_closer(c: char) -> bool {
+    matches!(
+        c,
+        '”' | '’' | '"' | '\'' | '』' | '」' | ')' | '）' | '】' | '》'
+    ) || is_terminator(c)
+}
+
+/// Split running text into units: sentences, plus breaks after a colon when
+/// a marker follows it (`重点做好以下工作: 一、…`). Units cover the text exactly.
+fn split_units(text: &str) -> Vec<&str> {
+    let mut units = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let mut end = i + c.len_utf8();
+        if is_terminator(c) {
+            while let Some(&(j, d)) = chars.peek() {
+                if is_closer(d) {
+                    end = j + d.len_utf8();
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+        } else if matches!(c, ':' | '：') {
+            let rest = text[end..].trim_start();
+            if !(top_marker().is_match(rest) || sub_marker().is_match(rest)) {
+                continue;
+            }
+        } else {
+            continue;
+        }
+        units.push(&text[start..end]);
+        start = end;
+    }
+    if start < text.len() {
+        units.push(&text[start..]);
+    }
+    units
+}
+
+/// Cut a unit longer than [`MAX_CHARS`] at commas, or hard at the limit when
+/// it has none (a 10 MB line with no punctuation must still segment).
+fn split_long(unit: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut count = 0;
+    let mut last_comma: Option<(usize, usize)> = None; // (byte end, chars up to it)
+    for (i, c) in unit.char_indices() {
+        count += 1;
+        let end = i + c.len_utf8();
+        if matches!(c, ',' | '，' | '、' | ':' | '：') {
+            last_comma = Some((end, count));
+        }
+        if count >= MAX_CHARS {
+            match last_comma {
+                Some((cut, n)) if n >= MIN_CHARS => {
+                    pieces.push(&unit[start..cut]);
+                    start = cut;
+                    count -= n;
+                }
+                _ => {
+                    pieces.push(&unit[start..end]);
+                    start = end;
+                    count = 0;
+                }
+            }
+            last_comma = None;
+        }
+    }
+    if start < unit.len() {
+        pieces.push(&unit[start..]);
+    }
+    pieces
+}
+
+/// One segmented paragraph, before it is given ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    pub text: String,
+    pub section: Section,
+    /// 1-based line of the source file the paragraph starts on.
+    pub line: usize,
+}
+
+/// Stateful segmenter: the section carries over from one line to the next.
+#[derive(Debug, Clone)]
+pub struct Segmenter {
+    section: Section,
+    track_sections: bool,
+    /// Headings count only after the opening (title, meeting line, salutation):
+    /// a title such as `…2020年…计划执行情况…的报告` is not the review part.
+    opened: bool,
+}
+
+impl Segmenter {
+    /// `track_sections` is false for articles, which have no review/plan parts.
+    pub fn new(track_sections: bool) -> Self {
+        Segmenter {
+            section: Section::Other,
+            track_sections,
+            opened: false,
+        }
+    }
+
+    fn enter(&mut self, text: &str, opening: Opening) -> Section {
+        let text = text.trim_start();
+        if opening == Opening::TopMarker || text.starts_with("各位代表") {
+            self.opened = true;
+        }
+        let heading = matches!(opening, Opening::TopMarker | Opening::Heading);
+        if self.opened && self.track_sections && heading {
+            if let Some(s) = section_of_heading(text) {
+                self.section = s;
+            }
+        }
+        self.note_salutation(text);
+        self.section
+    }
+
+    /// Running text opens with the salutation mid-paragraph.
+    fn note_salutation(&mut self, text: &str) {
+        if !self.opened && text.contains("各位代表") {
+            self.opened = true;
+        }
+    }
+
+    /// Segment one line of the source.
+    pub fn push_line(&mut self, line: &str, line_no: usize, out: &mut Vec<Segment>) {
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            return;
+        }
+        if trimmed.chars().count() <= LINE_PARAGRAPH_MAX {
+            let opening = opening_of(trimmed);
+            let section = self.enter(trimmed, opening);
+            out.push(Segment {
+                text: trimmed.to_string(),
+                section,
+                line: line_no,
+            });
+            return;
+        }
+        self.push_running(trimmed, line_no, out);
+    }
+
+    fn push_running(&mut self, text: &str, line_no: usize, out: &mut Vec<Segment>) {
+        let mut current = String::new();
+        let mut current_len = 0usize;
+        let mut section = self.section;
+        let flush =
+            |current: &mut String, len: &mut usize, section: Section, out: &mut Vec<Segment>| {
+                let t = current.trim();
+                if !t.is_empty() {
+                    out.push(Segment {
+                        text: t.to_string(),
+                        section,
+                        line: line_no,
+                    });
+                }
+                current.clear();
+                *len = 0;
+            };
+        for unit in split_units(text) {
+            let opening = opening_of(unit);
+            let boundary = opening != Opening::Plain;
+            let len = unit.chars().count();
+            let too_long = current_len >= MIN_CHARS && current_len + len > MAX_CHARS;
+            if boundary || too_long || current_len >= TARGET_CHARS {
+                flush(&mut current, &mut current_len, section, out);
+            }
+            if current_len == 0 {
+                section = self.enter(unit, opening);
+            } else {
+                self.note_salutation(unit);
+            }
+            if len > MAX_CHARS {
+                for piece in split_long(unit) {
+                    let n = piece.chars().count();
+                    if current_len > 0 && current_len + n > MAX_CHARS {
+                        flush(&mut current, &mut current_len, section, out);
+                    }
+                    current.push_str(piece);
+                    current_len += n;
+                }
+            } else {
+                current.push_str(unit);
+                current_len += len;
+            }
+        }
+        flush(&mut current, &mut current_len, section, out);
+    }
+}
+
+/// Segment the lines of one document.
+pub fn segment_lines<'a>(
+    lines: impl IntoIterator<Item = (usize, &'a str)>,
+    track_sections: bool,
+) -> Vec<Segment> {
+    let mut seg = Segmenter::new(track_sections);
+    let mut out = Vec::new();
+    for (n, line) in lines {
+        seg.push_line(line, n, &mut out);
+    }
+    out
+}
+
+/// Text with all whitespace removed: what the no-loss property compares.
+pub fn without_whitespace(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn running(text: &str) -> Vec<Segment> {
+        segment_lines([(1, text)], true)
+    }
+
+    #[test]
+    fn short_lines_are_paragraphs_and_headings_switch_sections() {
+        let lines = [
+            "各位代表:",
+            "2020年计划执行情况的报告",
+            "一、过去四年工作回顾",
+            "四年来,我们做了很多工作。",
+            "二、今后五年工作总体思路和主要目标",
+            "今后五年的目标是……",
+            "四、全面加强政府自身建设",
+            "名词解释",
+        ];
+        let segs = segment_lines(lines.iter().enumerate().map(|(i, l)| (i + 1, *l)), true);
+        let sections: Vec<Section> = segs.iter().map(|s| s.section).collect();
+        use Section::*;
+        assert_eq!(
+            sections,
+            vec![Other, Review, Review, Review, Plan, Plan, Other, Other]
+        );
+        assert_eq!(segs[2].line, 3);
+        // Before the salutation nothing is a heading: a title is not the review.
+        let titled = segment_lines(
+            [(1, "昆都仑区2020年计划执行情况的报告"), (2, "各位代表:")],
+            true,
+        );
+        assert_eq!(titled[0].section, Section::Other);
+    }
+
+    #[test]
+    fn running_text_splits_at_markers_and_keeps_everything() {
+        let body = "各位代表:现在,我代表市人民政府作报告。 一、过去五年工作回顾过去五年,我们取得了成绩。".to_string()
+            + &"经济持续增长,结构不断优化。".repeat(40)
+            + "主要做了以下工作: 一、聚焦项目投资,基础不断夯实。二、2022年重点工作今年要做好以下工作。一是稳增长。二是促改革。保护第 一、全民共享。";
+        let segs = running(&body);
+        let joined: String = segs.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(without_whitespace(&joined), without_whitespace(&body));
+        assert!(
+            segs.iter().all(|s| s.text.chars().count() <= 480),
+            "{segs:#?}"
+        );
+        assert_eq!(segs[0].section, Section::Other);
+        assert!(segs[1].text.starts_with("一、过去五年工作回顾"));
+        assert_eq!(segs[1].section, Section::Review);
+        let after_colon = segs
+            .iter()
+            .find(|s| s.text.starts_with("一、聚焦"))
+            .unwrap();
+        assert_eq!(after_colon.section, Section::Review);
+        let plan = segs
+            .iter()
+            .find(|s| s.text.starts_with("二、2022年重点工作"))
+            .unwrap();
+        assert_eq!(plan.section, Section::Plan);
+        // `一是`/`二是` are markers; `第 一、` after a space mid-sentence is not.
+        assert!(segs.iter().any(|s| s.text == "一是稳增长。"));
+        assert!(segs
+            .iter()
+            .any(|s| s.text.starts_with("二是促改革。保护第 一、全民共享")));
+    }
+
+    #[test]
+    fn unnumbered_heading_opens_a_section() {
+        let body = "各位代表:现在,我代表区人民政府向大会报告工作。“十三五”时期经济社会发展和2020年工作回顾“十三五”时期,我们坚持稳中求进。重点工作扎实推进,成效明显。";
+        let mut long = body.to_string();
+        long.push_str(&"补充说明。".repeat(150));
+        let segs = running(&long);
+        assert_eq!(segs[0].section, Section::Other);
+        assert!(segs[1].text.starts_with("“十三五”时期"));
+        assert_eq!(segs[1].section, Section::Review);
+        assert!(segs.iter().all(|s| s.section != Section::Plan));
+    }
+
+    #[test]
+    fn long_text_without_sentence_ends_is_cut_to_size() {
+        let body = "无标点".repeat(5000);
+        let segs = running(&body);
+        assert!(segs.iter().all(|s| s.text.chars().count() <= MAX_CHARS));
+        let joined: String = segs.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(joined, body);
+    }
+
+    #[test]
+    fn articles_do_not_track_sections() {
+        let body = "一、2020年工作回顾".to_string() + &"内容。".repeat(300);
+        let segs = segment_lines([(1, body.as_str())], false);
+        assert!(segs.iter().all(|s| s.section == Section::Other));
+    }
+}

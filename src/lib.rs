@@ -1,0 +1,14 @@
+//! policy-themes: label paragraphs of Chinese government work reports with
+//! policy themes and measure how much attention each region gives each theme.
+//!
+//! Data flows one way: [`corpus`] (read, decode, split records, metadata,
+//! segment) → [`text`] (tokenize, vocabulary, TF-IDF) → [`model`] (train,
+//! predict, persist) → [`report`] (shares, tables).
+
+pub mod corpus;
+pub mod error;
+pub mod output;
+pub mod themes;
+
+pub use error::{Error, Result};
+pub use themes::Theme;

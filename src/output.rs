@@ -1,0 +1,121 @@
+//! Output that never leaves a half-written file behind.
+//!
+//! Everything goes to a temporary file in the target's directory and is
+//! renamed into place only after the last byte is written and flushed, so an
+//! error midway leaves the user's existing file untouched.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// Where a command writes: stdout, or a file replaced atomically on success.
+pub enum Sink {
+    Stdout(BufWriter<io::Stdout>),
+    File {
+        tmp: tempfile::NamedTempFile,
+        path: PathBuf,
+    },
+}
+
+impl Sink {
+    /// `None` or `-` means stdout.
+    pub fn create(path: Option<&Path>) -> Result<Sink> {
+        match path {
+            None => Ok(Sink::Stdout(BufWriter::new(io::stdout()))),
+            Some(p) if p.as_os_str() == "-" => Ok(Sink::Stdout(BufWriter::new(io::stdout()))),
+            Some(p) => {
+                let dir = match p.parent() {
+                    Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                    _ => PathBuf::from("."),
+                };
+                if p.is_dir() {
+                    return Err(Error::input(p, "output path is a directory"));
+                }
+                let tmp = tempfile::Builder::new()
+                    .prefix(".policy-themes-")
+                    .tempfile_in(&dir)
+                    .map_err(|e| Error::io(p, e))?;
+                Ok(Sink::File {
+                    tmp,
+                    path: p.to_path_buf(),
+                })
+            }
+        }
+    }
+
+    /// Make the output visible. Until this is called, a file target is untouched.
+    pub fn finish(self) -> Result<()> {
+        match self {
+            Sink::Stdout(mut w) => w.flush().map_err(|e| Error::io("<stdout>", e)),
+            Sink::File { tmp, path } => {
+                tmp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
+                tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+                Ok(())
+            }
+        }
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Sink::Stdout(_) => None,
+            Sink::File { path, .. } => Some(path),
+        }
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::Stdout(w) => w.write(buf),
+            Sink::File { tmp, .. } => tmp.as_file_mut().write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Stdout(w) => w.flush(),
+            Sink::File { tmp, .. } => tmp.as_file_mut().flush(),
+        }
+    }
+}
+
+/// Write a whole file atomically from a closure.
+pub fn write_atomic(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let mut sink = Sink::create(Some(path))?;
+    {
+        let mut w = BufWriter::new(&mut sink);
+        f(&mut w)?;
+        w.flush().map_err(|e| Error::io(path, e))?;
+    }
+    sink.finish()
+}
+
+/// Open a file for buffered reading with the path in the error.
+pub fn open(path: &Path) -> Result<io::BufReader<File>> {
+    File::open(path)
+        .map(io::BufReader::new)
+        .map_err(|e| Error::io(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failed_write_leaves_existing_file_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.csv");
+        std::fs::write(&p, "old").unwrap();
+        let r = write_atomic(&p, |w| {
+            w.write_all(b"partial").unwrap();
+            Err(Error::Other("boom".into()))
+        });
+        assert!(r.is_err());
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "old");
+        write_atomic(&p, |w| w.write_all(b"new").map_err(|e| Error::io("x", e))).unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
+        // No temporary files left behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}
