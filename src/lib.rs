@@ -7,7 +7,11 @@
 
 pub mod corpus;
 pub mod error;
+pub mod labels;
+pub mod model;
 pub mod output;
+pub mod report;
+pub mod text;
 pub mod themes;
 
 pub use error::{Error, Result};

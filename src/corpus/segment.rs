@@ -133,6 +133,11 @@ fn opening_of(text: &str) -> Opening {
     }
 }
 
+/// A line of a flattened table: starts or ends with `|`.
+fn is_table_cell(line: &str) -> bool {
+    line.starts_with('|') || line.ends_with('|')
+}
+
 fn is_terminator(c: char) -> bool {
     matches!(c, '。' | '!' | '?' | ';' | '！' | '？' | '；')
 }
@@ -227,6 +232,9 @@ pub struct Segment {
 pub struct Segmenter {
     section: Section,
     track_sections: bool,
+    /// Cells of a table flattened to one cell per line (`指标名称 |`), kept
+    /// together: a lone cell is not a paragraph anyone could label.
+    table: Vec<(usize, String)>,
     /// Headings count only after the opening (title, meeting line, salutation):
     /// a title such as `…2020年…计划执行情况…的报告` is not the review part.
     opened: bool,
@@ -238,6 +246,7 @@ impl Segmenter {
         Segmenter {
             section: Section::Other,
             track_sections,
+            table: Vec::new(),
             opened: false,
         }
     }
@@ -270,6 +279,11 @@ impl Segmenter {
         if trimmed.is_empty() {
             return;
         }
+        if is_table_cell(trimmed) && trimmed.chars().count() <= LINE_PARAGRAPH_MAX {
+            self.table.push((line_no, trimmed.to_string()));
+            return;
+        }
+        self.flush_table(out);
         if trimmed.chars().count() <= LINE_PARAGRAPH_MAX {
             let opening = opening_of(trimmed);
             let section = self.enter(trimmed, opening);
@@ -281,6 +295,39 @@ impl Segmenter {
             return;
         }
         self.push_running(trimmed, line_no, out);
+    }
+
+    /// Emit pending table cells as paragraphs of at most [`MAX_CHARS`].
+    pub fn flush_table(&mut self, out: &mut Vec<Segment>) {
+        let mut text = String::new();
+        let mut len = 0;
+        let mut first_line = 0;
+        for (n, cell) in std::mem::take(&mut self.table) {
+            let c = cell.chars().count();
+            if len > 0 && len + 1 + c > MAX_CHARS {
+                out.push(Segment {
+                    text: std::mem::take(&mut text),
+                    section: self.section,
+                    line: first_line,
+                });
+                len = 0;
+            }
+            if len == 0 {
+                first_line = n;
+            } else {
+                text.push(' ');
+                len += 1;
+            }
+            text.push_str(&cell);
+            len += c;
+        }
+        if len > 0 {
+            out.push(Segment {
+                text,
+                section: self.section,
+                line: first_line,
+            });
+        }
     }
 
     fn push_running(&mut self, text: &str, line_no: usize, out: &mut Vec<Segment>) {
@@ -341,6 +388,7 @@ pub fn segment_lines<'a>(
     for (n, line) in lines {
         seg.push_line(line, n, &mut out);
     }
+    seg.flush_table(&mut out);
     out
 }
 
@@ -427,6 +475,30 @@ mod tests {
         assert!(segs[1].text.starts_with("“十三五”时期"));
         assert_eq!(segs[1].section, Section::Review);
         assert!(segs.iter().all(|s| s.section != Section::Plan));
+    }
+
+    #[test]
+    fn table_cells_are_grouped_not_split_one_per_line() {
+        let lines = [
+            "附件",
+            "指标名称 |",
+            "2023年(%) |",
+            "|",
+            "地区生产总值 |",
+            "8左右 |",
+            "结束。",
+        ];
+        let segs = segment_lines(lines.iter().enumerate().map(|(i, l)| (i + 1, *l)), true);
+        let texts: Vec<&str> = segs.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "附件",
+                "指标名称 | 2023年(%) | | 地区生产总值 | 8左右 |",
+                "结束。"
+            ]
+        );
+        assert_eq!(segs[1].line, 2);
     }
 
     #[test]

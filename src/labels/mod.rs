@@ -1,0 +1,246 @@
+//! Label files in the codebook's format: `doc_id,para_id,text,theme,secondary`.
+
+pub mod check;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::text::tokenize::sha256_hex;
+use crate::themes::Theme;
+
+/// One labelled paragraph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabelRow {
+    pub doc_id: String,
+    pub para_id: usize,
+    pub text: String,
+    pub theme: Theme,
+    pub secondary: Option<Theme>,
+    pub file: PathBuf,
+    /// 1-based line of the record in its file.
+    pub line: u64,
+}
+
+/// The label files a path stands for: a file, or a directory's `*.csv` (not recursive).
+pub fn label_files(path: &Path) -> Result<Vec<PathBuf>> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(path).map_err(|e| Error::io(path, e))? {
+        let p = entry.map_err(|e| Error::io(path, e))?.path();
+        if p.is_file() && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+            files.push(p);
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        return Err(Error::input(path, "no label files (*.csv) here"));
+    }
+    Ok(files)
+}
+
+/// Label rows and every problem found, so `labels check` can list them all.
+#[derive(Debug, Default)]
+pub struct LabelSet {
+    pub rows: Vec<LabelRow>,
+    pub problems: Vec<Error>,
+    /// SHA-256 over the files' names and bytes, in order: what a model was trained on.
+    pub hash: String,
+    pub files: Vec<PathBuf>,
+}
+
+impl LabelSet {
+    /// Read every file of a path, collecting problems instead of stopping at the first.
+    pub fn read(path: &Path) -> Result<LabelSet> {
+        let files = label_files(path)?;
+        let mut set = LabelSet::default();
+        let mut hashed = Vec::new();
+        for f in &files {
+            let bytes = std::fs::read(f).map_err(|e| Error::io(f, e))?;
+            hashed.extend_from_slice(f.file_name().map(|n| n.as_encoded_bytes()).unwrap_or(b""));
+            hashed.push(0);
+            hashed.extend_from_slice(&bytes);
+            read_rows(f, &bytes, &mut set.rows, &mut set.problems);
+        }
+        let mut seen: HashMap<(String, usize), (PathBuf, u64)> = HashMap::new();
+        for r in &set.rows {
+            if let Some((f, l)) =
+                seen.insert((r.doc_id.clone(), r.para_id), (r.file.clone(), r.line))
+            {
+                set.problems.push(Error::line(
+                    &r.file,
+                    r.line,
+                    format!(
+                        "duplicate label for ({}, {}); first at {}:{l}",
+                        r.doc_id,
+                        r.para_id,
+                        f.display()
+                    ),
+                ));
+            }
+        }
+        set.hash = sha256_hex(&hashed);
+        set.files = files;
+        Ok(set)
+    }
+
+    /// Read and fail on any problem, listing all of them.
+    pub fn read_strict(path: &Path) -> Result<LabelSet> {
+        let set = LabelSet::read(path)?;
+        if set.problems.is_empty() {
+            Ok(set)
+        } else {
+            let n = set.problems.len();
+            let shown: Vec<String> = set
+                .problems
+                .iter()
+                .take(20)
+                .map(|e| e.to_string())
+                .collect();
+            Err(Error::Other(format!(
+                "{n} problem(s) in labels:\n  {}{}",
+                shown.join("\n  "),
+                if n > 20 { "\n  …" } else { "" }
+            )))
+        }
+    }
+}
+
+const COLUMNS: [&str; 5] = ["doc_id", "para_id", "text", "theme", "secondary"];
+
+fn read_rows(path: &Path, bytes: &[u8], rows: &mut Vec<LabelRow>, problems: &mut Vec<Error>) {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+    let headers = match rdr.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            problems.push(Error::line(path, 1, format!("bad header: {e}")));
+            return;
+        }
+    };
+    let mut col = [0usize; 5];
+    for (k, name) in COLUMNS.iter().enumerate() {
+        match headers.iter().position(|h| h.trim() == *name) {
+            Some(i) => col[k] = i,
+            None => {
+                problems.push(Error::line(
+                    path,
+                    1,
+                    format!("missing column `{name}` (header must be doc_id,para_id,text,theme,secondary)"),
+                ));
+                return;
+            }
+        }
+    }
+    for rec in rdr.records() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                problems.push(Error::line(path, line, format!("malformed CSV: {e}")));
+                // A quoting error desynchronises the reader: stop this file.
+                if matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. }) {
+                    continue;
+                }
+                return;
+            }
+        };
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let get = |k: usize| rec.get(col[k]).unwrap_or("");
+        let mut bad = |m: String| problems.push(Error::line(path, line, m));
+        let doc_id = get(0).trim().to_string();
+        if doc_id.is_empty() {
+            bad("empty doc_id".into());
+            continue;
+        }
+        let Ok(para_id) = get(1).trim().parse::<usize>() else {
+            bad(format!(
+                "para_id `{}` is not a non-negative integer",
+                get(1)
+            ));
+            continue;
+        };
+        let text = get(2).to_string();
+        if text.trim().is_empty() {
+            bad(format!("empty text for ({doc_id}, {para_id})"));
+            continue;
+        }
+        let theme = match get(3).parse::<Theme>() {
+            Ok(t) => t,
+            Err(e) => {
+                bad(e.to_string());
+                continue;
+            }
+        };
+        let secondary = match get(4).trim() {
+            "" => None,
+            s => match s.parse::<Theme>() {
+                Ok(t) if t == theme => {
+                    bad(format!("secondary `{s}` repeats the primary theme"));
+                    continue;
+                }
+                Ok(t) => Some(t),
+                Err(e) => {
+                    bad(format!("secondary: {e}"));
+                    continue;
+                }
+            },
+        };
+        rows.push(LabelRow {
+            doc_id,
+            para_id,
+            text,
+            theme,
+            secondary,
+            file: path.to_path_buf(),
+            line,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_str(s: &str) -> (Vec<LabelRow>, Vec<Error>) {
+        let mut rows = Vec::new();
+        let mut problems = Vec::new();
+        read_rows(Path::new("l.csv"), s.as_bytes(), &mut rows, &mut problems);
+        (rows, problems)
+    }
+
+    #[test]
+    fn good_rows_parse() {
+        let (rows, p) = read_str("doc_id,para_id,text,theme,secondary\nd,0,招商引资,investment,\nd,1,\"a,b\",social,livelihood\n");
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].secondary, Some(Theme::Livelihood));
+        assert_eq!(rows[1].line, 3);
+    }
+
+    #[test]
+    fn every_bad_row_is_reported_with_its_line() {
+        let (rows, p) = read_str("doc_id,para_id,text,theme,secondary\nd,0,x,invest,\nd,1,,social,\nd,x,t,social,\nd,3,t,social,social\nd,4,t,social,\n");
+        assert_eq!(rows.len(), 1);
+        let msgs: Vec<String> = p.iter().map(|e| e.to_string()).collect();
+        assert_eq!(msgs.len(), 4, "{msgs:?}");
+        assert!(
+            msgs[0].starts_with("l.csv:2: unknown theme id `invest`"),
+            "{msgs:?}"
+        );
+        assert!(msgs[1].starts_with("l.csv:3: empty text"));
+        assert!(msgs[2].starts_with("l.csv:4: para_id"));
+        assert!(msgs[3].starts_with("l.csv:5: secondary"));
+    }
+
+    #[test]
+    fn missing_column_and_bad_quoting() {
+        let (_, p) = read_str("doc_id,para_id,text,theme\nd,0,x,social\n");
+        assert!(p[0].to_string().contains("missing column `secondary`"));
+        let (_, p) = read_str("doc_id,para_id,text,theme,secondary\nd,0,\"unclosed,social,\n");
+        assert!(!p.is_empty());
+    }
+}

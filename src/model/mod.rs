@@ -1,0 +1,71 @@
+//! Stage 3: train, predict, persist.
+//!
+//! Fitting ([`train::fit`]) and predicting ([`Predictor`]) are separate steps
+//! with typed parameters ([`TrainParams`]). A [`Model`] is plain data that
+//! serializes with a format version; prediction runs on a sparse linear
+//! scorer compiled from the fitted classifier, touching only a paragraph's
+//! non-zero terms.
+
+pub mod linear;
+pub mod persist;
+pub mod predict;
+pub mod train;
+
+use serde::{Deserialize, Serialize};
+
+pub use linear::LinearScorer;
+pub use predict::{Prediction, Predictor};
+pub use train::{fit, ClassifierKind, Example, TrainParams};
+
+use crate::text::Vectorizer;
+use crate::themes::Theme;
+
+/// Bumped whenever the model file layout changes; other versions are refused.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The fitted classifier, stored as the library that fitted it keeps it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Classifier {
+    /// linfa-bayes `MultinomialNb`, classes are indices into [`Model::themes`].
+    MultinomialNb {
+        nb: linfa_bayes::MultinomialNb<f64, usize>,
+        /// Uniform priors instead of class frequencies (class weighting).
+        uniform_prior: bool,
+    },
+    /// Complement naive Bayes weights (Rennie et al. 2003), `n_features × n_classes`.
+    ComplementNb { weights: ndarray::Array2<f64> },
+    /// linfa-logistic multinomial logistic regression.
+    Logistic {
+        lr: linfa_logistic::MultiFittedLogisticRegression<f64, usize>,
+    },
+}
+
+/// What a model was made from, so a result can be traced back.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Provenance {
+    pub tool_version: String,
+    /// SHA-256 of the user dictionary and stop words.
+    pub dictionary_hash: String,
+    /// SHA-256 of the label files (names and bytes).
+    pub labels_hash: String,
+    pub label_files: Vec<String>,
+    pub n_train: usize,
+    pub params: TrainParams,
+}
+
+/// A trained model: plain data.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Model {
+    pub format_version: u32,
+    /// Classes in scorer column order (themes present in the training labels).
+    pub themes: Vec<Theme>,
+    pub vectorizer: Vectorizer,
+    pub classifier: Classifier,
+    /// The tokenizer's user dictionary and stop words, so the model is self-contained.
+    pub user_dict: String,
+    pub stop_words: String,
+    /// Temperature applied to the scores before softmax, fitted for calibration (1 = none).
+    pub temperature: f64,
+    pub provenance: Provenance,
+}

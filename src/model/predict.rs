@@ -1,0 +1,143 @@
+//! Prediction with a loaded model.
+
+use super::linear::{log_softmax, LinearScorer};
+use super::train::compile;
+use super::Model;
+use crate::error::{Error, Result};
+use crate::text::tfidf::Scratch;
+use crate::text::{SparseVec, Tokenizer};
+use crate::themes::Theme;
+
+/// Probabilities for one paragraph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prediction {
+    /// Probability per theme, in [`Theme::ALL`] order (0 for themes the model never saw).
+    pub probs: [f64; 13],
+}
+
+impl Prediction {
+    /// Themes ranked by probability, highest first.
+    pub fn ranked(&self) -> Vec<(Theme, f64)> {
+        let mut r: Vec<(Theme, f64)> = Theme::ALL
+            .iter()
+            .map(|t| (*t, self.probs[t.index()]))
+            .collect();
+        r.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        r
+    }
+    pub fn top(&self) -> (Theme, f64) {
+        self.ranked()[0]
+    }
+}
+
+/// A model ready to label text: tokenizer and sparse scorer built once.
+pub struct Predictor {
+    pub model: Model,
+    pub tokenizer: Tokenizer,
+    pub scorer: LinearScorer,
+}
+
+/// Per-thread buffers for [`Predictor::predict_with`].
+#[derive(Default)]
+pub struct PredictScratch {
+    tfidf: Scratch,
+    scores: Vec<f64>,
+}
+
+impl Predictor {
+    pub fn new(model: Model) -> Result<Predictor> {
+        let tokenizer = Tokenizer::with_dictionary(&model.user_dict, &model.stop_words)?;
+        let scorer = compile(&model.classifier, model.themes.len())?;
+        if scorer.n_features() != model.vectorizer.n_features() {
+            return Err(Error::Other(format!(
+                "model is inconsistent: classifier has {} features, vocabulary {}",
+                scorer.n_features(),
+                model.vectorizer.n_features()
+            )));
+        }
+        Ok(Predictor {
+            model,
+            tokenizer,
+            scorer,
+        })
+    }
+
+    /// TF-IDF vector of a paragraph.
+    pub fn vectorize(&self, text: &str, scratch: &mut PredictScratch) -> SparseVec {
+        let toks = self.tokenizer.tokens(text);
+        self.model
+            .vectorizer
+            .transform(&toks, text, &mut scratch.tfidf)
+    }
+
+    /// Log-probabilities over the model's classes (`model.themes` order).
+    pub fn log_proba(&self, x: &SparseVec, scratch: &mut PredictScratch) -> Vec<f64> {
+        self.scorer.scores_into(x, &mut scratch.scores);
+        let mut s = scratch.scores.clone();
+        log_softmax(&mut s, self.model.temperature);
+        s
+    }
+
+    pub fn predict_with(&self, text: &str, scratch: &mut PredictScratch) -> Prediction {
+        let x = self.vectorize(text, scratch);
+        let lp = self.log_proba(&x, scratch);
+        let mut probs = [0.0; 13];
+        for (t, l) in self.model.themes.iter().zip(lp) {
+            probs[t.index()] = l.exp();
+        }
+        Prediction { probs }
+    }
+
+    pub fn predict(&self, text: &str) -> Prediction {
+        self.predict_with(text, &mut PredictScratch::default())
+    }
+
+    /// The terms of a paragraph that push it most towards `theme`, with their
+    /// contribution relative to the average over the model's classes.
+    pub fn explain(&self, text: &str, theme: Theme, top: usize) -> Vec<(String, f64)> {
+        let Some(c) = self.model.themes.iter().position(|t| *t == theme) else {
+            return Vec::new();
+        };
+        let x = self.vectorize(text, &mut PredictScratch::default());
+        let n = self.scorer.n_classes() as f64;
+        let mut contrib: Vec<(String, f64)> = x
+            .iter()
+            .map(|(t, v)| {
+                let mean: f64 = (0..self.scorer.n_classes())
+                    .map(|k| f64::from(self.scorer.weight(t, k)))
+                    .sum::<f64>()
+                    / n;
+                let w = f64::from(self.scorer.weight(t, c)) - mean;
+                (self.model.vectorizer.terms[t].clone(), f64::from(v) * w)
+            })
+            .filter(|(_, s)| *s > 0.0)
+            .collect();
+        contrib.sort_by(|a, b| b.1.total_cmp(&a.1));
+        contrib.truncate(top);
+        contrib
+    }
+
+    /// Terms that weigh most for a theme in the model as a whole.
+    pub fn top_terms(&self, theme: Theme, top: usize) -> Vec<(String, f64)> {
+        let Some(c) = self.model.themes.iter().position(|t| *t == theme) else {
+            return Vec::new();
+        };
+        let n = self.scorer.n_classes() as f64;
+        let mut w: Vec<(usize, f64)> = (0..self.scorer.n_features())
+            .map(|t| {
+                let mean: f64 = (0..self.scorer.n_classes())
+                    .map(|k| f64::from(self.scorer.weight(t, k)))
+                    .sum::<f64>()
+                    / n;
+                // Weight relative to other classes, scaled by idf: what a typical occurrence adds.
+                let rel = f64::from(self.scorer.weight(t, c)) - mean;
+                (t, rel * f64::from(self.model.vectorizer.idf[t]))
+            })
+            .collect();
+        w.sort_by(|a, b| b.1.total_cmp(&a.1));
+        w.into_iter()
+            .take(top)
+            .map(|(t, s)| (self.model.vectorizer.terms[t].clone(), s))
+            .collect()
+    }
+}

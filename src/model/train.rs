@@ -1,0 +1,352 @@
+//! Fitting: tokenize, fit TF-IDF, optionally select features, fit the classifier.
+
+use linfa::prelude::*;
+use linfa::DatasetBase;
+use linfa_bayes::{MultinomialNb, MultinomialNbParams};
+use linfa_logistic::MultiLogisticRegression;
+use ndarray::{Array1, Array2};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::linear::LinearScorer;
+use super::{Classifier, Model, Provenance, FORMAT_VERSION};
+use crate::error::{Error, Result};
+use crate::text::tfidf::Scratch;
+use crate::text::{FeatureConfig, SparseVec, Tokenizer, Vectorizer};
+use crate::themes::Theme;
+
+/// Which classifier to fit, with its hyper-parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ClassifierKind {
+    /// linfa-bayes MultinomialNb with additive smoothing `alpha`.
+    MultinomialNb { alpha: f64 },
+    /// Complement naive Bayes with smoothing `alpha`, weights normalised per class.
+    ComplementNb { alpha: f64 },
+    /// linfa-logistic multinomial logistic regression with L2 penalty `alpha`.
+    Logistic { alpha: f64, max_iterations: u64 },
+}
+
+/// Everything that decides how a model is fitted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainParams {
+    pub classifier: ClassifierKind,
+    pub features: FeatureConfig,
+    /// Keep only the `k` features with the highest chi-square score against the themes.
+    pub chi2_features: Option<usize>,
+    /// Weigh classes equally (uniform priors for naive Bayes).
+    pub balanced: bool,
+    /// Rows per dense batch when fitting naive Bayes (bounds training memory).
+    pub batch_rows: usize,
+}
+
+impl Default for TrainParams {
+    /// The default chosen by grouped cross-validation (see README, "Model selection").
+    fn default() -> Self {
+        TrainParams {
+            classifier: ClassifierKind::MultinomialNb { alpha: 0.1 },
+            features: FeatureConfig::default(),
+            chi2_features: None,
+            balanced: false,
+            batch_rows: 256,
+        }
+    }
+}
+
+/// One training paragraph.
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub text: String,
+    pub theme: Theme,
+}
+
+/// Vectorise paragraphs with a fitted vectorizer, in parallel, order kept.
+pub fn vectorize(tokenizer: &Tokenizer, vectorizer: &Vectorizer, texts: &[&str]) -> Vec<SparseVec> {
+    texts
+        .par_iter()
+        .map_init(
+            || (Scratch::default(), Vec::new()),
+            |(scratch, toks), text| {
+                tokenizer.tokens_into(text, toks);
+                vectorizer.transform(toks, text, scratch)
+            },
+        )
+        .collect()
+}
+
+/// Chi-square score of each feature against the classes (as scikit-learn's
+/// `chi2` on non-negative features), used to keep the most informative terms.
+pub fn chi2_scores(
+    rows: &[SparseVec],
+    y: &[usize],
+    n_classes: usize,
+    n_features: usize,
+) -> Vec<f64> {
+    let mut observed = vec![0.0f64; n_features * n_classes];
+    let mut class_count = vec![0.0f64; n_classes];
+    let mut feature_total = vec![0.0f64; n_features];
+    for (x, &c) in rows.iter().zip(y) {
+        class_count[c] += 1.0;
+        for (t, v) in x.iter() {
+            observed[t * n_classes + c] += f64::from(v);
+            feature_total[t] += f64::from(v);
+        }
+    }
+    let n: f64 = class_count.iter().sum();
+    (0..n_features)
+        .map(|t| {
+            (0..n_classes)
+                .map(|c| {
+                    let expected = feature_total[t] * class_count[c] / n;
+                    if expected > 0.0 {
+                        let d = observed[t * n_classes + c] - expected;
+                        d * d / expected
+                    } else {
+                        0.0
+                    }
+                })
+                .sum()
+        })
+        .collect()
+}
+
+fn dense(rows: &[SparseVec], n_features: usize) -> Array2<f64> {
+    let mut m = Array2::zeros((rows.len(), n_features));
+    for (i, x) in rows.iter().enumerate() {
+        for (t, v) in x.iter() {
+            m[[i, t]] = f64::from(v);
+        }
+    }
+    m
+}
+
+/// Fit MultinomialNb in dense batches with `fit_with`: the result equals one
+/// `fit` on all rows, while peak memory is bounded by the batch size.
+pub fn fit_multinomial_nb(
+    rows: &[SparseVec],
+    y: &[usize],
+    n_features: usize,
+    alpha: f64,
+    batch_rows: usize,
+) -> Result<MultinomialNb<f64, usize>> {
+    let params = MultinomialNbParams::new()
+        .alpha(alpha)
+        .check()
+        .map_err(|e| Error::Other(format!("naive Bayes parameters: {e}")))?;
+    let mut model: Option<MultinomialNb<f64, usize>> = None;
+    for (xs, ys) in rows
+        .chunks(batch_rows.max(1))
+        .zip(y.chunks(batch_rows.max(1)))
+    {
+        let ds = DatasetBase::new(dense(xs, n_features), Array1::from(ys.to_vec()));
+        model = Some(
+            params
+                .fit_with(model, &ds)
+                .map_err(|e| Error::Other(format!("fitting naive Bayes: {e}")))?,
+        );
+    }
+    model.ok_or_else(|| Error::Other("no training rows".into()))
+}
+
+/// Complement NB (Rennie et al. 2003, as scikit-learn's `ComplementNB(norm=True)`):
+/// each class is scored by how unlike the *other* classes the paragraph is,
+/// which copes better with uneven class sizes than multinomial NB.
+pub fn fit_complement_nb(
+    rows: &[SparseVec],
+    y: &[usize],
+    n_classes: usize,
+    n_features: usize,
+    alpha: f64,
+) -> Array2<f64> {
+    let mut counts = Array2::<f64>::zeros((n_features, n_classes));
+    for (x, &c) in rows.iter().zip(y) {
+        for (t, v) in x.iter() {
+            counts[[t, c]] += f64::from(v);
+        }
+    }
+    let total: Vec<f64> = counts.rows().into_iter().map(|r| r.sum()).collect();
+    let mut w = Array2::<f64>::zeros((n_features, n_classes));
+    for c in 0..n_classes {
+        let comp: Vec<f64> = (0..n_features)
+            .map(|t| total[t] - counts[[t, c]] + alpha)
+            .collect();
+        let sum: f64 = comp.iter().sum();
+        let logs: Vec<f64> = comp.iter().map(|x| (x / sum).ln()).collect();
+        let norm: f64 = logs.iter().map(|x| x.abs()).sum();
+        for t in 0..n_features {
+            // Negated so that a larger score means the class is more likely.
+            w[[t, c]] = -logs[t] / norm;
+        }
+    }
+    w
+}
+
+/// Per-class log prior and log feature probabilities from a fitted MultinomialNb.
+///
+/// linfa-bayes keeps them private but serializes them; read them from there.
+pub fn nb_parameters(
+    nb: &MultinomialNb<f64, usize>,
+    n_classes: usize,
+) -> Result<(Vec<f64>, Array2<f64>)> {
+    #[derive(Deserialize)]
+    struct Hist {
+        prior: f64,
+        feature_log_prob: Array1<f64>,
+    }
+    #[derive(Deserialize)]
+    struct Nb {
+        class_info: std::collections::HashMap<usize, Hist>,
+    }
+    let v =
+        serde_json::to_value(nb).map_err(|e| Error::Other(format!("reading naive Bayes: {e}")))?;
+    let nb: Nb =
+        serde_json::from_value(v).map_err(|e| Error::Other(format!("reading naive Bayes: {e}")))?;
+    let n_features = nb
+        .class_info
+        .values()
+        .map(|h| h.feature_log_prob.len())
+        .next()
+        .unwrap_or(0);
+    let mut w = Array2::zeros((n_features, n_classes));
+    let mut log_prior = vec![f64::NEG_INFINITY; n_classes];
+    for (c, h) in nb.class_info {
+        if c >= n_classes || h.feature_log_prob.len() != n_features {
+            return Err(Error::Other("inconsistent naive Bayes parameters".into()));
+        }
+        log_prior[c] = h.prior.ln();
+        w.column_mut(c).assign(&h.feature_log_prob);
+    }
+    Ok((log_prior, w))
+}
+
+/// Compile the sparse scorer for a classifier.
+pub fn compile(classifier: &Classifier, n_classes: usize) -> Result<LinearScorer> {
+    match classifier {
+        Classifier::MultinomialNb { nb, uniform_prior } => {
+            let (mut prior, w) = nb_parameters(nb, n_classes)?;
+            if *uniform_prior {
+                prior.iter_mut().for_each(|p| *p = -(n_classes as f64).ln());
+            }
+            Ok(LinearScorer::new(&w, prior))
+        }
+        Classifier::ComplementNb { weights } => {
+            Ok(LinearScorer::new(weights, vec![0.0; n_classes]))
+        }
+        Classifier::Logistic { lr } => {
+            // Columns follow `lr.classes()`, which are our class indices in order.
+            let classes = lr.classes();
+            let mut w = Array2::zeros((lr.params().nrows(), n_classes));
+            let mut b = vec![-1e9; n_classes];
+            for (j, &c) in classes.iter().enumerate() {
+                w.column_mut(c).assign(&lr.params().column(j));
+                b[c] = lr.intercept()[j];
+            }
+            Ok(LinearScorer::new(&w, b))
+        }
+    }
+}
+
+/// Inputs recorded in the model's provenance.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    pub labels_hash: String,
+    pub label_files: Vec<String>,
+}
+
+/// Fit a model on labelled paragraphs.
+pub fn fit(
+    examples: &[Example],
+    params: &TrainParams,
+    tokenizer: &Tokenizer,
+    sources: Sources,
+) -> Result<Model> {
+    if examples.is_empty() {
+        return Err(Error::Other("no labelled paragraphs to train on".into()));
+    }
+    let themes: Vec<Theme> = {
+        let mut t: Vec<Theme> = examples.iter().map(|e| e.theme).collect();
+        t.sort();
+        t.dedup();
+        t
+    };
+    if themes.len() < 2 {
+        return Err(Error::Other(
+            "training needs paragraphs of at least two themes".into(),
+        ));
+    }
+    let y: Vec<usize> = examples
+        .iter()
+        .map(|e| themes.binary_search(&e.theme).unwrap_or(0))
+        .collect();
+    let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+    let tokens: Vec<Vec<&str>> = texts.par_iter().map(|t| tokenizer.tokens(t)).collect();
+    let mut vectorizer = Vectorizer::fit(
+        params.features,
+        tokens.iter().zip(&texts).map(|(t, s)| (t.as_slice(), *s)),
+    );
+    let mut rows = vectorize(tokenizer, &vectorizer, &texts);
+    if let Some(k) = params
+        .chi2_features
+        .filter(|&k| k < vectorizer.n_features())
+    {
+        let scores = chi2_scores(&rows, &y, themes.len(), vectorizer.n_features());
+        let mut order: Vec<usize> = (0..scores.len()).collect();
+        order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+        let mut keep: Vec<usize> = order[..k].to_vec();
+        keep.sort_unstable();
+        vectorizer = Vectorizer::from_parts(
+            vectorizer.config,
+            keep.iter().map(|&i| vectorizer.terms[i].clone()).collect(),
+            keep.iter().map(|&i| vectorizer.idf[i]).collect(),
+        );
+        rows = vectorize(tokenizer, &vectorizer, &texts);
+    }
+    let n_features = vectorizer.n_features();
+    if n_features == 0 {
+        return Err(Error::Other(
+            "no features: the training paragraphs share no terms (too few labels?)".into(),
+        ));
+    }
+    let classifier = match params.classifier {
+        ClassifierKind::MultinomialNb { alpha } => Classifier::MultinomialNb {
+            nb: fit_multinomial_nb(&rows, &y, n_features, alpha, params.batch_rows)?,
+            uniform_prior: params.balanced,
+        },
+        ClassifierKind::ComplementNb { alpha } => Classifier::ComplementNb {
+            weights: fit_complement_nb(&rows, &y, themes.len(), n_features, alpha),
+        },
+        ClassifierKind::Logistic {
+            alpha,
+            max_iterations,
+        } => {
+            let ds = DatasetBase::new(dense(&rows, n_features), Array1::from(y.clone()));
+            let lr = MultiLogisticRegression::default()
+                .alpha(alpha)
+                .max_iterations(max_iterations)
+                .fit(&ds)
+                .map_err(|e| Error::Other(format!("fitting logistic regression: {e}")))?;
+            Classifier::Logistic { lr }
+        }
+    };
+    let mut model = Model {
+        format_version: FORMAT_VERSION,
+        themes,
+        vectorizer,
+        classifier,
+        user_dict: String::new(),
+        stop_words: String::new(),
+        temperature: 1.0,
+        provenance: Provenance {
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            dictionary_hash: tokenizer.dictionary_hash().to_string(),
+            labels_hash: sources.labels_hash,
+            label_files: sources.label_files,
+            n_train: examples.len(),
+            params: params.clone(),
+        },
+    };
+    let (d, s) = tokenizer.sources();
+    model.user_dict = d.to_string();
+    model.stop_words = s.to_string();
+    Ok(model)
+}

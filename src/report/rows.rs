@@ -1,0 +1,237 @@
+//! Labelled paragraphs: the `label` output, read back by `summary`.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::themes::Theme;
+
+/// One labelled paragraph.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LabelledRow {
+    pub doc_id: String,
+    pub para_id: usize,
+    pub region: String,
+    pub year: Option<u16>,
+    pub kind: String,
+    pub section: String,
+    /// The chosen theme, or `None` when below `--min-confidence` (written as `uncertain`).
+    #[serde(serialize_with = "ser_theme")]
+    pub theme: Option<Theme>,
+    pub confidence: f64,
+    /// Runner-up theme.
+    #[serde(serialize_with = "ser_theme")]
+    pub secondary: Option<Theme>,
+    pub text: String,
+    /// Top contributing terms (`label --explain`), `term:score` separated by `;`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<String>,
+}
+
+fn ser_theme<S: serde::Serializer>(
+    t: &Option<Theme>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(t.map(|t| t.id()).unwrap_or(UNCERTAIN))
+}
+
+/// What a paragraph below the confidence threshold is labelled.
+pub const UNCERTAIN: &str = "uncertain";
+
+/// Output format of `label`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Csv,
+    Jsonl,
+}
+
+/// Writes labelled rows as CSV (with header) or JSON Lines.
+pub struct RowWriter<W: Write> {
+    format: Format,
+    csv: Option<csv::Writer<W>>,
+    raw: Option<W>,
+    explain: bool,
+}
+
+impl<W: Write> RowWriter<W> {
+    pub fn new(out: W, format: Format, explain: bool) -> Result<RowWriter<W>> {
+        match format {
+            Format::Csv => {
+                let mut w = csv::WriterBuilder::new()
+                    .has_headers(false)
+                    .from_writer(out);
+                let mut header = vec![
+                    "doc_id",
+                    "para_id",
+                    "region",
+                    "year",
+                    "kind",
+                    "section",
+                    "theme",
+                    "confidence",
+                    "secondary",
+                    "text",
+                ];
+                if explain {
+                    header.push("explain");
+                }
+                w.write_record(&header).map_err(csv_err)?;
+                Ok(RowWriter {
+                    format,
+                    csv: Some(w),
+                    raw: None,
+                    explain,
+                })
+            }
+            Format::Jsonl => Ok(RowWriter {
+                format,
+                csv: None,
+                raw: Some(out),
+                explain,
+            }),
+        }
+    }
+
+    pub fn write(&mut self, row: &LabelledRow) -> Result<()> {
+        match self.format {
+            Format::Csv => {
+                let w = self
+                    .csv
+                    .as_mut()
+                    .ok_or_else(|| Error::Other("writer closed".into()))?;
+                let year = row.year.map(|y| y.to_string()).unwrap_or_default();
+                let conf = format!("{:.4}", row.confidence);
+                let para = row.para_id.to_string();
+                let theme = row.theme.map(|t| t.id()).unwrap_or(UNCERTAIN);
+                let sec = row.secondary.map(|t| t.id()).unwrap_or("");
+                let mut rec = vec![
+                    row.doc_id.as_str(),
+                    &para,
+                    &row.region,
+                    &year,
+                    &row.kind,
+                    &row.section,
+                    theme,
+                    &conf,
+                    sec,
+                    &row.text,
+                ];
+                if self.explain {
+                    rec.push(row.explain.as_deref().unwrap_or(""));
+                }
+                w.write_record(&rec).map_err(csv_err)
+            }
+            Format::Jsonl => {
+                let w = self
+                    .raw
+                    .as_mut()
+                    .ok_or_else(|| Error::Other("writer closed".into()))?;
+                serde_json::to_writer(&mut *w, row).map_err(|e| Error::Other(e.to_string()))?;
+                w.write_all(b"\n").map_err(|e| Error::Other(e.to_string()))
+            }
+        }
+    }
+
+    pub fn finish(self) -> Result<W> {
+        match (self.csv, self.raw) {
+            (Some(w), _) => w.into_inner().map_err(|e| Error::Other(e.to_string())),
+            (None, Some(mut w)) => {
+                w.flush().map_err(|e| Error::Other(e.to_string()))?;
+                Ok(w)
+            }
+            _ => Err(Error::Other("writer closed".into())),
+        }
+    }
+}
+
+fn csv_err(e: csv::Error) -> Error {
+    Error::Other(format!("writing CSV: {e}"))
+}
+
+/// Read a labelled CSV (the `label` output; any file with at least
+/// `doc_id,theme,text`). Rows labelled `uncertain` are kept with `theme: None`.
+pub fn read_labelled(path: &Path) -> Result<Vec<LabelledRow>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let mut rdr = csv::Reader::from_reader(bytes);
+    let headers = rdr
+        .headers()
+        .map_err(|e| Error::line(path, 1, format!("bad header: {e}")))?
+        .clone();
+    let col = |n: &str| headers.iter().position(|h| h.trim() == n);
+    let need =
+        |n: &str| col(n).ok_or_else(|| Error::line(path, 1, format!("missing column `{n}`")));
+    let (c_doc, c_theme, c_text) = (need("doc_id")?, need("theme")?, need("text")?);
+    let (c_para, c_region, c_year, c_kind, c_section, c_conf, c_sec) = (
+        col("para_id"),
+        col("region"),
+        col("year"),
+        col("kind"),
+        col("section"),
+        col("confidence"),
+        col("secondary"),
+    );
+    let mut rows = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let line = rec
+            .as_ref()
+            .ok()
+            .and_then(|r| r.position().map(|p| p.line()))
+            .unwrap_or(i as u64 + 2);
+        let rec = rec.map_err(|e| Error::line(path, line, format!("malformed CSV: {e}")))?;
+        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").trim();
+        let theme_s = get(Some(c_theme));
+        let theme = if theme_s == UNCERTAIN {
+            None
+        } else {
+            Some(
+                theme_s
+                    .parse::<Theme>()
+                    .map_err(|e| Error::line(path, line, e.to_string()))?,
+            )
+        };
+        let para_id = match get(c_para) {
+            "" => i,
+            s => s
+                .parse()
+                .map_err(|_| Error::line(path, line, format!("bad para_id `{s}`")))?,
+        };
+        let year = match get(c_year) {
+            "" => None,
+            s => Some(
+                s.parse()
+                    .map_err(|_| Error::line(path, line, format!("bad year `{s}`")))?,
+            ),
+        };
+        let confidence = match get(c_conf) {
+            "" => 1.0,
+            s => s
+                .parse()
+                .map_err(|_| Error::line(path, line, format!("bad confidence `{s}`")))?,
+        };
+        let secondary = match get(c_sec) {
+            "" => None,
+            s => s.parse::<Theme>().ok(),
+        };
+        rows.push(LabelledRow {
+            doc_id: get(Some(c_doc)).to_string(),
+            para_id,
+            region: get(c_region).to_string(),
+            year,
+            kind: get(c_kind).to_string(),
+            section: get(c_section).to_string(),
+            theme,
+            confidence,
+            secondary,
+            text: rec.get(c_text).unwrap_or("").to_string(),
+            explain: None,
+        });
+    }
+    if rows.is_empty() {
+        return Err(Error::input(path, "no labelled rows"));
+    }
+    Ok(rows)
+}

@@ -1,0 +1,108 @@
+//! Which terms a paragraph contributes: words, optionally word bigrams and
+//! character bigrams.
+
+use serde::{Deserialize, Serialize};
+
+/// Feature extraction settings; stored in the model so prediction extracts
+/// exactly what training saw.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FeatureConfig {
+    /// Adjacent content-word pairs (`乡村 振兴`), joined by a space.
+    pub word_bigrams: bool,
+    /// Adjacent CJK character pairs of the raw text, prefixed with `#`.
+    pub char_bigrams: bool,
+    /// Terms in fewer training paragraphs than this are dropped.
+    pub min_df: u32,
+    /// Use 1 + ln(tf) instead of raw counts.
+    pub sublinear_tf: bool,
+}
+
+impl Default for FeatureConfig {
+    fn default() -> Self {
+        FeatureConfig {
+            word_bigrams: false,
+            char_bigrams: false,
+            min_df: 2,
+            sublinear_tf: true,
+        }
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0xF900..=0xFAFF)
+}
+
+impl FeatureConfig {
+    /// Call `f` once per term occurrence. `scratch` avoids allocating per bigram.
+    pub fn for_each_term(
+        &self,
+        tokens: &[&str],
+        text: &str,
+        scratch: &mut String,
+        mut f: impl FnMut(&str),
+    ) {
+        for t in tokens {
+            f(t);
+        }
+        if self.word_bigrams {
+            for pair in tokens.windows(2) {
+                scratch.clear();
+                scratch.push_str(pair[0]);
+                scratch.push(' ');
+                scratch.push_str(pair[1]);
+                f(scratch);
+            }
+        }
+        if self.char_bigrams {
+            let mut prev: Option<char> = None;
+            for c in text.chars() {
+                if is_cjk(c) {
+                    if let Some(p) = prev {
+                        scratch.clear();
+                        scratch.push('#');
+                        scratch.push(p);
+                        scratch.push(c);
+                        f(scratch);
+                    }
+                    prev = Some(c);
+                } else {
+                    prev = None;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(cfg: FeatureConfig, tokens: &[&str], text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut s = String::new();
+        cfg.for_each_term(tokens, text, &mut s, |t| out.push(t.to_string()));
+        out
+    }
+
+    #[test]
+    fn words_bigrams_and_char_bigrams() {
+        let base = FeatureConfig::default();
+        assert_eq!(
+            collect(base, &["乡村", "振兴"], "乡村振兴"),
+            ["乡村", "振兴"]
+        );
+        let wb = FeatureConfig {
+            word_bigrams: true,
+            ..base
+        };
+        assert_eq!(
+            collect(wb, &["乡村", "振兴"], ""),
+            ["乡村", "振兴", "乡村 振兴"]
+        );
+        let cb = FeatureConfig {
+            char_bigrams: true,
+            ..base
+        };
+        assert_eq!(collect(cb, &[], "乡村,振兴"), ["#乡村", "#振兴"]);
+    }
+}

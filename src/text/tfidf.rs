@@ -1,0 +1,185 @@
+//! Vocabulary and TF-IDF weights fitted on training paragraphs.
+//!
+//! Document frequencies are fixed at fit time and stored, so a paragraph gets
+//! the same vector whatever else is labelled with it (linfa-preprocessing's
+//! TF-IDF recomputes them at transform time, which cannot serve prediction).
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::features::FeatureConfig;
+
+/// A sparse row: term indices in increasing order and their weights.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SparseVec {
+    pub idx: Vec<u32>,
+    pub val: Vec<f32>,
+}
+
+impl SparseVec {
+    pub fn len(&self) -> usize {
+        self.idx.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.idx.is_empty()
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (usize, f32)> + '_ {
+        self.idx
+            .iter()
+            .map(|&i| i as usize)
+            .zip(self.val.iter().copied())
+    }
+}
+
+/// Vocabulary plus inverse document frequencies.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Vectorizer {
+    pub config: FeatureConfig,
+    /// Terms in index order.
+    pub terms: Vec<String>,
+    /// Smoothed idf per term: ln((1 + n) / (1 + df)) + 1.
+    pub idf: Vec<f32>,
+    #[serde(skip)]
+    index: HashMap<String, u32>,
+}
+
+impl Vectorizer {
+    /// Fit on training paragraphs, given their tokens and raw text.
+    pub fn fit<'a>(
+        config: FeatureConfig,
+        docs: impl IntoIterator<Item = (&'a [&'a str], &'a str)>,
+    ) -> Vectorizer {
+        let mut df: HashMap<String, u32> = HashMap::new();
+        let mut n_docs = 0u32;
+        let mut scratch = String::new();
+        let mut seen: HashMap<String, ()> = HashMap::new();
+        for (tokens, text) in docs {
+            n_docs += 1;
+            seen.clear();
+            config.for_each_term(tokens, text, &mut scratch, |t| {
+                if !seen.contains_key(t) {
+                    seen.insert(t.to_string(), ());
+                }
+            });
+            for t in seen.keys() {
+                *df.entry(t.clone()).or_insert(0) += 1;
+            }
+        }
+        let mut terms: Vec<(String, u32)> = df
+            .into_iter()
+            .filter(|(_, d)| *d >= config.min_df.max(1))
+            .collect();
+        // Sorted terms make the model file and feature indices deterministic.
+        terms.sort();
+        let n = n_docs as f32;
+        let idf = terms
+            .iter()
+            .map(|(_, d)| ((1.0 + n) / (1.0 + *d as f32)).ln() + 1.0)
+            .collect();
+        Vectorizer::from_parts(config, terms.into_iter().map(|(t, _)| t).collect(), idf)
+    }
+
+    /// Rebuild from stored parts (after deserializing).
+    pub fn from_parts(config: FeatureConfig, terms: Vec<String>, idf: Vec<f32>) -> Vectorizer {
+        let index = terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.clone(), i as u32))
+            .collect();
+        Vectorizer {
+            config,
+            terms,
+            idf,
+            index,
+        }
+    }
+
+    /// Rebuild the term index after deserializing.
+    pub fn reindex(&mut self) {
+        self.index = self
+            .terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.clone(), i as u32))
+            .collect();
+    }
+
+    pub fn n_features(&self) -> usize {
+        self.terms.len()
+    }
+
+    pub fn term_index(&self, term: &str) -> Option<u32> {
+        self.index.get(term).copied()
+    }
+
+    /// TF-IDF vector of one paragraph, L2-normalised; unknown terms are ignored.
+    pub fn transform(&self, tokens: &[&str], text: &str, scratch: &mut Scratch) -> SparseVec {
+        scratch.counts.clear();
+        self.config
+            .for_each_term(tokens, text, &mut scratch.term, |t| {
+                if let Some(&i) = self.index.get(t) {
+                    scratch.counts.push(i);
+                }
+            });
+        scratch.counts.sort_unstable();
+        let mut v = SparseVec::default();
+        let mut i = 0;
+        let c = &scratch.counts;
+        while i < c.len() {
+            let mut j = i;
+            while j < c.len() && c[j] == c[i] {
+                j += 1;
+            }
+            let tf = (j - i) as f32;
+            let tf = if self.config.sublinear_tf {
+                1.0 + tf.ln()
+            } else {
+                tf
+            };
+            v.idx.push(c[i]);
+            v.val.push(tf * self.idf[c[i] as usize]);
+            i = j;
+        }
+        let norm = v.val.iter().map(|x| x * x).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            v.val.iter_mut().for_each(|x| *x /= norm);
+        }
+        v
+    }
+}
+
+/// Reusable buffers for [`Vectorizer::transform`].
+#[derive(Debug, Default)]
+pub struct Scratch {
+    counts: Vec<u32>,
+    term: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_and_transform() {
+        let docs: Vec<(Vec<&str>, &str)> = vec![
+            (vec!["乡村", "振兴", "乡村"], ""),
+            (vec!["乡村", "招商"], ""),
+            (vec!["招商", "引资"], ""),
+        ];
+        let cfg = FeatureConfig {
+            min_df: 2,
+            ..FeatureConfig::default()
+        };
+        let v = Vectorizer::fit(cfg, docs.iter().map(|(t, s)| (t.as_slice(), *s)));
+        assert_eq!(v.terms, ["乡村", "招商"]); // 振兴, 引资 below min_df
+        let mut s = Scratch::default();
+        let x = v.transform(&["乡村", "乡村", "招商", "未知"], "", &mut s);
+        assert_eq!(x.idx, [0, 1]);
+        let norm: f32 = x.val.iter().map(|a| a * a).sum();
+        assert!((norm - 1.0).abs() < 1e-5);
+        // Sublinear tf: 1 + ln 2 for 乡村, 1 for 招商; equal idf (df 2 of 3 for both).
+        assert!((x.val[0] / x.val[1] - (1.0 + 2f32.ln())).abs() < 1e-5);
+        assert!(v.transform(&["未知"], "", &mut s).is_empty());
+    }
+}

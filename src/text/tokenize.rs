@@ -1,0 +1,174 @@
+//! Chinese tokenization: jieba-rs precise mode with HMM, a project user
+//! dictionary of policy terms, a stop-word list, numbers and punctuation dropped.
+
+use std::collections::HashSet;
+use std::io::BufRead;
+
+use jieba_rs::Jieba;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+
+/// The bundled user dictionary (policy terms kept whole).
+pub const USER_DICT: &str = include_str!("userdict.txt");
+/// The bundled stop words.
+pub const STOP_WORDS: &str = include_str!("stopwords.txt");
+
+/// A configured tokenizer. Building one loads jieba's dictionary (~0.1 s), so
+/// build it once and share it (it is `Sync`).
+pub struct Tokenizer {
+    jieba: Jieba,
+    stop: HashSet<String>,
+    dict_hash: String,
+    user_dict: String,
+    stop_words: String,
+}
+
+fn entries(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// Hex SHA-256 of some bytes: how models record what they were built from.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Tokenizer {
+    /// The tokenizer with the bundled dictionary and stop words.
+    pub fn bundled() -> Tokenizer {
+        // The bundled files are part of the binary and known to parse.
+        Tokenizer::with_dictionary(USER_DICT, STOP_WORDS).unwrap_or_else(|_| {
+            unreachable!("bundled user dictionary is well-formed");
+        })
+    }
+
+    /// A tokenizer with a custom user dictionary (`term [freq]` per line) and stop words.
+    pub fn with_dictionary(user_dict: &str, stop_words: &str) -> Result<Tokenizer> {
+        let mut jieba = Jieba::new();
+        for (i, line) in user_dict.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let mut parts = line.split_whitespace();
+            let word = parts.next().unwrap_or_default();
+            let freq = match parts.next() {
+                Some(f) => Some(f.parse::<usize>().map_err(|_| {
+                    Error::line(
+                        "user dictionary",
+                        i as u64 + 1,
+                        format!("bad frequency `{f}`"),
+                    )
+                })?),
+                None => None,
+            };
+            // Without a frequency, jieba's suggested frequency makes the term win
+            // over its parts, which is the point of listing it.
+            let freq = freq.unwrap_or_else(|| jieba.suggest_freq(word).max(10_000));
+            jieba.add_word(word, Some(freq), None);
+        }
+        let stop = entries(stop_words).map(str::to_string).collect();
+        let mut hashed = Vec::new();
+        hashed.extend_from_slice(user_dict.as_bytes());
+        hashed.push(0);
+        hashed.extend_from_slice(stop_words.as_bytes());
+        Ok(Tokenizer {
+            jieba,
+            stop,
+            dict_hash: sha256_hex(&hashed),
+            user_dict: user_dict.to_string(),
+            stop_words: stop_words.to_string(),
+        })
+    }
+
+    /// Hash of the user dictionary and stop words this tokenizer uses.
+    pub fn dictionary_hash(&self) -> &str {
+        &self.dict_hash
+    }
+
+    /// The user dictionary and stop-word texts this tokenizer was built from.
+    pub fn sources(&self) -> (&str, &str) {
+        (&self.user_dict, &self.stop_words)
+    }
+
+    /// Content words of a text, in order.
+    pub fn tokens<'a>(&self, text: &'a str) -> Vec<&'a str> {
+        let mut out = Vec::new();
+        self.tokens_into(text, &mut out);
+        out
+    }
+
+    /// Like [`Tokenizer::tokens`], reusing a buffer.
+    pub fn tokens_into<'a>(&self, text: &'a str, out: &mut Vec<&'a str>) {
+        out.clear();
+        for tok in self.jieba.cut(text, true) {
+            let w = tok.word;
+            if keep(w) && !self.stop.contains(w) {
+                out.push(w);
+            }
+        }
+    }
+}
+
+/// A token is kept when it has at least two characters and at least one of
+/// them is a letter or CJK ideograph: drops numbers, punctuation, single characters.
+fn keep(w: &str) -> bool {
+    let mut n = 0;
+    let mut wordy = false;
+    for c in w.chars() {
+        n += 1;
+        if c.is_alphabetic() {
+            wordy = true;
+        }
+    }
+    n >= 2
+        && wordy
+        && !w
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == '%')
+}
+
+/// Read a dictionary file from disk.
+pub fn read_text_file(path: &std::path::Path) -> Result<String> {
+    let mut s = String::new();
+    let mut r = crate::output::open(path)?;
+    loop {
+        let n = r.read_line(&mut s).map_err(|e| Error::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+    }
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_policy_terms_whole_and_drops_noise() {
+        let t = Tokenizer::bundled();
+        let toks =
+            t.tokens("巩固拓展脱贫攻坚成果,2022年招商引资到位资金增长15.3%。我们要优化营商环境!");
+        assert!(toks.contains(&"巩固拓展脱贫攻坚成果"), "{toks:?}");
+        assert!(toks.contains(&"招商引资"), "{toks:?}");
+        assert!(toks.contains(&"营商环境"), "{toks:?}");
+        assert!(
+            !toks.iter().any(|w| w.chars().any(|c| c.is_ascii_digit())),
+            "{toks:?}"
+        );
+        assert!(!toks.contains(&"我们"));
+        assert!(!toks.iter().any(|w| w.chars().count() < 2));
+    }
+
+    #[test]
+    fn dictionary_hash_changes_with_the_dictionary() {
+        let a = Tokenizer::with_dictionary("乡村振兴\n", "").unwrap();
+        let b = Tokenizer::with_dictionary("乡村振兴\n碳达峰\n", "").unwrap();
+        assert_ne!(a.dictionary_hash(), b.dictionary_hash());
+        assert!(Tokenizer::with_dictionary("乡村振兴 abc\n", "").is_err());
+    }
+}
