@@ -5,6 +5,8 @@
 //! segment) → [`text`] (tokenize, vocabulary, TF-IDF) → [`model`] (train,
 //! predict, persist) → [`report`] (shares, tables).
 
+pub mod app;
+pub mod cli;
 pub mod corpus;
 pub mod error;
 pub mod labels;

@@ -1,6 +1,14 @@
-use std::path::PathBuf;
+//! The `policy-themes` command: parse arguments, call the library.
+
+use clap::Parser;
+
 fn main() {
-    let args: Vec<PathBuf> = std::env::args().skip(1).map(PathBuf::from).collect();
-    let docs = policy_themes::corpus::read_all(&args).unwrap();
-    policy_themes::corpus::csv_out::write_segments(&docs, std::io::stdout()).unwrap();
+    let cli = policy_themes::cli::Cli::parse();
+    match policy_themes::app::run(cli) {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(2);
+        }
+    }
 }

@@ -24,7 +24,26 @@ pub fn write_segments<'a, W: Write>(
     docs: impl IntoIterator<Item = &'a Document>,
     out: W,
 ) -> Result<()> {
-    let mut w = csv::Writer::from_writer(out);
+    write_rows(docs, csv::Writer::from_writer(out))
+}
+
+/// Like [`write_segments`] without the header: for appending documents as they are read.
+pub fn write_segments_no_header<'a, W: Write>(
+    docs: impl IntoIterator<Item = &'a Document>,
+    out: W,
+) -> Result<()> {
+    write_rows(
+        docs,
+        csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(out),
+    )
+}
+
+fn write_rows<'a, W: Write>(
+    docs: impl IntoIterator<Item = &'a Document>,
+    mut w: csv::Writer<W>,
+) -> Result<()> {
     for d in docs {
         for p in &d.paragraphs {
             w.serialize(SegmentRow {

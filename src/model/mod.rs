@@ -6,6 +6,7 @@
 //! scorer compiled from the fitted classifier, touching only a paragraph's
 //! non-zero terms.
 
+pub mod evaluate;
 pub mod linear;
 pub mod persist;
 pub mod predict;

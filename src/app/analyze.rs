@@ -1,0 +1,106 @@
+//! `analyze`: the main job in one command.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use super::label::{label_files, LabelOptions};
+use super::{inputs, Ui};
+use crate::cli::AnalyzeArgs;
+use crate::error::{Error, Result};
+use crate::labels::{label_files as list_label_files, LabelSet};
+use crate::model::{persist, Model, Predictor, TrainParams};
+use crate::output::{write_atomic, Sink};
+use crate::report::rows::{read_labelled, Format, RowWriter};
+use crate::report::shares::{GroupBy, ShareTable, Weight};
+use crate::text::Tokenizer;
+
+fn modified(p: &Path) -> Option<SystemTime> {
+    std::fs::metadata(p).and_then(|m| m.modified()).ok()
+}
+
+/// The cached model, if it is newer than every label file and was trained on these labels.
+fn cached_model(path: &Path, labels: &Path, ui: Ui) -> Result<Option<Model>> {
+    let Some(model_time) = modified(path) else {
+        return Ok(None);
+    };
+    let files = list_label_files(labels)?;
+    if files
+        .iter()
+        .any(|f| modified(f).is_none_or(|t| t > model_time))
+    {
+        return Ok(None);
+    }
+    match persist::load(path) {
+        Ok(m) => {
+            let set = LabelSet::read(labels)?;
+            Ok((m.provenance.labels_hash == set.hash
+                && m.provenance.params == TrainParams::default())
+            .then_some(m))
+        }
+        Err(e) => {
+            ui.warn(format!("{e}; retraining"));
+            Ok(None)
+        }
+    }
+}
+
+/// `policy-themes analyze`.
+pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
+    std::fs::create_dir_all(&args.out).map_err(|e| Error::io(&args.out, e))?;
+    let model_path = args.out.join("model.json");
+    let inputs = inputs::open(&args.inputs, false, ui)?;
+    let cached = if args.retrain {
+        None
+    } else {
+        cached_model(&model_path, &args.labels, ui)?
+    };
+    let model = match cached {
+        Some(m) => {
+            ui.info(format!("using cached model {}", model_path.display()));
+            m
+        }
+        None => {
+            ui.info(format!(
+                "training the default model on {}",
+                args.labels.display()
+            ));
+            let m = super::train::train_from(
+                &args.labels,
+                &TrainParams::default(),
+                &Tokenizer::bundled(),
+            )?;
+            persist::save(&m, &model_path)?;
+            m
+        }
+    };
+    let predictor = Predictor::new(model)?;
+    let paragraphs: PathBuf = args.out.join("paragraphs.csv");
+    {
+        let mut sink = Sink::create(Some(&paragraphs))?;
+        let mut writer = RowWriter::new(std::io::BufWriter::new(&mut sink), Format::Csv, false)?;
+        label_files(
+            &predictor,
+            &inputs,
+            LabelOptions::default(),
+            &mut writer,
+            ui,
+        )?;
+        let mut buf = writer.finish()?;
+        std::io::Write::flush(&mut buf).map_err(|e| Error::io(&paragraphs, e))?;
+        drop(buf);
+        sink.finish()?;
+    }
+    let rows = read_labelled(&paragraphs)?;
+    let by: GroupBy = "region".parse().map_err(Error::Other)?;
+    let table = ShareTable::compute(&rows, &by, Weight::Chars);
+    let shares = args.out.join("shares.csv");
+    write_atomic(&shares, |w| table.write_csv(w))?;
+    print!("{}", table.render());
+    ui.info(format!(
+        "wrote {} ({} paragraphs) and {}",
+        paragraphs.display(),
+        rows.len(),
+        shares.display()
+    ));
+    Ok(0)
+}

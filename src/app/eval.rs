@@ -1,0 +1,182 @@
+//! `eval`: grouped cross-validation, held-out evaluation, model comparison.
+
+use std::collections::HashMap;
+
+use super::Ui;
+use crate::cli::{EvalArgs, GroupArg};
+use crate::error::{Error, Result};
+use crate::labels::LabelSet;
+use crate::model::evaluate::{cross_validate, report, EvalItem, EvalReport};
+use crate::model::predict::PredictScratch;
+use crate::model::{persist, ClassifierKind, Predictor, TrainParams};
+use crate::output::write_atomic;
+use crate::text::{FeatureConfig, Tokenizer};
+
+/// Evaluation items from labels, grouped by document or by region (from the corpus).
+pub fn items(args: &EvalArgs, ui: Ui) -> Result<Vec<EvalItem>> {
+    let set = LabelSet::read_strict(&args.labels)?;
+    let regions: HashMap<String, String> = if args.group == GroupArg::Region {
+        super::inputs::read_documents(std::slice::from_ref(&args.corpus), ui)?
+            .into_iter()
+            .map(|d| (d.doc_id, d.meta.region))
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    set.rows
+        .iter()
+        .map(|r| {
+            let group = match args.group {
+                GroupArg::Doc => r.doc_id.clone(),
+                GroupArg::Region => regions.get(&r.doc_id).cloned().ok_or_else(|| {
+                    Error::line(
+                        &r.file,
+                        r.line,
+                        format!("document `{}` not in the corpus", r.doc_id),
+                    )
+                })?,
+            };
+            Ok(EvalItem {
+                doc_id: r.doc_id.clone(),
+                group,
+                text: r.text.clone(),
+                gold: r.theme,
+            })
+        })
+        .collect()
+}
+
+/// The configurations compared by `eval --compare`.
+pub fn candidates() -> Vec<(&'static str, TrainParams)> {
+    let base = TrainParams::default();
+    let f = FeatureConfig::default();
+    let nb = |alpha| ClassifierKind::MultinomialNb { alpha };
+    let cnb = |alpha| ClassifierKind::ComplementNb { alpha };
+    let lr = |alpha| ClassifierKind::Logistic {
+        alpha,
+        max_iterations: 100,
+    };
+    let p = |classifier, features, chi2, balanced| TrainParams {
+        classifier,
+        features,
+        chi2_features: chi2,
+        balanced,
+        ..base.clone()
+    };
+    let wb = FeatureConfig {
+        word_bigrams: true,
+        ..f
+    };
+    let cb = FeatureConfig {
+        char_bigrams: true,
+        ..f
+    };
+    vec![
+        ("nb a=1.0 (baseline)", p(nb(1.0), f, None, false)),
+        ("nb a=0.1", p(nb(0.1), f, None, false)),
+        ("nb a=0.03", p(nb(0.03), f, None, false)),
+        ("nb a=0.1 balanced", p(nb(0.1), f, None, true)),
+        ("nb a=0.1 word bigrams", p(nb(0.1), wb, None, false)),
+        ("nb a=0.1 char bigrams", p(nb(0.1), cb, None, false)),
+        ("nb a=0.1 chi2 3000", p(nb(0.1), f, Some(3000), false)),
+        ("cnb a=0.3", p(cnb(0.3), f, None, false)),
+        ("cnb a=0.1", p(cnb(0.1), f, None, false)),
+        ("cnb a=0.3 char bigrams", p(cnb(0.3), cb, None, false)),
+        ("logistic a=0.001", p(lr(0.001), f, None, false)),
+        (
+            "logistic a=0.01 chi2 3000",
+            p(lr(0.01), f, Some(3000), false),
+        ),
+    ]
+}
+
+fn print_report(r: &EvalReport, json: bool) -> Result<()> {
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(r).map_err(|e| Error::Other(e.to_string()))?
+        );
+    } else {
+        print!("{}", r.render());
+    }
+    Ok(())
+}
+
+/// `policy-themes eval`.
+pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
+    let tokenizer = Tokenizer::bundled();
+    if let (Some(model), Some(test)) = (&args.model, &args.test) {
+        let predictor = Predictor::new(persist::load(model)?)?;
+        let set = LabelSet::read_strict(test)?;
+        let items: Vec<EvalItem> = set
+            .rows
+            .iter()
+            .map(|r| EvalItem {
+                doc_id: r.doc_id.clone(),
+                group: r.doc_id.clone(),
+                text: r.text.clone(),
+                gold: r.theme,
+            })
+            .collect();
+        let mut s = PredictScratch::default();
+        let preds: Vec<_> = items
+            .iter()
+            .map(|it| predictor.predict_with(&it.text, &mut s))
+            .collect();
+        print_report(&report(&items, &preds), args.json)?;
+        return Ok(0);
+    }
+    let items = items(args, ui)?;
+    if args.compare {
+        println!("| configuration | accuracy | macro-F1 | share MAE (pp) | worst doc (pp) | ECE | seconds |");
+        println!("|---|---|---|---|---|---|---|");
+        for (name, params) in candidates() {
+            let t = std::time::Instant::now();
+            let preds = cross_validate(&items, args.folds, &params, &tokenizer)?;
+            let r = report(&items, &preds);
+            println!(
+                "| {name} | {:.3} | {:.3} | {:.2} | {:.2} | {:.3} | {:.1} |",
+                r.accuracy,
+                r.macro_f1,
+                r.share_mae_pp,
+                r.share_mae_worst_pp,
+                r.ece,
+                t.elapsed().as_secs_f64()
+            );
+        }
+        return Ok(0);
+    }
+    let params: TrainParams = super::train::params_from(&args.model_args);
+    let preds = cross_validate(&items, args.folds, &params, &tokenizer)?;
+    let r = report(&items, &preds);
+    if let Some(path) = &args.predictions {
+        write_atomic(path, |w| {
+            let mut c = csv::Writer::from_writer(w);
+            c.write_record(["doc_id", "group", "gold", "predicted", "confidence", "text"])
+                .map_err(|e| Error::Other(e.to_string()))?;
+            for (it, p) in items.iter().zip(&preds) {
+                let (t, conf) = p.top();
+                c.write_record([
+                    it.doc_id.as_str(),
+                    &it.group,
+                    it.gold.id(),
+                    t.id(),
+                    &format!("{conf:.4}"),
+                    &it.text,
+                ])
+                .map_err(|e| Error::Other(e.to_string()))?;
+            }
+            c.flush().map_err(|e| Error::Other(e.to_string()))
+        })?;
+    }
+    ui.info(format!(
+        "{}-fold cross-validation grouped by {}",
+        args.folds,
+        match args.group {
+            GroupArg::Doc => "document",
+            GroupArg::Region => "region",
+        }
+    ));
+    print_report(&r, args.json)?;
+    Ok(0)
+}

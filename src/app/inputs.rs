@@ -1,0 +1,119 @@
+//! Reading inputs: check every file before any output is written, then stream.
+
+use std::path::{Path, PathBuf};
+
+use super::Ui;
+use crate::cli::SegmentArgs;
+use crate::corpus::{self, csv_out, decode, Document, Manifest};
+use crate::error::{Error, Result};
+use crate::output::Sink;
+
+/// Input files that passed the up-front check.
+pub struct Inputs {
+    pub files: Vec<PathBuf>,
+    pub manifest: Option<Manifest>,
+    pub total_bytes: u64,
+    /// Files skipped under `--keep-going`.
+    pub skipped: Vec<Error>,
+}
+
+/// Expand paths and decode every file once, so a bad file fails the command
+/// before anything is written (or is skipped and listed with `--keep-going`).
+pub fn open(paths: &[PathBuf], keep_going: bool, ui: Ui) -> Result<Inputs> {
+    let manifest = corpus::find_manifest(paths)?;
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    let mut total_bytes = 0;
+    let candidates = match corpus::collect_inputs(paths) {
+        Ok(c) => c,
+        Err(e) if keep_going => {
+            // A missing path among several: keep the ones that exist.
+            skipped.push(e);
+            let existing: Vec<PathBuf> = paths.iter().filter(|p| p.exists()).cloned().collect();
+            if existing.is_empty() {
+                return Err(Error::Other("no readable inputs".into()));
+            }
+            corpus::collect_inputs(&existing)?
+        }
+        Err(e) => return Err(e),
+    };
+    for f in candidates {
+        match check_file(&f) {
+            Ok(n) => {
+                total_bytes += n;
+                files.push(f);
+            }
+            Err(e) if keep_going => skipped.push(e),
+            Err(e) => return Err(e),
+        }
+    }
+    for e in &skipped {
+        ui.warn(format!("skipped {e}"));
+    }
+    if files.is_empty() {
+        return Err(Error::Other("no readable inputs".into()));
+    }
+    Ok(Inputs {
+        files,
+        manifest,
+        total_bytes,
+        skipped,
+    })
+}
+
+fn check_file(path: &Path) -> Result<u64> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let (text, _) = decode(&bytes).map_err(|e| Error::input(path, e.to_string()))?;
+    if text.trim().is_empty() {
+        return Err(Error::input(path, "no text"));
+    }
+    Ok(bytes.len() as u64)
+}
+
+impl Inputs {
+    /// Read and segment one checked file, reporting metadata warnings.
+    pub fn read(&self, path: &Path, ui: Ui) -> Result<Vec<Document>> {
+        let docs = corpus::read_file(path, self.manifest.as_ref())?;
+        for d in &docs {
+            for w in &d.warnings {
+                ui.warn(format!("{} ({}): {w}", d.doc_id, path.display()));
+            }
+        }
+        Ok(docs)
+    }
+
+    /// Exit code: 1 when files were skipped, so scripts notice.
+    pub fn exit_code(&self) -> i32 {
+        i32::from(!self.skipped.is_empty())
+    }
+}
+
+/// Read all documents of the given paths (no skipping).
+pub fn read_documents(paths: &[PathBuf], ui: Ui) -> Result<Vec<Document>> {
+    let inputs = open(paths, false, ui)?;
+    let mut docs = Vec::new();
+    for f in &inputs.files {
+        docs.extend(inputs.read(f, ui)?);
+    }
+    Ok(docs)
+}
+
+/// `policy-themes segment`.
+pub fn run_segment(args: &SegmentArgs, ui: Ui) -> Result<i32> {
+    let inputs = open(&args.input.inputs, args.input.keep_going, ui)?;
+    let mut sink = Sink::create(args.output.as_deref())?;
+    {
+        let mut w = csv::Writer::from_writer(&mut sink);
+        w.write_record([
+            "doc_id", "para_id", "region", "year", "kind", "section", "text",
+        ])
+        .map_err(|e| Error::Other(e.to_string()))?;
+        let inner = w.into_inner().map_err(|e| Error::Other(e.to_string()))?;
+        for f in &inputs.files {
+            let docs = inputs.read(f, ui)?;
+            csv_out::write_segments_no_header(&docs, &mut *inner)?;
+        }
+    }
+    sink.finish()?;
+    Ok(inputs.exit_code())
+}

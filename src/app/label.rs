@@ -1,0 +1,231 @@
+//! `label`: stream documents through the model, in parallel, in input order.
+
+use std::io::Write;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::{inputs, Ui};
+use crate::cli::{FormatArg, LabelArgs};
+use crate::corpus::Document;
+use crate::error::{Error, Result};
+use crate::model::predict::PredictScratch;
+use crate::model::{persist, Predictor};
+use crate::output::Sink;
+use crate::report::rows::{Format, LabelledRow, RowWriter};
+
+/// How each paragraph is labelled.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LabelOptions {
+    pub min_confidence: Option<f64>,
+    pub explain: bool,
+}
+
+/// Label one paragraph's text.
+pub fn label_text(
+    p: &Predictor,
+    text: &str,
+    opts: LabelOptions,
+    scratch: &mut PredictScratch,
+) -> (
+    Option<crate::Theme>,
+    f64,
+    Option<crate::Theme>,
+    Option<String>,
+) {
+    let pred = p.predict_with(text, scratch);
+    let ranked = pred.ranked();
+    let (top, conf) = ranked[0];
+    let runner_up = ranked.get(1).filter(|(_, pr)| *pr > 0.0).map(|(t, _)| *t);
+    let theme = match opts.min_confidence {
+        Some(m) if conf < m => None,
+        _ => Some(top),
+    };
+    let explain = opts.explain.then(|| {
+        p.explain(text, top, 5)
+            .iter()
+            .map(|(t, s)| format!("{t}:{s:.3}"))
+            .collect::<Vec<_>>()
+            .join(";")
+    });
+    (theme, conf, runner_up, explain)
+}
+
+/// Label every paragraph of some documents (paragraphs in parallel, order kept).
+pub fn label_documents(p: &Predictor, docs: &[Document], opts: LabelOptions) -> Vec<LabelledRow> {
+    docs.iter()
+        .flat_map(|d| {
+            d.paragraphs
+                .par_iter()
+                .map_init(PredictScratch::default, |scratch, para| {
+                    let (theme, confidence, secondary, explain) =
+                        label_text(p, &para.text, opts, scratch);
+                    LabelledRow {
+                        doc_id: d.doc_id.clone(),
+                        para_id: para.para_id,
+                        region: d.meta.region.clone(),
+                        year: d.meta.year,
+                        kind: d.meta.kind.map(|k| k.id().to_string()).unwrap_or_default(),
+                        section: para.section.id().to_string(),
+                        theme,
+                        confidence,
+                        secondary,
+                        text: para.text.clone(),
+                        explain,
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Label files, streaming: a batch of files is read and labelled in parallel,
+/// written in input order, then dropped, so memory does not grow with input.
+pub fn label_files<W: Write>(
+    p: &Predictor,
+    inputs: &inputs::Inputs,
+    opts: LabelOptions,
+    writer: &mut RowWriter<W>,
+    ui: Ui,
+) -> Result<usize> {
+    let pb = ui.progress(inputs.total_bytes, "labelling");
+    let batch = rayon::current_num_threads().max(1) * 2;
+    let mut n = 0;
+    for files in inputs.files.chunks(batch) {
+        let results: Vec<Result<(Vec<LabelledRow>, u64)>> = files
+            .par_iter()
+            .map(|f| {
+                let docs = inputs.read(f, ui)?;
+                let size = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
+                Ok((label_documents(p, &docs, opts), size))
+            })
+            .collect();
+        for r in results {
+            let (rows, size) = r?;
+            for row in &rows {
+                writer.write(row)?;
+            }
+            n += rows.len();
+            pb.inc(size);
+        }
+    }
+    pb.finish_and_clear();
+    Ok(n)
+}
+
+/// Label the rows of a paragraphs CSV (`doc_id,para_id,text` at least).
+pub fn label_paragraph_file<W: Write>(
+    p: &Predictor,
+    path: &Path,
+    opts: LabelOptions,
+    writer: &mut RowWriter<W>,
+) -> Result<usize> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let mut rdr = csv::Reader::from_reader(bytes);
+    let headers = rdr
+        .headers()
+        .map_err(|e| Error::line(path, 1, format!("bad header: {e}")))?
+        .clone();
+    let col = |n: &str| headers.iter().position(|h| h.trim() == n);
+    let need = |n: &str| {
+        col(n).ok_or_else(|| {
+            Error::line(
+                path,
+                1,
+                format!("missing column `{n}` (need at least doc_id,para_id,text)"),
+            )
+        })
+    };
+    let (c_doc, c_para, c_text) = (need("doc_id")?, need("para_id")?, need("text")?);
+    let (c_region, c_year, c_kind, c_section) =
+        (col("region"), col("year"), col("kind"), col("section"));
+    let mut rows = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| {
+            let line = e.position().map(|p| p.line()).unwrap_or(0);
+            Error::line(path, line, format!("malformed CSV: {e}"))
+        })?;
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").trim().to_string();
+        let para_id = get(Some(c_para))
+            .parse::<usize>()
+            .map_err(|_| Error::line(path, line, format!("bad para_id `{}`", get(Some(c_para)))))?;
+        let text = rec.get(c_text).unwrap_or("").to_string();
+        if text.trim().is_empty() {
+            return Err(Error::line(path, line, "empty text"));
+        }
+        let year = match get(c_year).as_str() {
+            "" => None,
+            y => Some(
+                y.parse::<u16>()
+                    .map_err(|_| Error::line(path, line, format!("bad year `{y}`")))?,
+            ),
+        };
+        rows.push(LabelledRow {
+            doc_id: get(Some(c_doc)),
+            para_id,
+            region: get(c_region),
+            year,
+            kind: get(c_kind),
+            section: get(c_section),
+            theme: None,
+            confidence: 0.0,
+            secondary: None,
+            text,
+            explain: None,
+        });
+    }
+    rows.par_iter_mut()
+        .for_each_init(PredictScratch::default, |scratch, r| {
+            let (theme, conf, sec, explain) = label_text(p, &r.text, opts, scratch);
+            r.theme = theme;
+            r.confidence = conf;
+            r.secondary = sec;
+            r.explain = explain;
+        });
+    for r in &rows {
+        writer.write(r)?;
+    }
+    Ok(rows.len())
+}
+
+/// `policy-themes label`.
+pub fn run(args: &LabelArgs, ui: Ui) -> Result<i32> {
+    if let Some(m) = args.min_confidence {
+        if !(0.0..=1.0).contains(&m) {
+            return Err(Error::Other(format!(
+                "--min-confidence must be within 0..1, got {m}"
+            )));
+        }
+    }
+    let model = persist::load(&args.model)?;
+    let predictor = Predictor::new(model)?;
+    let opts = LabelOptions {
+        min_confidence: args.min_confidence,
+        explain: args.explain,
+    };
+    let format = match args.format {
+        FormatArg::Csv => Format::Csv,
+        FormatArg::Jsonl => Format::Jsonl,
+    };
+    // Check every input before creating the output.
+    let inputs = match &args.paragraphs {
+        Some(_) => None,
+        None => Some(inputs::open(&args.inputs, args.keep_going, ui)?),
+    };
+    let mut sink = Sink::create(args.output.as_deref())?;
+    let mut writer = RowWriter::new(std::io::BufWriter::new(&mut sink), format, args.explain)?;
+    let n = match (&args.paragraphs, &inputs) {
+        (Some(p), _) => label_paragraph_file(&predictor, p, opts, &mut writer)?,
+        (None, Some(inp)) => label_files(&predictor, inp, opts, &mut writer, ui)?,
+        (None, None) => 0,
+    };
+    let mut buf = writer.finish()?;
+    buf.flush()
+        .map_err(|e| Error::io(args.output.as_deref().unwrap_or(Path::new("<stdout>")), e))?;
+    drop(buf);
+    sink.finish()?;
+    ui.info(format!("labelled {n} paragraphs"));
+    Ok(inputs.map(|i| i.exit_code()).unwrap_or(0))
+}

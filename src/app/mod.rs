@@ -1,0 +1,62 @@
+//! Command implementations: what each subcommand does, on top of the library stages.
+
+pub mod analyze;
+pub mod eval;
+pub mod inputs;
+pub mod label;
+pub mod summary;
+pub mod train;
+
+use std::io::IsTerminal;
+
+use crate::cli::{Cli, Command, LabelsCommand};
+use crate::error::Result;
+
+/// Where warnings and progress go.
+#[derive(Debug, Clone, Copy)]
+pub struct Ui {
+    pub quiet: bool,
+}
+
+impl Ui {
+    pub fn warn(&self, msg: impl std::fmt::Display) {
+        if !self.quiet {
+            eprintln!("warning: {msg}");
+        }
+    }
+    pub fn info(&self, msg: impl std::fmt::Display) {
+        if !self.quiet {
+            eprintln!("{msg}");
+        }
+    }
+    /// A progress bar on stderr when it is a terminal, hidden otherwise.
+    pub fn progress(&self, total: u64, what: &str) -> indicatif::ProgressBar {
+        if self.quiet || !std::io::stderr().is_terminal() {
+            return indicatif::ProgressBar::hidden();
+        }
+        let pb = indicatif::ProgressBar::new(total);
+        let style = indicatif::ProgressStyle::with_template(
+            "{msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, eta {eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> ");
+        pb.set_style(style);
+        pb.set_message(what.to_string());
+        pb
+    }
+}
+
+/// Run a parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> Result<i32> {
+    let ui = Ui { quiet: cli.quiet };
+    match cli.command {
+        Command::Analyze(a) => analyze::run(&a, ui),
+        Command::Segment(a) => inputs::run_segment(&a, ui),
+        Command::Train(a) => train::run(&a, ui),
+        Command::Label(a) => label::run(&a, ui),
+        Command::Summary(a) => summary::run(&a, ui),
+        Command::Labels(LabelsCommand::Check(a)) => train::run_check(&a, ui),
+        Command::Eval(a) => eval::run(&a, ui),
+        Command::Explain(a) => train::run_explain(&a, ui),
+    }
+}

@@ -1,0 +1,153 @@
+//! `train`, `labels check`, `explain`.
+
+use std::path::Path;
+
+use super::Ui;
+use crate::cli::{CheckArgs, ClassifierArg, ExplainArgs, ModelArgs, TrainArgs};
+use crate::error::{Error, Result};
+use crate::labels::{check, LabelSet};
+use crate::model::train::Sources;
+use crate::model::{self, persist, ClassifierKind, Example, Model, Predictor, TrainParams};
+use crate::text::Tokenizer;
+use crate::themes::Theme;
+
+/// Training parameters: the default model with the flags given applied.
+pub fn params_from(args: &ModelArgs) -> TrainParams {
+    let mut p = TrainParams::default();
+    if let Some(c) = args.classifier {
+        p.classifier = match c {
+            ClassifierArg::Nb => ClassifierKind::MultinomialNb { alpha: 0.1 },
+            ClassifierArg::Cnb => ClassifierKind::ComplementNb { alpha: 0.3 },
+            ClassifierArg::Logistic => ClassifierKind::Logistic {
+                alpha: 0.001,
+                max_iterations: 100,
+            },
+        };
+    }
+    if let Some(a) = args.alpha {
+        p.classifier = match p.classifier {
+            ClassifierKind::MultinomialNb { .. } => ClassifierKind::MultinomialNb { alpha: a },
+            ClassifierKind::ComplementNb { .. } => ClassifierKind::ComplementNb { alpha: a },
+            ClassifierKind::Logistic { max_iterations, .. } => ClassifierKind::Logistic {
+                alpha: a,
+                max_iterations,
+            },
+        };
+    }
+    p.features.word_bigrams |= args.word_bigrams;
+    p.features.char_bigrams |= args.char_bigrams;
+    if let Some(k) = args.chi2 {
+        p.chi2_features = Some(k);
+    }
+    p.balanced |= args.balanced;
+    if let Some(m) = args.min_df {
+        p.features.min_df = m;
+    }
+    p
+}
+
+/// Training examples from label rows.
+pub fn examples(set: &LabelSet) -> Vec<Example> {
+    set.rows
+        .iter()
+        .map(|r| Example {
+            text: r.text.clone(),
+            theme: r.theme,
+        })
+        .collect()
+}
+
+/// Read labels strictly and fit a model.
+pub fn train_from(labels: &Path, params: &TrainParams, tokenizer: &Tokenizer) -> Result<Model> {
+    let set = LabelSet::read_strict(labels)?;
+    let sources = Sources {
+        labels_hash: set.hash.clone(),
+        label_files: set
+            .files
+            .iter()
+            .map(|f| {
+                f.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            })
+            .collect(),
+    };
+    model::fit(&examples(&set), params, tokenizer, sources)
+}
+
+/// `policy-themes train`.
+pub fn run(args: &TrainArgs, ui: Ui) -> Result<i32> {
+    let params = params_from(&args.model);
+    let tokenizer = Tokenizer::bundled();
+    let started = std::time::Instant::now();
+    let model = train_from(&args.labels, &params, &tokenizer)?;
+    persist::save(&model, &args.output)?;
+    ui.info(format!(
+        "trained on {} paragraphs, {} themes, {} terms in {:.2}s → {}",
+        model.provenance.n_train,
+        model.themes.len(),
+        model.vectorizer.n_features(),
+        started.elapsed().as_secs_f64(),
+        args.output.display()
+    ));
+    Ok(0)
+}
+
+/// `policy-themes labels check`.
+pub fn run_check(args: &CheckArgs, ui: Ui) -> Result<i32> {
+    let set = LabelSet::read(&args.labels)?;
+    let mut problems: Vec<String> = set.problems.iter().map(|e| e.to_string()).collect();
+    if !args.no_corpus {
+        let docs = super::inputs::read_documents(std::slice::from_ref(&args.corpus), ui)?;
+        problems.extend(
+            check::against_corpus(&set, &docs)
+                .iter()
+                .map(|e| e.to_string()),
+        );
+    }
+    print!("{}", check::counts_table(&check::counts(&set)));
+    if problems.is_empty() {
+        println!(
+            "ok: {} labelled paragraphs in {} file(s)",
+            set.rows.len(),
+            set.files.len()
+        );
+        Ok(0)
+    } else {
+        for p in &problems {
+            eprintln!("error: {p}");
+        }
+        Err(Error::Other(format!(
+            "{} problem(s) in the labels",
+            problems.len()
+        )))
+    }
+}
+
+/// `policy-themes explain`.
+pub fn run_explain(args: &ExplainArgs, _ui: Ui) -> Result<i32> {
+    let model = persist::load(&args.model)?;
+    let themes: Vec<Theme> = match &args.theme {
+        Some(t) => vec![t
+            .parse::<Theme>()
+            .map_err(|e| Error::Other(e.to_string()))?],
+        None => model.themes.clone(),
+    };
+    let predictor = Predictor::new(model)?;
+    let mut w = csv::Writer::from_writer(std::io::stdout());
+    w.write_record(["theme", "rank", "term", "weight"])
+        .map_err(|e| Error::Other(e.to_string()))?;
+    for t in themes {
+        if !predictor.model.themes.contains(&t) {
+            return Err(Error::Other(format!(
+                "the model has no paragraphs of theme `{t}`"
+            )));
+        }
+        for (i, (term, s)) in predictor.top_terms(t, args.top).into_iter().enumerate() {
+            w.write_record([t.id(), &(i + 1).to_string(), &term, &format!("{s:.4}")])
+                .map_err(|e| Error::Other(e.to_string()))?;
+        }
+    }
+    w.flush().map_err(|e| Error::Other(e.to_string()))?;
+    Ok(0)
+}

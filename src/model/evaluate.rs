@@ -1,0 +1,310 @@
+//! Grouped cross-validation and the metrics users need to trust the shares.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::predict::PredictScratch;
+use super::train::{fit, Example, Sources, TrainParams};
+use super::{Prediction, Predictor};
+use crate::error::{Error, Result};
+use crate::text::Tokenizer;
+use crate::themes::Theme;
+
+/// One labelled paragraph for evaluation.
+#[derive(Debug, Clone)]
+pub struct EvalItem {
+    pub doc_id: String,
+    /// What a fold leaves out together (document or region).
+    pub group: String,
+    pub text: String,
+    pub gold: Theme,
+}
+
+/// Assign groups to `k` folds: largest groups first, each to the fold with the
+/// fewest paragraphs so far. Deterministic.
+pub fn assign_folds(items: &[EvalItem], k: usize) -> Vec<usize> {
+    let mut sizes: BTreeMap<&str, usize> = BTreeMap::new();
+    for it in items {
+        *sizes.entry(it.group.as_str()).or_default() += 1;
+    }
+    let k = k.clamp(1, sizes.len().max(1));
+    let mut groups: Vec<(&str, usize)> = sizes.into_iter().collect();
+    groups.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut load = vec![0usize; k];
+    let mut fold_of: BTreeMap<&str, usize> = BTreeMap::new();
+    for (g, n) in groups {
+        let f = (0..k).min_by_key(|&f| (load[f], f)).unwrap_or(0);
+        load[f] += n;
+        fold_of.insert(g, f);
+    }
+    items
+        .iter()
+        .map(|it| fold_of.get(it.group.as_str()).copied().unwrap_or(0))
+        .collect()
+}
+
+/// Out-of-fold predictions for every item.
+pub fn cross_validate(
+    items: &[EvalItem],
+    folds: usize,
+    params: &TrainParams,
+    tokenizer: &Tokenizer,
+) -> Result<Vec<Prediction>> {
+    let fold_of = assign_folds(items, folds);
+    let k = fold_of.iter().copied().max().map_or(0, |m| m + 1);
+    if k < 2 {
+        return Err(Error::Other(
+            "cross-validation needs at least two groups".into(),
+        ));
+    }
+    let mut preds: Vec<Option<Prediction>> = vec![None; items.len()];
+    for f in 0..k {
+        let train: Vec<Example> = items
+            .iter()
+            .zip(&fold_of)
+            .filter(|(_, &g)| g != f)
+            .map(|(it, _)| Example {
+                text: it.text.clone(),
+                theme: it.gold,
+            })
+            .collect();
+        let model = fit(&train, params, tokenizer, Sources::default())?;
+        let predictor = Predictor::new(model)?;
+        let test: Vec<usize> = (0..items.len()).filter(|&i| fold_of[i] == f).collect();
+        let out: Vec<(usize, Prediction)> = test
+            .par_iter()
+            .map_init(PredictScratch::default, |s, &i| {
+                (i, predictor.predict_with(&items[i].text, s))
+            })
+            .collect();
+        for (i, p) in out {
+            preds[i] = Some(p);
+        }
+    }
+    preds
+        .into_iter()
+        .map(|p| p.ok_or_else(|| Error::Other("an item was never in a test fold".into())))
+        .collect()
+}
+
+/// Precision, recall and F1 of one theme.
+#[derive(Debug, Clone, Serialize)]
+pub struct ThemeScore {
+    pub theme: Theme,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    pub support: usize,
+}
+
+/// Everything `eval` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvalReport {
+    pub paragraphs: usize,
+    pub documents: usize,
+    pub accuracy: f64,
+    /// Mean F1 over the themes present in the gold labels.
+    pub macro_f1: f64,
+    pub per_theme: Vec<ThemeScore>,
+    /// `confusion[gold][predicted]` in [`Theme::ALL`] order.
+    pub confusion: Vec<Vec<usize>>,
+    /// Mean over documents of the mean absolute error of the 13 character-weighted shares, in percentage points.
+    pub share_mae_pp: f64,
+    /// The same for the worst document.
+    pub share_mae_worst_pp: f64,
+    /// Mean over documents of the largest single-theme share error, in percentage points.
+    pub share_max_error_pp: f64,
+    /// Expected calibration error of the top probability (10 bins).
+    pub ece: f64,
+}
+
+/// Metrics of predictions against gold labels.
+pub fn report(items: &[EvalItem], preds: &[Prediction]) -> EvalReport {
+    let n = items.len();
+    let mut confusion = vec![vec![0usize; 13]; 13];
+    let mut correct = 0;
+    let tops: Vec<(Theme, f64)> = preds.iter().map(|p| p.top()).collect();
+    for (it, (t, _)) in items.iter().zip(&tops) {
+        confusion[it.gold.index()][t.index()] += 1;
+        correct += usize::from(it.gold == *t);
+    }
+    let mut per_theme = Vec::new();
+    for t in Theme::ALL {
+        let i = t.index();
+        let tp = confusion[i][i] as f64;
+        let support: usize = confusion[i].iter().sum();
+        let predicted: usize = confusion.iter().map(|r| r[i]).sum();
+        let precision = if predicted > 0 {
+            tp / predicted as f64
+        } else {
+            0.0
+        };
+        let recall = if support > 0 {
+            tp / support as f64
+        } else {
+            0.0
+        };
+        let f1 = if precision + recall > 0.0 {
+            2.0 * precision * recall / (precision + recall)
+        } else {
+            0.0
+        };
+        per_theme.push(ThemeScore {
+            theme: t,
+            precision,
+            recall,
+            f1,
+            support,
+        });
+    }
+    let present: Vec<&ThemeScore> = per_theme.iter().filter(|s| s.support > 0).collect();
+    let macro_f1 = present.iter().map(|s| s.f1).sum::<f64>() / present.len().max(1) as f64;
+
+    // Character-weighted shares per document.
+    let mut docs: BTreeMap<&str, ([f64; 13], [f64; 13])> = BTreeMap::new();
+    for (it, (t, _)) in items.iter().zip(&tops) {
+        let w = it.text.chars().count() as f64;
+        let e = docs
+            .entry(it.doc_id.as_str())
+            .or_insert(([0.0; 13], [0.0; 13]));
+        e.0[it.gold.index()] += w;
+        e.1[t.index()] += w;
+    }
+    let mut maes = Vec::new();
+    let mut maxes = Vec::new();
+    for (gold, pred) in docs.values() {
+        let gt: f64 = gold.iter().sum();
+        let pt: f64 = pred.iter().sum();
+        let errs: Vec<f64> = (0..13)
+            .map(|i| (gold[i] / gt - pred[i] / pt).abs() * 100.0)
+            .collect();
+        maes.push(errs.iter().sum::<f64>() / 13.0);
+        maxes.push(errs.iter().copied().fold(0.0, f64::max));
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+
+    EvalReport {
+        paragraphs: n,
+        documents: docs.len(),
+        accuracy: correct as f64 / n.max(1) as f64,
+        macro_f1,
+        per_theme,
+        confusion,
+        share_mae_pp: mean(&maes),
+        share_mae_worst_pp: maes.iter().copied().fold(0.0, f64::max),
+        share_max_error_pp: mean(&maxes),
+        ece: ece(items, &tops, 10),
+    }
+}
+
+/// Expected calibration error: |accuracy − confidence| per bin, weighted by bin size.
+pub fn ece(items: &[EvalItem], tops: &[(Theme, f64)], bins: usize) -> f64 {
+    let mut acc = vec![(0.0f64, 0.0f64, 0usize); bins];
+    for (it, (t, p)) in items.iter().zip(tops) {
+        let b = ((p * bins as f64) as usize).min(bins - 1);
+        acc[b].0 += f64::from(u8::from(it.gold == *t));
+        acc[b].1 += p;
+        acc[b].2 += 1;
+    }
+    let n = items.len().max(1) as f64;
+    acc.iter()
+        .filter(|b| b.2 > 0)
+        .map(|(c, p, k)| (c / *k as f64 - p / *k as f64).abs() * *k as f64 / n)
+        .sum()
+}
+
+impl EvalReport {
+    /// A readable report.
+    pub fn render(&self) -> String {
+        let mut s = String::new();
+        s.push_str(&format!(
+            "paragraphs {}  documents {}\naccuracy {:.3}  macro-F1 {:.3}  ECE {:.3}\nshare error per document (character-weighted, percentage points): mean abs {:.2}, worst document {:.2}, mean largest-theme error {:.2}\n\n",
+            self.paragraphs, self.documents, self.accuracy, self.macro_f1, self.ece, self.share_mae_pp, self.share_mae_worst_pp, self.share_max_error_pp
+        ));
+        s.push_str("theme        precision recall     f1 support\n");
+        for t in &self.per_theme {
+            s.push_str(&format!(
+                "{:<12} {:>9.3} {:>6.3} {:>6.3} {:>7}\n",
+                t.theme.id(),
+                t.precision,
+                t.recall,
+                t.f1,
+                t.support
+            ));
+        }
+        s.push_str("\nconfusion (rows gold, columns predicted)\n");
+        s.push_str(&format!("{:<7}", ""));
+        for t in Theme::ALL {
+            s.push_str(&format!("{:>7}", crate::report::shares::abbrev(t)));
+        }
+        s.push('\n');
+        for t in Theme::ALL {
+            s.push_str(&format!("{:<7}", crate::report::shares::abbrev(t)));
+            for c in &self.confusion[t.index()] {
+                s.push_str(&format!("{c:>7}"));
+            }
+            s.push('\n');
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(doc: &str, gold: Theme, text: &str) -> EvalItem {
+        EvalItem {
+            doc_id: doc.into(),
+            group: doc.into(),
+            text: text.into(),
+            gold,
+        }
+    }
+
+    #[test]
+    fn folds_never_split_a_group() {
+        let items: Vec<EvalItem> = (0..30)
+            .map(|i| item(&format!("d{}", i % 7), Theme::Rural, "x"))
+            .collect();
+        let f = assign_folds(&items, 3);
+        for a in 0..items.len() {
+            for b in 0..items.len() {
+                if items[a].group == items[b].group {
+                    assert_eq!(f[a], f[b]);
+                }
+            }
+        }
+        assert_eq!(f.iter().max(), Some(&2));
+    }
+
+    #[test]
+    fn metrics_of_known_predictions() {
+        let items = vec![
+            item("a", Theme::Rural, "一二"),
+            item("a", Theme::Ecology, "一二"),
+            item("b", Theme::Rural, "一二三四"),
+        ];
+        let mk = |t: Theme, p: f64| {
+            let mut probs = [0.0; 13];
+            probs[t.index()] = p;
+            probs[Theme::Overview.index()] = 1.0 - p;
+            Prediction { probs }
+        };
+        let preds = vec![
+            mk(Theme::Rural, 0.9),
+            mk(Theme::Rural, 0.8),
+            mk(Theme::Rural, 0.7),
+        ];
+        let r = report(&items, &preds);
+        assert!((r.accuracy - 2.0 / 3.0).abs() < 1e-9);
+        // rural: P = 2/3, R = 1, F1 = 0.8; ecology: 0. Macro over present themes = 0.4.
+        assert!((r.macro_f1 - 0.4).abs() < 1e-9);
+        // Doc a: gold 50/50 rural/ecology, predicted 100 rural → errors 50 + 50 over 13 themes.
+        assert!((r.share_mae_worst_pp - 100.0 / 13.0).abs() < 1e-9);
+        assert_eq!(r.confusion[Theme::Ecology.index()][Theme::Rural.index()], 1);
+        assert!(r.ece > 0.0);
+    }
+}
