@@ -5,6 +5,9 @@
 //! segment) → [`text`] (tokenize, vocabulary, TF-IDF) → [`model`] (train,
 //! predict, persist) → [`report`] (shares, tables).
 
+// User data must never panic the tool: no unwrap/expect outside tests.
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod app;
 pub mod cli;
 pub mod corpus;

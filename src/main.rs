@@ -3,6 +3,13 @@
 use clap::Parser;
 
 fn main() {
+    // Die quietly when stdout is closed early (`policy-themes label … | head`),
+    // as Unix filters do, instead of reporting a broken pipe as an error.
+    #[cfg(unix)]
+    // SAFETY: restoring the default SIGPIPE disposition before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = policy_themes::cli::Cli::parse();
     match policy_themes::app::run(cli) {
         Ok(code) => std::process::exit(code),

@@ -6,7 +6,7 @@ use super::Ui;
 use crate::cli::{EvalArgs, GroupArg};
 use crate::error::{Error, Result};
 use crate::labels::LabelSet;
-use crate::model::evaluate::{cross_validate, report, EvalItem, EvalReport};
+use crate::model::evaluate::{assign_folds, cross_validate, report, EvalItem, EvalReport};
 use crate::model::predict::PredictScratch;
 use crate::model::{persist, ClassifierKind, Predictor, TrainParams};
 use crate::output::write_atomic;
@@ -71,21 +71,53 @@ pub fn candidates() -> Vec<(&'static str, TrainParams)> {
         char_bigrams: true,
         ..f
     };
+    let lr_iters = |alpha, max_iterations| ClassifierKind::Logistic {
+        alpha,
+        max_iterations,
+    };
     vec![
-        ("nb a=1.0 (baseline)", p(nb(1.0), f, None, false)),
+        (
+            "nb a=1.0 (linfa-bayes baseline)",
+            p(nb(1.0), f, None, false),
+        ),
         ("nb a=0.1", p(nb(0.1), f, None, false)),
         ("nb a=0.03", p(nb(0.03), f, None, false)),
+        ("nb a=0.01", p(nb(0.01), f, None, false)),
         ("nb a=0.1 balanced", p(nb(0.1), f, None, true)),
-        ("nb a=0.1 word bigrams", p(nb(0.1), wb, None, false)),
-        ("nb a=0.1 char bigrams", p(nb(0.1), cb, None, false)),
-        ("nb a=0.1 chi2 3000", p(nb(0.1), f, Some(3000), false)),
+        ("nb a=0.03 balanced", p(nb(0.03), f, None, true)),
+        ("nb a=0.01 balanced", p(nb(0.01), f, None, true)),
+        (
+            "nb a=0.03 balanced word bigrams",
+            p(nb(0.03), wb, None, true),
+        ),
+        (
+            "nb a=0.03 balanced char bigrams (default)",
+            p(nb(0.03), cb, None, true),
+        ),
+        (
+            "nb a=0.01 balanced char bigrams",
+            p(nb(0.01), cb, None, true),
+        ),
+        (
+            "nb a=0.03 balanced chi2 3000",
+            p(nb(0.03), f, Some(3000), true),
+        ),
+        (
+            "nb a=0.03 balanced chi2 1500",
+            p(nb(0.03), f, Some(1500), true),
+        ),
         ("cnb a=0.3", p(cnb(0.3), f, None, false)),
         ("cnb a=0.1", p(cnb(0.1), f, None, false)),
         ("cnb a=0.3 char bigrams", p(cnb(0.3), cb, None, false)),
+        ("cnb a=0.3 chi2 3000", p(cnb(0.3), f, Some(3000), false)),
         ("logistic a=0.001", p(lr(0.001), f, None, false)),
         (
             "logistic a=0.01 chi2 3000",
             p(lr(0.01), f, Some(3000), false),
+        ),
+        (
+            "logistic a=0.01 chi2 3000, 50 iterations",
+            p(lr_iters(0.01, 50), f, Some(3000), false),
         ),
     ]
 }
@@ -149,16 +181,26 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
     let params: TrainParams = super::train::params_from(&args.model_args);
     let preds = cross_validate(&items, args.folds, &params, &tokenizer)?;
     let r = report(&items, &preds);
+    let folds = assign_folds(&items, args.folds);
     if let Some(path) = &args.predictions {
         write_atomic(path, |w| {
             let mut c = csv::Writer::from_writer(w);
-            c.write_record(["doc_id", "group", "gold", "predicted", "confidence", "text"])
-                .map_err(|e| Error::Other(e.to_string()))?;
-            for (it, p) in items.iter().zip(&preds) {
+            c.write_record([
+                "doc_id",
+                "group",
+                "fold",
+                "gold",
+                "predicted",
+                "confidence",
+                "text",
+            ])
+            .map_err(|e| Error::Other(e.to_string()))?;
+            for ((it, p), fold) in items.iter().zip(&preds).zip(&folds) {
                 let (t, conf) = p.top();
                 c.write_record([
                     it.doc_id.as_str(),
                     &it.group,
+                    &fold.to_string(),
                     it.gold.id(),
                     t.id(),
                     &format!("{conf:.4}"),

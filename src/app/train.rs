@@ -16,7 +16,7 @@ pub fn params_from(args: &ModelArgs) -> TrainParams {
     let mut p = TrainParams::default();
     if let Some(c) = args.classifier {
         p.classifier = match c {
-            ClassifierArg::Nb => ClassifierKind::MultinomialNb { alpha: 0.1 },
+            ClassifierArg::Nb => ClassifierKind::MultinomialNb { alpha: 0.03 },
             ClassifierArg::Cnb => ClassifierKind::ComplementNb { alpha: 0.3 },
             ClassifierArg::Logistic => ClassifierKind::Logistic {
                 alpha: 0.001,
@@ -53,6 +53,7 @@ pub fn examples(set: &LabelSet) -> Vec<Example> {
         .map(|r| Example {
             text: r.text.clone(),
             theme: r.theme,
+            group: r.doc_id.clone(),
         })
         .collect()
 }

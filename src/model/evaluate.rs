@@ -25,24 +25,8 @@ pub struct EvalItem {
 /// Assign groups to `k` folds: largest groups first, each to the fold with the
 /// fewest paragraphs so far. Deterministic.
 pub fn assign_folds(items: &[EvalItem], k: usize) -> Vec<usize> {
-    let mut sizes: BTreeMap<&str, usize> = BTreeMap::new();
-    for it in items {
-        *sizes.entry(it.group.as_str()).or_default() += 1;
-    }
-    let k = k.clamp(1, sizes.len().max(1));
-    let mut groups: Vec<(&str, usize)> = sizes.into_iter().collect();
-    groups.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let mut load = vec![0usize; k];
-    let mut fold_of: BTreeMap<&str, usize> = BTreeMap::new();
-    for (g, n) in groups {
-        let f = (0..k).min_by_key(|&f| (load[f], f)).unwrap_or(0);
-        load[f] += n;
-        fold_of.insert(g, f);
-    }
-    items
-        .iter()
-        .map(|it| fold_of.get(it.group.as_str()).copied().unwrap_or(0))
-        .collect()
+    let groups: Vec<&str> = items.iter().map(|it| it.group.as_str()).collect();
+    super::train::assign_folds_by(&groups, k)
 }
 
 /// Out-of-fold predictions for every item.
@@ -68,6 +52,7 @@ pub fn cross_validate(
             .map(|(it, _)| Example {
                 text: it.text.clone(),
                 theme: it.gold,
+                group: it.doc_id.clone(),
             })
             .collect();
         let model = fit(&train, params, tokenizer, Sources::default())?;

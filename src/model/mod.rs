@@ -25,8 +25,11 @@ use crate::themes::Theme;
 pub const FORMAT_VERSION: u32 = 1;
 
 /// The fitted classifier, stored as the library that fitted it keeps it.
+///
+/// Externally tagged on purpose: internally tagged enums buffer their content,
+/// which breaks linfa-bayes' integer-keyed class map on reading.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Classifier {
     /// linfa-bayes `MultinomialNb`, classes are indices into [`Model::themes`].
     MultinomialNb {

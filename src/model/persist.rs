@@ -11,10 +11,12 @@ use crate::output::write_atomic;
 /// Identifies a policy-themes model file.
 pub const MAGIC: &str = "policy-themes-model";
 
+/// The file: a small header, then the model. Not `#[serde(flatten)]`: flattening
+/// buffers the model and breaks its integer-keyed maps.
 #[derive(serde::Serialize)]
 struct FileOut<'a> {
     magic: &'static str,
-    #[serde(flatten)]
+    format_version: u32,
     model: &'a Model,
 }
 
@@ -26,7 +28,6 @@ struct Header {
 
 #[derive(Deserialize)]
 struct FileIn {
-    #[serde(flatten)]
     model: Model,
 }
 
@@ -37,6 +38,7 @@ pub fn save(model: &Model, path: &Path) -> Result<()> {
             &mut *w,
             &FileOut {
                 magic: MAGIC,
+                format_version: model.format_version,
                 model,
             },
         )
@@ -76,9 +78,85 @@ pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Model> {
     let file: FileIn =
         serde_json::from_slice(bytes).map_err(|e| bad(format!("invalid model: {e}")))?;
     let mut model = file.model;
+    if model.format_version != FORMAT_VERSION {
+        return Err(bad(
+            "format version of the header and the model differ".into()
+        ));
+    }
     model.vectorizer.reindex();
     if model.vectorizer.idf.len() != model.vectorizer.terms.len() || model.themes.len() < 2 {
         return Err(bad("inconsistent vocabulary or theme list".into()));
     }
     Ok(model)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{fit, Example, TrainParams};
+    use crate::text::Tokenizer;
+    use crate::themes::Theme;
+
+    fn tiny_model() -> Model {
+        let ex = |t: &str, th| Example {
+            text: t.into(),
+            theme: th,
+            group: t.into(),
+        };
+        let examples = vec![
+            ex(
+                "大力推进乡村振兴,建设高标准农田,保障粮食安全。",
+                Theme::Rural,
+            ),
+            ex(
+                "乡村振兴战略深入实施,高标准农田建设加快,粮食安全得到保障。",
+                Theme::Rural,
+            ),
+            ex(
+                "招商引资成效显著,引进项目签约落地,到位资金增长。",
+                Theme::Investment,
+            ),
+            ex(
+                "扎实开展招商引资,签约引进项目,到位资金大幅增长。",
+                Theme::Investment,
+            ),
+        ];
+        fit(
+            &examples,
+            &TrainParams::default(),
+            &Tokenizer::bundled(),
+            Default::default(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn save_and_load_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m.json");
+        let m = tiny_model();
+        save(&m, &p).unwrap();
+        let back = load(&p).unwrap();
+        assert_eq!(back.themes, m.themes);
+        assert_eq!(back.vectorizer.terms, m.vectorizer.terms);
+        assert_eq!(back.provenance, m.provenance);
+    }
+
+    #[test]
+    fn other_versions_truncation_and_garbage_are_clear_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m.json");
+        save(&tiny_model(), &p).unwrap();
+        let text = std::fs::read_to_string(&p).unwrap();
+        let other = text.replacen("\"format_version\":1", "\"format_version\":99", 1);
+        let e = from_bytes(&p, other.as_bytes()).unwrap_err().to_string();
+        assert!(e.contains("format version 99"), "{e}");
+        let e = from_bytes(&p, &text.as_bytes()[..text.len() / 2])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("truncated"), "{e}");
+        let e = from_bytes(&p, b"{\"hello\": 1}").unwrap_err().to_string();
+        assert!(e.contains("marker"), "{e}");
+        assert!(e.starts_with(&p.display().to_string()));
+    }
 }

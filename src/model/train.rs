@@ -38,17 +38,26 @@ pub struct TrainParams {
     pub balanced: bool,
     /// Rows per dense batch when fitting naive Bayes (bounds training memory).
     pub batch_rows: usize,
+    /// Fit a softmax temperature on out-of-fold scores (folds grouped by document)
+    /// so that confidence means what it says.
+    pub calibrate: bool,
 }
 
 impl Default for TrainParams {
-    /// The default chosen by grouped cross-validation (see README, "Model selection").
+    /// The default chosen by grouped cross-validation (README, "Model"):
+    /// linfa-bayes MultinomialNb, alpha 0.03, uniform priors, words plus
+    /// character bigrams, calibrated.
     fn default() -> Self {
         TrainParams {
-            classifier: ClassifierKind::MultinomialNb { alpha: 0.1 },
-            features: FeatureConfig::default(),
+            classifier: ClassifierKind::MultinomialNb { alpha: 0.03 },
+            features: FeatureConfig {
+                char_bigrams: true,
+                ..FeatureConfig::default()
+            },
             chi2_features: None,
-            balanced: false,
+            balanced: true,
             batch_rows: 256,
+            calibrate: true,
         }
     }
 }
@@ -58,6 +67,8 @@ impl Default for TrainParams {
 pub struct Example {
     pub text: String,
     pub theme: Theme,
+    /// The document it comes from: calibration folds never split a document.
+    pub group: String,
 }
 
 /// Vectorise paragraphs with a fitted vectorizer, in parallel, order kept.
@@ -348,5 +359,231 @@ pub fn fit(
     let (d, s) = tokenizer.sources();
     model.user_dict = d.to_string();
     model.stop_words = s.to_string();
+    if params.calibrate {
+        if let Some(t) = fit_temperature(examples, params, tokenizer)? {
+            model.temperature = t;
+        }
+    }
     Ok(model)
+}
+
+/// Assign groups to `k` folds: largest first, each to the fold with the fewest
+/// items so far (ties to the lower fold). Deterministic; never splits a group.
+pub fn assign_folds_by<S: AsRef<str>>(groups: &[S], k: usize) -> Vec<usize> {
+    let mut sizes: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for g in groups {
+        *sizes.entry(g.as_ref()).or_default() += 1;
+    }
+    let k = k.clamp(1, sizes.len().max(1));
+    let mut order: Vec<(&str, usize)> = sizes.into_iter().collect();
+    order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut load = vec![0usize; k];
+    let mut fold_of = std::collections::BTreeMap::new();
+    for (g, n) in order {
+        let f = (0..k).min_by_key(|&f| (load[f], f)).unwrap_or(0);
+        load[f] += n;
+        fold_of.insert(g, f);
+    }
+    groups
+        .iter()
+        .map(|g| fold_of.get(g.as_ref()).copied().unwrap_or(0))
+        .collect()
+}
+
+/// The softmax temperature minimising the negative log-likelihood of
+/// out-of-fold scores (5 folds grouped by document). `None` when there are too
+/// few documents to hold any out.
+pub fn fit_temperature(
+    examples: &[Example],
+    params: &TrainParams,
+    tokenizer: &Tokenizer,
+) -> Result<Option<f64>> {
+    let groups: Vec<&str> = examples.iter().map(|e| e.group.as_str()).collect();
+    let folds = assign_folds_by(&groups, 5);
+    let k = folds.iter().copied().max().map_or(0, |m| m + 1);
+    if k < 3 {
+        return Ok(None);
+    }
+    let inner = TrainParams {
+        calibrate: false,
+        ..params.clone()
+    };
+    // (raw scores over the fold model's classes, index of the gold class among them)
+    let mut scored: Vec<(Vec<f64>, usize)> = Vec::new();
+    for f in 0..k {
+        let train: Vec<Example> = examples
+            .iter()
+            .zip(&folds)
+            .filter(|(_, &g)| g != f)
+            .map(|(e, _)| e.clone())
+            .collect();
+        let model = fit(&train, &inner, tokenizer, Sources::default())?;
+        let predictor = super::Predictor::new(model)?;
+        let test: Vec<&Example> = examples
+            .iter()
+            .zip(&folds)
+            .filter(|(_, &g)| g == f)
+            .map(|(e, _)| e)
+            .collect();
+        let fold_scores: Vec<Option<(Vec<f64>, usize)>> = test
+            .par_iter()
+            .map_init(super::predict::PredictScratch::default, |s, e| {
+                let gold = predictor.model.themes.iter().position(|t| *t == e.theme)?;
+                let x = predictor.vectorize(&e.text, s);
+                Some((predictor.raw_scores(&x, s), gold))
+            })
+            .collect();
+        scored.extend(fold_scores.into_iter().flatten());
+    }
+    if scored.is_empty() {
+        return Ok(None);
+    }
+    let nll = |t: f64| -> f64 {
+        scored
+            .iter()
+            .map(|(s, g)| {
+                let mut v = s.clone();
+                super::linear::log_softmax(&mut v, t);
+                -v[*g]
+            })
+            .sum()
+    };
+    // Log-spaced grid from 1e-4 to 100 (complement NB scores are tiny), then a
+    // finer grid around the best point.
+    let grid = |lo: f64, hi: f64, n: usize| -> (f64, f64) {
+        (0..=n)
+            .map(|i| (lo.ln() + (hi.ln() - lo.ln()) * i as f64 / n as f64).exp())
+            .map(|t| (t, nll(t)))
+            .fold(
+                (1.0, f64::INFINITY),
+                |best, (t, l)| if l < best.1 { (t, l) } else { best },
+            )
+    };
+    let (t0, _) = grid(1e-4, 100.0, 120);
+    let (t, _) = grid(t0 / 1.15, t0 * 1.15, 20);
+    Ok(Some(t))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::linear::log_softmax;
+    use linfa_bayes::NaiveBayes;
+
+    /// Deterministic pseudo-random sparse rows with 4 classes.
+    fn data(n: usize, d: usize) -> (Vec<SparseVec>, Vec<usize>) {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut rows = Vec::new();
+        let mut y = Vec::new();
+        for i in 0..n {
+            let c = i % 4;
+            let mut idx: Vec<u32> = (0..6).map(|_| (next() % d as u64) as u32).collect();
+            // Class-typical terms make the classes learnable.
+            idx.push((c * 3) as u32);
+            idx.sort_unstable();
+            idx.dedup();
+            let val = idx
+                .iter()
+                .map(|_| (next() % 1000) as f32 / 1000.0 + 0.01)
+                .collect();
+            rows.push(SparseVec { idx, val });
+            y.push(c);
+        }
+        (rows, y)
+    }
+
+    #[test]
+    fn sparse_scorer_equals_linfa_nb_log_proba_and_batches_equal_one_fit() {
+        let (rows, y) = data(300, 40);
+        let nb = fit_multinomial_nb(&rows, &y, 40, 0.1, 64).unwrap();
+        let whole = fit_multinomial_nb(&rows, &y, 40, 0.1, 10_000).unwrap();
+        let scorer = compile(
+            &Classifier::MultinomialNb {
+                nb: nb.clone(),
+                uniform_prior: false,
+            },
+            4,
+        )
+        .unwrap();
+        let x = dense(&rows, 40);
+        let (linfa_lp, classes) = nb.predict_log_proba(x.view());
+        assert_eq!(classes, vec![&0, &1, &2, &3]);
+        let (whole_lp, _) = whole.predict_log_proba(x.view());
+        let mut out = Vec::new();
+        for (i, r) in rows.iter().enumerate() {
+            scorer.scores_into(r, &mut out);
+            log_softmax(&mut out, 1.0);
+            for c in 0..4 {
+                // f32 weights: agree to 1e-4 in log-probability.
+                assert!(
+                    (out[c] - linfa_lp[[i, c]]).abs() < 1e-4,
+                    "{} vs {}",
+                    out[c],
+                    linfa_lp[[i, c]]
+                );
+                assert!((linfa_lp[[i, c]] - whole_lp[[i, c]]).abs() < 1e-9);
+            }
+        }
+    }
+
+    #[test]
+    fn sparse_scorer_equals_linfa_logistic_probabilities() {
+        let (rows, y) = data(200, 30);
+        let ds = DatasetBase::new(dense(&rows, 30), Array1::from(y.clone()));
+        let lr = MultiLogisticRegression::default()
+            .alpha(0.01)
+            .max_iterations(50)
+            .fit(&ds)
+            .unwrap();
+        let probs = lr.predict_probabilities(&dense(&rows, 30));
+        let scorer = compile(&Classifier::Logistic { lr }, 4).unwrap();
+        let mut out = Vec::new();
+        for (i, r) in rows.iter().enumerate() {
+            scorer.scores_into(r, &mut out);
+            log_softmax(&mut out, 1.0);
+            for c in 0..4 {
+                assert!((out[c].exp() - probs[[i, c]]).abs() < 1e-4);
+            }
+        }
+    }
+
+    #[test]
+    fn chi2_ranks_the_class_typical_term_first() {
+        let (rows, y) = data(400, 40);
+        let s = chi2_scores(&rows, &y, 4, 40);
+        let best = (0..40).max_by(|&a, &b| s[a].total_cmp(&s[b])).unwrap();
+        assert!([0, 3, 6, 9].contains(&best), "{best}");
+    }
+
+    #[test]
+    fn temperature_is_fitted_and_folds_keep_groups_whole() {
+        let f = assign_folds_by(&["a", "b", "a", "c", "d", "b"], 3);
+        assert_eq!(f[0], f[2]);
+        assert_eq!(f[1], f[5]);
+        let mut ex = Vec::new();
+        let texts = [
+            (Theme::Rural, "乡村振兴 高标准农田 粮食安全 农业产业"),
+            (Theme::Investment, "招商引资 签约项目 到位资金 外资外贸"),
+            (Theme::Ecology, "污染防治 蓝天保卫战 生态修复 碳达峰"),
+        ];
+        for d in 0..6 {
+            for (t, s) in texts {
+                ex.push(Example {
+                    text: format!("{s} 第{d}份报告"),
+                    theme: t,
+                    group: format!("doc{d}"),
+                });
+            }
+        }
+        let t = fit_temperature(&ex, &TrainParams::default(), &Tokenizer::bundled())
+            .unwrap()
+            .unwrap();
+        assert!(t > 0.0 && t.is_finite());
+    }
 }

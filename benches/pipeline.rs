@@ -1,0 +1,104 @@
+//! Criterion benchmarks of each stage on the bundled corpus:
+//! tokenization, vectorization, scoring, and end-to-end labelling.
+//!
+//! `cargo bench --bench pipeline`
+
+use std::path::PathBuf;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use policy_themes::app::{inputs, label, Ui};
+use policy_themes::corpus;
+use policy_themes::model::predict::PredictScratch;
+use policy_themes::model::{fit, Example, Predictor, TrainParams};
+use policy_themes::report::rows::{Format, RowWriter};
+use policy_themes::text::tfidf::Scratch;
+use policy_themes::text::Tokenizer;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn setup() -> (Predictor, Vec<String>) {
+    let set = policy_themes::labels::LabelSet::read_strict(&root().join("labels")).unwrap();
+    let ex: Vec<Example> = set
+        .rows
+        .iter()
+        .map(|r| Example {
+            text: r.text.clone(),
+            theme: r.theme,
+            group: r.doc_id.clone(),
+        })
+        .collect();
+    let tok = Tokenizer::bundled();
+    let model = fit(&ex, &TrainParams::default(), &tok, Default::default()).unwrap();
+    let docs = corpus::read_all(&[root().join("corpus")]).unwrap();
+    let texts = docs
+        .iter()
+        .flat_map(|d| d.paragraphs.iter().map(|p| p.text.clone()))
+        .collect();
+    (Predictor::new(model).unwrap(), texts)
+}
+
+fn stages(c: &mut Criterion) {
+    let (p, texts) = setup();
+    let bytes: u64 = texts.iter().map(|t| t.len() as u64).sum();
+    let mut g = c.benchmark_group("stages");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(bytes));
+
+    g.bench_function("tokenize", |b| {
+        let mut buf = Vec::new();
+        b.iter(|| {
+            let mut n = 0;
+            for t in &texts {
+                p.tokenizer.tokens_into(t, &mut buf);
+                n += buf.len();
+            }
+            n
+        })
+    });
+
+    let tokens: Vec<Vec<&str>> = texts.iter().map(|t| p.tokenizer.tokens(t)).collect();
+    g.bench_function("vectorize", |b| {
+        let mut s = Scratch::default();
+        b.iter(|| {
+            tokens
+                .iter()
+                .zip(&texts)
+                .map(|(tk, t)| p.model.vectorizer.transform(tk, t, &mut s).len())
+                .sum::<usize>()
+        })
+    });
+
+    let mut s = Scratch::default();
+    let vecs: Vec<_> = tokens
+        .iter()
+        .zip(&texts)
+        .map(|(tk, t)| p.model.vectorizer.transform(tk, t, &mut s))
+        .collect();
+    g.bench_function("score", |b| {
+        let mut ps = PredictScratch::default();
+        b.iter(|| vecs.iter().map(|x| p.log_proba(x, &mut ps)[0]).sum::<f64>())
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("end_to_end");
+    g.sample_size(10);
+    let corpus_bytes: u64 = std::fs::read_dir(root().join("corpus"))
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .sum();
+    g.throughput(Throughput::Bytes(corpus_bytes));
+    let ui = Ui { quiet: true };
+    g.bench_function("label_corpus", |b| {
+        b.iter(|| {
+            let inp = inputs::open(&[root().join("corpus")], false, ui).unwrap();
+            let mut w = RowWriter::new(std::io::sink(), Format::Csv, false).unwrap();
+            label::label_files(&p, &inp, label::LabelOptions::default(), &mut w, ui).unwrap()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);

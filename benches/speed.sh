@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Side-by-side speed and memory of `policy-themes label` against the Python
+# pipeline (jieba + scikit-learn TF-IDF + MultinomialNB, benches/peers/speed.py)
+# on the bundled corpus replicated N times, in one run, and the ratios the
+# project's targets are stated in. Needs: the Rust toolchain, python3 with
+# benches/peers/requirements.txt installed, GNU time (/usr/bin/time).
+#
+#   bash benches/speed.sh [N=50]
+set -euo pipefail
+N=${1:-50}
+cd "$(dirname "$0")/.."
+cargo build --release -q --bin policy-themes --example jieba_cut
+B=target/release/policy-themes
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+
+replicate() { # replicate DIR COPIES
+  mkdir -p "$1"
+  for i in $(seq 1 "$2"); do
+    for f in corpus/*.txt; do cp "$f" "$1/$(basename "$f" .txt)_$i.txt"; done
+  done
+}
+replicate "$W/c1" 1
+replicate "$W/cN" "$N"
+replicate "$W/c100" 100
+
+timed() { # timed NAME CMD... -> prints "seconds peak_kb"
+  /usr/bin/time -f "%e %M" -o "$W/$1.time" "${@:2}" >/dev/null
+  cat "$W/$1.time"
+}
+
+echo "machine: $(nproc) cores; corpus replicated ${N}x: $(du -sh "$W/cN" | cut -f1)"
+read -r train_s train_kb < <(timed train $B train -q -o "$W/model.json")
+$B segment -q "$W/cN" -o "$W/paragraphs.csv"
+chars=$(python3 -c "import csv,sys; csv.field_size_limit(1<<30); print(sum(len(r['text']) for r in csv.DictReader(open(sys.argv[1], encoding='utf-8'))))" "$W/paragraphs.csv")
+
+# Model load alone: label one short file.
+printf '各位代表:\n现在,我代表区人民政府向大会报告工作。\n' > "$W/tiny.txt"
+read -r load_s load_kb < <(timed load $B label -q --model "$W/model.json" "$W/tiny.txt" -o "$W/tiny.csv")
+
+read -r ours_s ours_kb < <(timed ours $B label -q --model "$W/model.json" "$W/cN" -o "$W/ours.csv")
+jieba=$(target/release/examples/jieba_cut "$W/paragraphs.csv")
+py=$(python3 benches/peers/speed.py --labels labels --paragraphs "$W/paragraphs.csv" --out "$W/py.csv")
+read -r s1 kb1 < <(timed one $B label -q --model "$W/model.json" "$W/c1" -o "$W/one.csv")
+read -r s100 kb100 < <(timed hundred $B label -q --model "$W/model.json" "$W/c100" -o "$W/hundred.csv")
+
+python3 - "$chars" "$ours_s" "$ours_kb" "$jieba" "$py" "$train_s" "$train_kb" "$load_s" "$s1" "$s100" "$kb100" "$N" <<'PY'
+import json, sys
+chars, ours_s, ours_kb = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
+jieba, py = json.loads(sys.argv[4]), json.loads(sys.argv[5])
+train_s, train_kb, load_s = float(sys.argv[6]), int(sys.argv[7]), float(sys.argv[8])
+s1, s100, kb100, n = float(sys.argv[9]), float(sys.argv[10]), int(sys.argv[11]), int(sys.argv[12])
+ours = chars / ours_s
+cores = jieba["threads"]
+ceiling = jieba["one_thread_chars_per_second"] * cores
+rows = [
+    ("paragraph characters labelled", f"{chars:,}"),
+    ("policy-themes label (model load included)", f"{ours/1e6:.2f} M chars/s, {ours_s:.2f} s, peak RSS {ours_kb/1024:.0f} MB"),
+    ("Python jieba + scikit-learn MultinomialNB", f"{py['chars_per_second']/1e6:.3f} M chars/s, {py['seconds']:.2f} s"),
+    ("ratio ours / Python (target >= 40)", f"{ours/py['chars_per_second']:.1f}x"),
+    ("raw jieba-rs cut, 1 thread", f"{jieba['one_thread_chars_per_second']/1e6:.2f} M chars/s"),
+    (f"ratio ours / (raw jieba-rs x {cores} cores) (target >= 0.60)", f"{ours/ceiling:.2f}"),
+    ("model load + tiny file (target <= 0.1 s)", f"{load_s:.2f} s"),
+    ("train on the full labels (target <= 2 s, < 500 MB)", f"{train_s:.2f} s, peak RSS {train_kb/1024:.0f} MB"),
+    ("time for 100x input: corpus x100 vs x1 (target 100x +-20%)", f"{s100:.2f} s vs {s1:.2f} s = {s100/s1:.1f}x (peak RSS {kb100/1024:.0f} MB; target < 300 MB)"),
+]
+for k, v in rows:
+    print(f"| {k} | {v} |")
+PY

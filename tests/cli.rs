@@ -1,0 +1,224 @@
+//! End-to-end tests of the `policy-themes` command on the bundled seeds.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn bin() -> Command {
+    let mut c = Command::cargo_bin("policy-themes").unwrap();
+    c.current_dir(root());
+    c
+}
+
+fn read_csv(path: &Path) -> (csv::StringRecord, Vec<csv::StringRecord>) {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let h = r.headers().unwrap().clone();
+    let rows = r.records().map(|x| x.unwrap()).collect();
+    (h, rows)
+}
+
+#[test]
+fn segment_writes_the_documented_columns_for_all_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("seg.csv");
+    bin()
+        .args(["segment", "corpus", "-q", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let (h, rows) = read_csv(&out);
+    assert_eq!(
+        h.iter().collect::<Vec<_>>(),
+        ["doc_id", "para_id", "region", "year", "kind", "section", "text"]
+    );
+    let docs: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.get(0).unwrap()).collect();
+    assert_eq!(docs.len(), 23);
+    assert!(
+        rows.iter().all(|r| !r.get(2).unwrap().is_empty()),
+        "every document has a region"
+    );
+    assert!(rows
+        .iter()
+        .all(|r| r.get(6).unwrap().chars().count() <= 600));
+    assert!(rows.iter().all(|r| !r.get(6).unwrap().contains("点我投稿")));
+    let sections: std::collections::BTreeSet<&str> =
+        rows.iter().map(|r| r.get(5).unwrap()).collect();
+    assert_eq!(
+        sections.into_iter().collect::<Vec<_>>(),
+        ["other", "plan", "review"]
+    );
+}
+
+#[test]
+fn labels_check_passes_on_the_bundled_labels() {
+    bin()
+        .args(["labels", "check", "-q"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ok: 1452 labelled paragraphs"));
+}
+
+#[test]
+fn train_label_summary_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("model.json");
+    let labelled = dir.path().join("labelled.csv");
+    let shares = dir.path().join("shares.csv");
+    bin()
+        .args(["train", "-q", "-o"])
+        .arg(&model)
+        .assert()
+        .success();
+    bin()
+        .args(["label", "-q", "--model"])
+        .arg(&model)
+        .arg("corpus")
+        .arg("-o")
+        .arg(&labelled)
+        .assert()
+        .success();
+    let (h, rows) = read_csv(&labelled);
+    for col in [
+        "doc_id",
+        "para_id",
+        "region",
+        "year",
+        "section",
+        "theme",
+        "confidence",
+        "text",
+    ] {
+        assert!(h.iter().any(|c| c == col), "missing {col}");
+    }
+    assert_eq!(rows.len(), 1452);
+    let conf = h.iter().position(|c| c == "confidence").unwrap();
+    assert!(rows
+        .iter()
+        .all(|r| (0.0..=1.0).contains(&r.get(conf).unwrap().parse::<f64>().unwrap())));
+    for by in ["region", "doc", "region,year", "region,section"] {
+        bin()
+            .args(["summary", "-q", "--by", by])
+            .arg(&labelled)
+            .arg("-o")
+            .arg(&shares)
+            .assert()
+            .success();
+        let (h, rows) = read_csv(&shares);
+        let first_theme = h.iter().position(|c| c == "poverty").unwrap();
+        assert_eq!(h.len(), first_theme + 13);
+        assert!(!rows.is_empty());
+        for r in &rows {
+            let sum: f64 = r
+                .iter()
+                .skip(first_theme)
+                .map(|x| x.parse::<f64>().unwrap())
+                .sum();
+            assert!((sum - 1.0).abs() < 1e-4, "{by}: row sums to {sum}");
+        }
+    }
+    // 15 regions: 九原区 has two documents, 呼和浩特市 a report and seven articles.
+    bin()
+        .args(["summary", "-q", "--by", "region", "--csv"])
+        .arg(&labelled)
+        .assert()
+        .success()
+        .stdout(predicate::function(|s: &str| s.lines().count() == 1 + 15));
+    // JSON Lines output and --paragraphs input agree with CSV labelling.
+    let seg = dir.path().join("seg.csv");
+    bin()
+        .args(["segment", "-q", "corpus", "-o"])
+        .arg(&seg)
+        .assert()
+        .success();
+    let out = bin()
+        .args(["label", "-q", "--format", "jsonl", "--model"])
+        .arg(&model)
+        .arg("--paragraphs")
+        .arg(&seg)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let lines: Vec<serde_json::Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1452);
+    let theme_col = h_index(&labelled, "theme");
+    for (j, r) in lines.iter().zip(&rows) {
+        assert_eq!(j["theme"].as_str().unwrap(), r.get(theme_col).unwrap());
+    }
+}
+
+fn h_index(path: &Path, col: &str) -> usize {
+    read_csv(path).0.iter().position(|c| c == col).unwrap()
+}
+
+#[test]
+fn summary_gold_gives_shares_per_region() {
+    bin()
+        .args(["summary", "-q", "--gold", "--csv"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("呼和浩特市").and(predicate::str::contains("九原区")));
+}
+
+#[test]
+fn analyze_trains_once_then_reuses_the_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = || {
+        bin()
+            .args(["analyze", "corpus", "--out"])
+            .arg(&out)
+            .assert()
+            .success()
+    };
+    let first = run();
+    assert!(
+        String::from_utf8_lossy(&first.get_output().stderr).contains("training the default model")
+    );
+    let stdout = String::from_utf8_lossy(&first.get_output().stdout).to_string();
+    assert!(stdout.contains("咸阳市") && stdout.contains("overvw"));
+    for f in ["paragraphs.csv", "shares.csv", "model.json"] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    let second = run();
+    assert!(String::from_utf8_lossy(&second.get_output().stderr).contains("using cached model"));
+}
+
+#[test]
+fn eval_reports_grouped_metrics() {
+    bin()
+        .args(["eval", "-q", "--folds", "3", "--json"])
+        .assert()
+        .success()
+        .stdout(predicate::function(|s: &str| {
+            let v: serde_json::Value = serde_json::from_str(s).unwrap();
+            let f1 = v["macro_f1"].as_f64().unwrap();
+            v["paragraphs"] == 1452
+                && f1 > 0.5
+                && f1 <= 1.0
+                && v["confusion"].as_array().unwrap().len() == 13
+        }));
+}
+
+#[test]
+fn every_subcommand_documents_its_flags() {
+    for sub in [
+        "analyze", "segment", "train", "label", "summary", "eval", "explain",
+    ] {
+        bin()
+            .args([sub, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Usage:"));
+    }
+}

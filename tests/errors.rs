@@ -1,0 +1,272 @@
+//! Bad input gets a clear error naming the file (and line), a non-zero exit
+//! and no partial output; encodings that must work do.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn bin() -> Command {
+    let mut c = Command::cargo_bin("policy-themes").unwrap();
+    c.current_dir(root());
+    c
+}
+
+const REPORT: &str = "2022年某某县政府工作报告\n——2022年1月8日在某某县第十八届人民代表大会第一次会议上\n各位代表:\n一、过去一年工作回顾\n我们坚持乡村振兴,建设高标准农田十万亩。\n二、2022年工作安排\n大力推进招商引资,引进项目三十个。\n";
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+/// Run `segment` on inputs into `out`; assert failure naming `needle`, and no output file.
+fn segment_fails(inputs: &[&Path], needle: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.csv");
+    bin()
+        .arg("segment")
+        .args(inputs)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(needle));
+    assert!(!out.exists(), "partial output written");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "temporary file left behind"
+    );
+}
+
+#[test]
+fn empty_and_binary_files_are_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = write(dir.path(), "empty.txt", b"");
+    segment_fails(&[&empty], "empty.txt: empty file");
+    let bin_file = write(
+        dir.path(),
+        "image.txt",
+        &[0x89, b'P', b'N', b'G', 0, 0, 0, 13, 0xff, 0xfe, 0, 1],
+    );
+    segment_fails(&[&bin_file], "image.txt: binary data");
+}
+
+#[test]
+fn missing_path_is_an_error() {
+    segment_fails(&[Path::new("no/such/report.txt")], "no/such/report.txt");
+}
+
+#[test]
+fn gbk_and_utf16_files_work_like_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode(REPORT);
+    write(dir.path(), "a_gbk.txt", &gbk);
+    let mut le = vec![0xFF, 0xFE];
+    le.extend(REPORT.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    write(dir.path(), "b_utf16.txt", &le);
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(REPORT.as_bytes());
+    write(dir.path(), "c_utf8bom.txt", &bom);
+    let out = bin()
+        .args(["segment", "-q"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let bodies: Vec<Vec<&str>> = ["a_gbk", "b_utf16", "c_utf8bom"]
+        .iter()
+        .map(|id| {
+            text.lines()
+                .filter(|l| l.starts_with(&format!("{id},")))
+                .map(|l| l.split_once(",某某县,").unwrap().1)
+                .collect()
+        })
+        .collect();
+    assert_eq!(bodies[0].len(), 7);
+    assert_eq!(bodies[0], bodies[1]);
+    assert_eq!(bodies[0], bodies[2]);
+    assert!(text.contains("review,\"我们坚持乡村振兴"));
+}
+
+#[test]
+fn mixed_directory_needs_keep_going_and_lists_the_bad_files() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "good.txt", REPORT.as_bytes());
+    write(dir.path(), "bad.txt", &[0, 1, 2, 3, 0xff]);
+    write(dir.path(), "empty.txt", b"");
+    segment_fails(&[dir.path()], "bad.txt");
+    let outdir = tempfile::tempdir().unwrap();
+    let out = outdir.path().join("out.csv");
+    bin()
+        .args(["segment", "--keep-going"])
+        .arg(dir.path())
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("bad.txt").and(predicate::str::contains("empty.txt")));
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.contains("good,"));
+    assert!(!written.contains("bad,"));
+}
+
+#[test]
+fn ten_megabyte_line_without_sentence_ends_segments() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = "无标点的长文本".repeat(10 * 1024 * 1024 / 21);
+    let p = write(dir.path(), "long.txt", line.as_bytes());
+    let out = bin().args(["segment", "-q"]).arg(&p).assert().success();
+    let mut rdr = csv::Reader::from_reader(out.get_output().stdout.as_slice());
+    let mut total = 0;
+    for r in rdr.records() {
+        let r = r.unwrap();
+        let n = r.get(6).unwrap().chars().count();
+        assert!(n <= 600);
+        total += n;
+    }
+    assert_eq!(total, line.chars().count());
+}
+
+#[test]
+fn unwritable_output_is_an_error_and_existing_output_survives() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write(dir.path(), "good.txt", REPORT.as_bytes());
+    // Parent is a file: cannot create anything there, even as root.
+    let blocker = write(dir.path(), "blocker", b"x");
+    bin()
+        .arg("segment")
+        .arg(&good)
+        .arg("-o")
+        .arg(blocker.join("out.csv"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("out.csv"));
+    // An existing output is left as it was when the run fails.
+    let existing = write(dir.path(), "existing.csv", b"keep me");
+    let bad = write(dir.path(), "bad.txt", b"");
+    bin()
+        .arg("segment")
+        .arg(&good)
+        .arg(&bad)
+        .arg("-o")
+        .arg(&existing)
+        .assert()
+        .code(2);
+    assert_eq!(std::fs::read(&existing).unwrap(), b"keep me");
+}
+
+fn train_fails(csv_text: &str, needle: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let labels = write(dir.path(), "labels.csv", csv_text.as_bytes());
+    let model = dir.path().join("model.json");
+    bin()
+        .args(["train", "--labels"])
+        .arg(&labels)
+        .arg("-o")
+        .arg(&model)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(needle));
+    assert!(!model.exists());
+}
+
+#[test]
+fn bad_label_files_name_file_and_line() {
+    let h = "doc_id,para_id,text,theme,secondary\n";
+    train_fails(
+        &format!("{h}d,0,乡村振兴,rural,\nd,1,招商引资,invest,\n"),
+        "labels.csv:3: unknown theme id `invest`",
+    );
+    train_fails(
+        "doc_id,para_id,text,theme\nd,0,乡村振兴,rural\n",
+        "labels.csv:1: missing column `secondary`",
+    );
+    train_fails(&format!("{h}d,0,,rural,\n"), "labels.csv:2: empty text");
+    train_fails(
+        &format!("{h}d,0,乡村振兴,rural,\nd,0,乡村振兴,rural,\n"),
+        "labels.csv:3: duplicate label for (d, 0)",
+    );
+    train_fails(&format!("{h}d,0,\"乡村振兴,rural,\n"), "labels.csv");
+    train_fails(
+        &format!("{h}d,0,乡村振兴,rural,,extra\n"),
+        "labels.csv:2: malformed CSV",
+    );
+}
+
+#[test]
+fn bad_model_files_are_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("model.json");
+    bin()
+        .args(["train", "-q", "-o"])
+        .arg(&good)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&good).unwrap();
+    let cases = [
+        (
+            "truncated.json",
+            text[..text.len() / 3].to_string(),
+            "truncated",
+        ),
+        (
+            "corrupted.json",
+            text.replacen("\"idf\":[", "\"idf\":[\"x\",", 1),
+            "invalid model",
+        ),
+        (
+            "other.json",
+            text.replacen("\"format_version\":1", "\"format_version\":2", 1),
+            "format version 2",
+        ),
+        (
+            "notamodel.json",
+            "[1,2,3]".to_string(),
+            "not a policy-themes model",
+        ),
+    ];
+    for (name, body, needle) in cases {
+        let m = write(dir.path(), name, body.as_bytes());
+        let out = dir.path().join(format!("{name}.out.csv"));
+        bin()
+            .args(["label", "--model"])
+            .arg(&m)
+            .arg("corpus/003_cbd66c4364d6c9dc.txt")
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(name).and(predicate::str::contains(needle)));
+        assert!(!out.exists());
+    }
+}
+
+#[test]
+fn bad_paragraph_csv_names_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("model.json");
+    bin()
+        .args(["train", "-q", "-o"])
+        .arg(&model)
+        .assert()
+        .success();
+    let p = write(
+        dir.path(),
+        "p.csv",
+        "doc_id,para_id,text\nd,0,乡村振兴\nd,x,招商引资\n".as_bytes(),
+    );
+    bin()
+        .args(["label", "--model"])
+        .arg(&model)
+        .arg("--paragraphs")
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("p.csv:3: bad para_id"));
+}

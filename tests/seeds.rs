@@ -1,0 +1,103 @@
+//! Library-level checks on every seed document: the corpus as users get it.
+
+use std::path::PathBuf;
+
+use policy_themes::corpus::{self, segment::without_whitespace, Kind};
+
+fn corpus_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus")
+}
+
+#[test]
+fn twenty_three_documents_with_their_regions_and_kinds() {
+    let docs = corpus::read_all(&[corpus_dir()]).unwrap();
+    assert_eq!(docs.len(), 23);
+    let got: Vec<(&str, &str, Option<u16>)> = docs
+        .iter()
+        .map(|d| (d.doc_id.as_str(), d.meta.region.as_str(), d.meta.year))
+        .collect();
+    let expected = [
+        ("000_948226ca6efd262f", "九原区", Some(2022)),
+        ("001_88e7c62cb5127eba-01", "咸阳市", Some(2022)),
+        ("001_88e7c62cb5127eba-02", "东丽区", Some(2022)),
+        ("001_88e7c62cb5127eba-03", "天门市", Some(2022)),
+        ("001_88e7c62cb5127eba-04", "蓟州区", Some(2022)),
+        ("001_88e7c62cb5127eba-05", "青海省", Some(2022)),
+        ("001_88e7c62cb5127eba-06", "郴州市", Some(2022)),
+        ("001_88e7c62cb5127eba-07", "河北省", Some(2022)),
+        ("001_88e7c62cb5127eba-08", "厦门市", Some(2019)),
+        ("001_88e7c62cb5127eba-09", "襄阳市", Some(2022)),
+        ("001_88e7c62cb5127eba-10", "辽宁省", Some(2022)),
+        ("002_d156648063b80b79", "九原区", Some(2024)),
+        ("003_cbd66c4364d6c9dc", "昆都仑区", Some(2021)),
+        ("004_6437f29fd503ac4d-01", "新城区", Some(2021)),
+        ("004_6437f29fd503ac4d-02", "呼和浩特市", Some(2021)),
+        ("004_6437f29fd503ac4d-03", "清水河县", Some(2019)),
+    ];
+    for (e, g) in expected.iter().zip(&got) {
+        assert_eq!(e, g);
+    }
+    let articles: Vec<&str> = docs
+        .iter()
+        .filter(|d| d.meta.kind == Some(Kind::Article))
+        .map(|d| d.meta.region.as_str())
+        .collect();
+    assert_eq!(articles, vec!["呼和浩特市"; 7]);
+    let plans = docs
+        .iter()
+        .filter(|d| d.meta.kind == Some(Kind::PlanReport))
+        .count();
+    assert_eq!(plans, 2);
+}
+
+#[test]
+fn no_content_lost_no_chrome_no_oversized_paragraph() {
+    let docs = corpus::read_all(&[corpus_dir()]).unwrap();
+    let mut total = 0;
+    for d in &docs {
+        let joined: String = d.paragraphs.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(
+            without_whitespace(&joined),
+            without_whitespace(&d.body),
+            "{}: paragraphs do not concatenate back to the body",
+            d.doc_id
+        );
+        for p in &d.paragraphs {
+            total += 1;
+            assert!(
+                p.text.chars().count() <= 600,
+                "{} {}: too long",
+                d.doc_id,
+                p.para_id
+            );
+            for chrome in ["点我投稿", "联系我们", "企业入驻", "有想补充的信息"]
+            {
+                assert!(
+                    !p.text.contains(chrome),
+                    "{} {}: site chrome",
+                    d.doc_id,
+                    p.para_id
+                );
+            }
+            assert!(!p.text.trim().is_empty());
+        }
+    }
+    // Every body character is in some paragraph, and the seeds segment to
+    // the size the labels were made for.
+    assert_eq!(total, 1452);
+}
+
+#[test]
+fn reports_have_review_and_plan_sections() {
+    use policy_themes::corpus::Section;
+    let docs = corpus::read_all(&[corpus_dir()]).unwrap();
+    for d in docs.iter().filter(|d| d.meta.kind != Some(Kind::Article)) {
+        let has = |s: Section| d.paragraphs.iter().any(|p| p.section == s);
+        assert!(has(Section::Review), "{} has no review part", d.doc_id);
+        // 清水河县's scraped record holds only the review part.
+        if d.doc_id != "004_6437f29fd503ac4d-03" {
+            assert!(has(Section::Plan), "{} has no plan part", d.doc_id);
+        }
+        assert_eq!(d.paragraphs[0].section, Section::Other, "{}", d.doc_id);
+    }
+}
