@@ -31,8 +31,14 @@ pub enum Command {
     Train(TrainArgs),
     /// Label paragraphs with a trained model.
     Label(LabelArgs),
-    /// Theme shares per group from labelled paragraphs (or from the gold labels).
+    /// Theme shares per group from labelled paragraphs (or from the gold labels), with intervals,
+    /// corrected shares or the keyword-dictionary measure.
     Summary(SummaryArgs),
+    /// Compare two regions or documents: the share difference per theme with its 95% interval.
+    #[command(override_usage = "policy-themes compare [OPTIONS] [LABELLED.csv] A B")]
+    Compare(CompareArgs),
+    /// Write a self-contained HTML report: heatmap, stacked bars, year trends, example paragraphs.
+    Report(ReportArgs),
     /// Work with label files.
     #[command(subcommand)]
     Labels(LabelsCommand),
@@ -76,25 +82,25 @@ pub enum ClassifierArg {
 /// Model hyper-parameters; unset flags keep the default model's settings.
 #[derive(Debug, Args, Clone, Default)]
 pub struct ModelArgs {
-    /// Classifier (default: the one chosen by grouped cross-validation).
+    /// Classifier [default: nb, the one chosen by grouped cross-validation].
     #[arg(long, value_enum)]
     pub classifier: Option<ClassifierArg>,
-    /// Smoothing (naive Bayes) or L2 penalty (logistic regression).
+    /// Smoothing (naive Bayes) or L2 penalty (logistic regression) [default: nb 0.03, cnb 0.3, logistic 0.001].
     #[arg(long)]
     pub alpha: Option<f64>,
-    /// Add word bigrams as features.
-    #[arg(long)]
-    pub word_bigrams: bool,
-    /// Add character bigrams as features.
-    #[arg(long)]
-    pub char_bigrams: bool,
-    /// Keep only the K terms with the highest chi-square score.
+    /// Word bigrams as features (`--word-bigrams` or `--word-bigrams=false`) [default: false].
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub word_bigrams: Option<bool>,
+    /// Character bigrams as features (`--char-bigrams=false` turns them off) [default: true].
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub char_bigrams: Option<bool>,
+    /// Keep only the K terms with the highest chi-square score [default: all terms].
     #[arg(long, value_name = "K")]
     pub chi2: Option<usize>,
-    /// Weigh themes equally instead of by their frequency in the labels.
-    #[arg(long)]
-    pub balanced: bool,
-    /// Drop terms found in fewer training paragraphs than this.
+    /// Weigh themes equally instead of by their frequency in the labels [default: true].
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub balanced: Option<bool>,
+    /// Drop terms found in fewer training paragraphs than this [default: 2].
     #[arg(long, value_name = "N")]
     pub min_df: Option<u32>,
 }
@@ -152,6 +158,18 @@ pub struct LabelArgs {
     pub keep_going: bool,
 }
 
+/// What `summary` measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum MethodArg {
+    /// Share of each group's labelled text per theme, from the classifier's labels.
+    #[default]
+    Model,
+    /// Keyword counts from the dictionary (--dictionary): each theme's share of the group's keyword
+    /// hits (rows sum to 1, comparable with the model's shares) and hits per 1000 words
+    /// (CSV columns `<theme>_rate`: hits per word). Needs no model or labels.
+    Dictionary,
+}
+
 #[derive(Debug, Args)]
 pub struct SummaryArgs {
     /// Labelled paragraphs (output of `label`). Not needed with --gold.
@@ -160,24 +178,104 @@ pub struct SummaryArgs {
     /// Use the gold labels (--labels) with metadata from the corpus (--corpus) instead.
     #[arg(long)]
     pub gold: bool,
-    /// Label directory for --gold.
+    /// Label directory for --gold, and the labels --adjust cross-validates on.
     #[arg(long, default_value = "labels", value_name = "DIR|FILE")]
     pub labels: PathBuf,
     /// Corpus directory for --gold.
     #[arg(long, default_value = "corpus", value_name = "DIR")]
     pub corpus: PathBuf,
-    /// Grouping: comma-separated fields among region, doc, year, section, kind.
+    /// Grouping: comma-separated fields among region, doc, year, section, kind (e.g. region,year).
     #[arg(long, default_value = "region", value_name = "FIELDS")]
     pub by: String,
-    /// What each paragraph weighs.
+    /// What each paragraph weighs (model method).
     #[arg(long, value_enum, default_value_t)]
     pub weight: Weight,
+    /// What the numbers measure: the classifier's labels or keyword counts.
+    #[arg(long, value_enum, default_value_t)]
+    pub method: MethodArg,
+    /// Keyword dictionary for --method dictionary (format in the header of the built-in
+    /// dictionaries/themes.txt, which is used when this is not given).
+    #[arg(long, value_name = "FILE")]
+    pub dictionary: Option<PathBuf>,
+    /// Add 95% bootstrap intervals to every share (paragraphs resampled within each document):
+    /// CSV columns `<theme>_lo`, `<theme>_hi`; a second line per group in the table.
+    #[arg(long)]
+    pub ci: bool,
+    /// Bootstrap replicates for --ci.
+    #[arg(long, default_value_t = crate::report::bootstrap::DEFAULT_SAMPLES, value_name = "B")]
+    pub samples: usize,
+    /// Seed of the bootstrap: the same seed gives the same intervals.
+    #[arg(long, default_value_t = crate::report::bootstrap::DEFAULT_SEED, value_name = "N")]
+    pub seed: u64,
+    /// Also show shares corrected for the classifier's confusions (adjusted classify-and-count,
+    /// confusion measured by 5-fold cross-validation grouped by document of the default model on
+    /// --labels; takes a few seconds): CSV columns `<theme>_adj`.
+    #[arg(long, conflicts_with = "gold")]
+    pub adjust: bool,
     /// Write the shares as CSV here (the readable table still goes to stdout).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Print CSV on stdout instead of the readable table.
     #[arg(long)]
     pub csv: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// `LABELLED.csv A B`, or `A B` with --gold (or to read out/paragraphs.csv). A and B are
+    /// region names, doc_ids, or REGION:YEAR.
+    #[arg(value_name = "ARGS", num_args = 2..=3, required = true)]
+    pub args: Vec<String>,
+    /// Compare in the gold labels (--labels) with metadata from the corpus (--corpus).
+    #[arg(long)]
+    pub gold: bool,
+    /// Label directory for --gold.
+    #[arg(long, default_value = "labels", value_name = "DIR|FILE")]
+    pub labels: PathBuf,
+    /// Corpus directory for --gold.
+    #[arg(long, default_value = "corpus", value_name = "DIR")]
+    pub corpus: PathBuf,
+    /// What each paragraph weighs.
+    #[arg(long, value_enum, default_value_t)]
+    pub weight: Weight,
+    /// Bootstrap replicates for the interval of the difference.
+    #[arg(long, default_value_t = crate::report::bootstrap::DEFAULT_SAMPLES, value_name = "B")]
+    pub samples: usize,
+    /// Seed of the bootstrap: the same seed gives the same intervals.
+    #[arg(long, default_value_t = crate::report::bootstrap::DEFAULT_SEED, value_name = "N")]
+    pub seed: u64,
+    /// Write the comparison as CSV here (the readable table still goes to stdout).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Print CSV on stdout instead of the readable table.
+    #[arg(long)]
+    pub csv: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Labelled paragraphs (output of `label`; `analyze` writes out/paragraphs.csv).
+    #[arg(default_value = "out/paragraphs.csv", value_name = "LABELLED.csv")]
+    pub input: PathBuf,
+    /// Where to write the HTML file (replaced only when complete).
+    #[arg(short, long, default_value = "report.html", value_name = "FILE")]
+    pub output: PathBuf,
+    /// The model that labelled the input, named in the report's header (default: a model.json
+    /// beside the input that is older than it, as `analyze` leaves them).
+    #[arg(long, short, value_name = "MODEL")]
+    pub model: Option<PathBuf>,
+    /// What each paragraph weighs.
+    #[arg(long, value_enum, default_value_t)]
+    pub weight: Weight,
+    /// Example paragraphs shown per theme.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub examples: usize,
+    /// Bootstrap replicates for the intervals in the heatmap.
+    #[arg(long, default_value_t = crate::report::bootstrap::DEFAULT_SAMPLES, value_name = "B")]
+    pub samples: usize,
+    /// Seed of the bootstrap: the same seed gives the same report.
+    #[arg(long, default_value_t = crate::report::bootstrap::DEFAULT_SEED, value_name = "N")]
+    pub seed: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -263,7 +361,7 @@ pub struct AnalyzeArgs {
     /// Labels to train the default model on.
     #[arg(long, default_value = "labels", value_name = "DIR|FILE")]
     pub labels: PathBuf,
-    /// Output directory (paragraphs.csv, shares.csv, model.json).
+    /// Output directory (paragraphs.csv, shares.csv, report.html, model.json).
     #[arg(long, default_value = "out", value_name = "DIR")]
     pub out: PathBuf,
     /// Retrain even if the cached model is newer than the labels.

@@ -51,6 +51,17 @@ impl Sink {
             Sink::Stdout(mut w) => w.flush().map_err(|e| Error::io("<stdout>", e)),
             Sink::File { tmp, path } => {
                 tmp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
+                // The temporary file is private (0600); the result should have
+                // the permissions the file had, or the usual 0644 when new.
+                let perms = match std::fs::metadata(&path) {
+                    Ok(m) => Some(m.permissions()),
+                    Err(_) => default_permissions(),
+                };
+                if let Some(perms) = perms {
+                    tmp.as_file()
+                        .set_permissions(perms)
+                        .map_err(|e| Error::io(&path, e))?;
+                }
                 tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
                 Ok(())
             }
@@ -78,6 +89,19 @@ impl Write for Sink {
             Sink::File { tmp, .. } => tmp.as_file_mut().flush(),
         }
     }
+}
+
+/// Permissions for a new output file: 0644 on Unix (the temporary file is 0600).
+#[cfg(unix)]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::Permissions::from_mode(0o644))
+}
+
+/// Elsewhere a new temporary file already has ordinary permissions.
+#[cfg(not(unix))]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    None
 }
 
 /// Write a whole file atomically from a closure.
@@ -117,5 +141,15 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
         // No temporary files left behind.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o644);
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+            write_atomic(&p, |w| w.write_all(b"again").map_err(|e| Error::io("x", e))).unwrap();
+            let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "existing permissions are kept");
+        }
     }
 }

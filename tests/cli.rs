@@ -222,3 +222,98 @@ fn every_subcommand_documents_its_flags() {
             .stdout(predicate::str::contains("Usage:"));
     }
 }
+
+#[test]
+fn output_is_identical_on_one_and_two_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("model.json");
+    bin()
+        .args(["train", "-q", "-o"])
+        .arg(&model)
+        .assert()
+        .success();
+    let run = |threads: &str| {
+        bin()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["label", "-q", "--model"])
+            .arg(&model)
+            .arg("corpus")
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    };
+    assert_eq!(run("1"), run("2"));
+}
+
+#[test]
+fn min_confidence_explain_and_held_out_eval() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("model.json");
+    // Train on everything but one file, evaluate on that file.
+    let train_dir = dir.path().join("train");
+    std::fs::create_dir(&train_dir).unwrap();
+    for f in std::fs::read_dir(root().join("labels")).unwrap() {
+        let p = f.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        if p.is_file() && name.ends_with(".csv") && !name.starts_with("003_") {
+            std::fs::copy(&p, train_dir.join(&name)).unwrap();
+        }
+    }
+    bin()
+        .args(["train", "-q", "--labels"])
+        .arg(&train_dir)
+        .arg("-o")
+        .arg(&model)
+        .assert()
+        .success();
+    bin()
+        .args(["eval", "-q", "--json", "--model"])
+        .arg(&model)
+        .args(["--test", "labels/003_cbd66c4364d6c9dc.csv"])
+        .assert()
+        .success()
+        .stdout(predicate::function(|s: &str| {
+            let v: serde_json::Value = serde_json::from_str(s).unwrap();
+            v["paragraphs"] == 63 && v["accuracy"].as_f64().unwrap() > 0.5
+        }));
+    let out = bin()
+        .args([
+            "label",
+            "-q",
+            "--min-confidence",
+            "0.9",
+            "--explain",
+            "--model",
+        ])
+        .arg(&model)
+        .arg("corpus/003_cbd66c4364d6c9dc.txt")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let mut rdr = csv::Reader::from_reader(out.as_slice());
+    let h = rdr.headers().unwrap().clone();
+    let (ti, ci, ei) = (
+        h.iter().position(|c| c == "theme").unwrap(),
+        h.iter().position(|c| c == "confidence").unwrap(),
+        h.iter().position(|c| c == "explain").unwrap(),
+    );
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    assert!(rows.iter().any(|r| &r[ti] == "uncertain"));
+    for r in &rows {
+        let c: f64 = r[ci].parse().unwrap();
+        assert_eq!(&r[ti] == "uncertain", c < 0.9);
+    }
+    assert!(rows.iter().any(|r| r[ei].contains(':')));
+    bin()
+        .args(["explain", "--theme", "ecology", "--top", "5", "--model"])
+        .arg(&model)
+        .assert()
+        .success()
+        .stdout(predicate::function(|s: &str| {
+            s.lines().count() == 6 && s.contains("ecology,1,")
+        }));
+}

@@ -10,8 +10,10 @@ use crate::error::{Error, Result};
 use crate::labels::{label_files as list_label_files, LabelSet};
 use crate::model::{persist, Model, Predictor, TrainParams};
 use crate::output::{write_atomic, Sink};
+use crate::report::bootstrap::{DEFAULT_SAMPLES, DEFAULT_SEED};
+use crate::report::html::ReportOptions;
 use crate::report::rows::{read_labelled, Format, RowWriter};
-use crate::report::shares::{GroupBy, ShareTable, Weight};
+use crate::report::shares::{GroupBy, Resampling, ShareTable, Weight};
 use crate::text::Tokenizer;
 
 fn modified(p: &Path) -> Option<SystemTime> {
@@ -73,6 +75,7 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
             m
         }
     };
+    let model_line = super::report::describe_model(&model, &model_path);
     let predictor = Predictor::new(model)?;
     let paragraphs: PathBuf = args.out.join("paragraphs.csv");
     {
@@ -95,12 +98,25 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
     let table = ShareTable::compute(&rows, &by, Weight::Chars);
     let shares = args.out.join("shares.csv");
     write_atomic(&shares, |w| table.write_csv(w))?;
+    let report = args.out.join("report.html");
+    let opts = ReportOptions {
+        source: paragraphs.display().to_string(),
+        model: Some(model_line),
+        weight: Weight::Chars,
+        examples: 3,
+        resampling: Resampling {
+            samples: DEFAULT_SAMPLES,
+            seed: DEFAULT_SEED,
+        },
+    };
+    super::report::write_report(&report, &rows, &opts)?;
     print!("{}", table.render());
     ui.info(format!(
-        "wrote {} ({} paragraphs) and {}",
+        "wrote {} ({} paragraphs), {} and {}",
         paragraphs.display(),
         rows.len(),
-        shares.display()
+        shares.display(),
+        report.display()
     ));
     Ok(0)
 }

@@ -1,9 +1,11 @@
 //! Command implementations: what each subcommand does, on top of the library stages.
 
 pub mod analyze;
+pub mod compare;
 pub mod eval;
 pub mod inputs;
 pub mod label;
+pub mod report;
 pub mod summary;
 pub mod train;
 
@@ -55,6 +57,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Train(a) => train::run(&a, ui),
         Command::Label(a) => label::run(&a, ui),
         Command::Summary(a) => summary::run(&a, ui),
+        Command::Compare(a) => compare::run(&a, ui),
+        Command::Report(a) => report::run(&a, ui),
         Command::Labels(LabelsCommand::Check(a)) => train::run_check(&a, ui),
         Command::Eval(a) => eval::run(&a, ui),
         Command::Explain(a) => train::run_explain(&a, ui),

@@ -4,13 +4,18 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::Ui;
-use crate::cli::SummaryArgs;
+use crate::cli::{MethodArg, SummaryArgs};
 use crate::corpus::Document;
 use crate::error::{Error, Result};
 use crate::labels::LabelSet;
+use crate::model::evaluate::EvalItem;
+use crate::model::TrainParams;
 use crate::output::{write_atomic, Sink};
+use crate::report::adjust::{Adjuster, FOLDS};
+use crate::report::dictionary::{DictTable, Dictionary};
 use crate::report::rows::{read_labelled, LabelledRow};
-use crate::report::shares::{GroupBy, ShareTable};
+use crate::report::shares::{GroupBy, Resampling, ShareTable, Weight};
+use crate::text::Tokenizer;
 
 /// Gold labels as labelled rows, with metadata from the segmented corpus.
 pub fn gold_rows(labels: &Path, docs: &[Document]) -> Result<Vec<LabelledRow>> {
@@ -47,29 +52,131 @@ pub fn gold_rows(labels: &Path, docs: &[Document]) -> Result<Vec<LabelledRow>> {
     Ok(rows)
 }
 
+/// The classifier's confusions, measured by grouped cross-validation of the
+/// default model on the gold labels, for `--adjust`.
+pub fn measure_adjuster(labels: &Path, weight: Weight, ui: Ui) -> Result<Adjuster> {
+    let set = LabelSet::read_strict(labels)?;
+    let items: Vec<EvalItem> = set
+        .rows
+        .iter()
+        .map(|r| EvalItem {
+            doc_id: r.doc_id.clone(),
+            group: r.doc_id.clone(),
+            text: r.text.clone(),
+            gold: r.theme,
+        })
+        .collect();
+    ui.info(format!(
+        "measuring the default model's confusions: {FOLDS}-fold cross-validation grouped by document on {} ({} paragraphs)",
+        labels.display(),
+        items.len()
+    ));
+    Adjuster::measure(
+        &items,
+        &TrainParams::default(),
+        &Tokenizer::bundled(),
+        weight,
+    )
+}
+
+/// Labelled rows for a command: the labelled CSV, or the gold labels with corpus metadata.
+pub fn load_rows(
+    input: Option<&Path>,
+    gold: bool,
+    labels: &Path,
+    corpus: &Path,
+    ui: Ui,
+) -> Result<Vec<LabelledRow>> {
+    if gold {
+        let docs = super::inputs::read_documents(&[corpus.to_path_buf()], ui)?;
+        gold_rows(labels, &docs)
+    } else {
+        let input = input.ok_or_else(|| Error::Other("give a labelled CSV or --gold".into()))?;
+        read_labelled(input)
+    }
+}
+
+/// Write a table as CSV to `-o` and/or stdout, or print its readable form.
+fn emit(
+    output: Option<&PathBuf>,
+    csv: bool,
+    write: impl Fn(&mut dyn std::io::Write) -> Result<()>,
+    render: impl FnOnce() -> String,
+) -> Result<()> {
+    if let Some(out) = output {
+        write_atomic(out, |w| write(w))?;
+    }
+    if csv {
+        let mut sink = Sink::create(None)?;
+        write(&mut sink)?;
+        sink.finish()?;
+    } else {
+        print!("{}", render());
+    }
+    Ok(())
+}
+
 /// `policy-themes summary`.
 pub fn run(args: &SummaryArgs, ui: Ui) -> Result<i32> {
     let by: GroupBy = args.by.parse().map_err(Error::Other)?;
-    let rows = if args.gold {
-        let docs = super::inputs::read_documents(std::slice::from_ref(&args.corpus), ui)?;
-        gold_rows(&args.labels, &docs)?
+    let ci = if args.ci {
+        if args.samples == 0 {
+            return Err(Error::Other("--samples must be at least 1".into()));
+        }
+        Some(Resampling {
+            samples: args.samples,
+            seed: args.seed,
+        })
     } else {
-        let input: &PathBuf = args
-            .input
-            .as_ref()
-            .ok_or_else(|| Error::Other("give a labelled CSV or --gold".into()))?;
-        read_labelled(input)?
+        None
     };
-    let table = ShareTable::compute(&rows, &by, args.weight);
-    if let Some(out) = &args.output {
-        write_atomic(out, |w| table.write_csv(w))?;
+    if args.method == MethodArg::Dictionary && args.adjust {
+        return Err(Error::Other(
+            "--adjust corrects the model's shares; it does not apply to --method dictionary".into(),
+        ));
     }
-    if args.csv {
-        let mut sink = Sink::create(None)?;
-        table.write_csv(&mut sink)?;
-        sink.finish()?;
+    if args.method == MethodArg::Model && args.dictionary.is_some() {
+        return Err(Error::Other(
+            "--dictionary is used by --method dictionary; add --method dictionary".into(),
+        ));
+    }
+    // Read the dictionary before the (slower) input, so a bad dictionary fails fast.
+    let dict = match (args.method, &args.dictionary) {
+        (MethodArg::Dictionary, Some(p)) => Some(Dictionary::read(p)?),
+        (MethodArg::Dictionary, None) => Some(Dictionary::builtin()?),
+        (MethodArg::Model, _) => None,
+    };
+    let rows = load_rows(
+        args.input.as_deref(),
+        args.gold,
+        &args.labels,
+        &args.corpus,
+        ui,
+    )?;
+    if let Some(dict) = dict {
+        let table = DictTable::compute(&rows, &by, &dict, &Tokenizer::bundled(), ci);
+        emit(
+            args.output.as_ref(),
+            args.csv,
+            |w| table.write_csv(w),
+            || table.render(),
+        )?;
+        return Ok(0);
+    }
+    let mut table = ShareTable::compute(&rows, &by, args.weight);
+    let adjuster = if args.adjust {
+        Some(measure_adjuster(&args.labels, args.weight, ui)?)
     } else {
-        print!("{}", table.render());
+        None
+    };
+    if ci.is_some() || adjuster.is_some() {
+        table.annotate(&rows, &by, args.weight, ci, adjuster.as_ref());
     }
+    emit(
+        args.output.as_ref(),
+        args.csv,
+        |w| table.write_csv(w),
+        || table.render(),
+    )?;
     Ok(0)
 }

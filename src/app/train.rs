@@ -34,12 +34,18 @@ pub fn params_from(args: &ModelArgs) -> TrainParams {
             },
         };
     }
-    p.features.word_bigrams |= args.word_bigrams;
-    p.features.char_bigrams |= args.char_bigrams;
+    if let Some(b) = args.word_bigrams {
+        p.features.word_bigrams = b;
+    }
+    if let Some(b) = args.char_bigrams {
+        p.features.char_bigrams = b;
+    }
     if let Some(k) = args.chi2 {
         p.chi2_features = Some(k);
     }
-    p.balanced |= args.balanced;
+    if let Some(b) = args.balanced {
+        p.balanced = b;
+    }
     if let Some(m) = args.min_df {
         p.features.min_df = m;
     }

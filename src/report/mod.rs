@@ -1,5 +1,10 @@
-//! Stage 4: labelled rows, theme shares per group, tables.
+//! Stage 4: labelled rows, theme shares per group, intervals, corrections,
+//! the dictionary measure and the HTML report.
 
+pub mod adjust;
+pub mod bootstrap;
+pub mod dictionary;
+pub mod html;
 pub mod rows;
 pub mod shares;
 

@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use crate::error::{Error, Result};
+use crate::report::adjust::Adjuster;
+use crate::report::bootstrap::{stream_seed, Contribution, Interval, Strata};
 use crate::report::rows::LabelledRow;
 use crate::themes::Theme;
 
@@ -27,7 +29,7 @@ impl Field {
             Field::Kind => "kind",
         }
     }
-    fn value(self, r: &LabelledRow) -> String {
+    pub fn value(self, r: &LabelledRow) -> String {
         match self {
             Field::Region => r.region.clone(),
             Field::Doc => r.doc_id.clone(),
@@ -65,6 +67,13 @@ impl std::str::FromStr for GroupBy {
     }
 }
 
+impl GroupBy {
+    /// The group a row belongs to.
+    pub fn key_of(&self, r: &LabelledRow) -> Vec<String> {
+        self.0.iter().map(|f| f.value(r)).collect()
+    }
+}
+
 /// What a paragraph weighs in its group's shares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Weight {
@@ -82,6 +91,23 @@ impl Weight {
             Weight::Paragraphs => 1.0,
         }
     }
+
+    /// What a row adds to its group's theme weights: its weight in the slot of its
+    /// theme, nothing when it is `uncertain`.
+    pub fn contribution(self, r: &LabelledRow) -> Contribution {
+        let mut c = [0.0; 13];
+        if let Some(t) = r.theme {
+            c[t.index()] = self.of(r);
+        }
+        c
+    }
+}
+
+/// How `--ci` resamples: replicates and seed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resampling {
+    pub samples: usize,
+    pub seed: u64,
 }
 
 /// One group's shares.
@@ -94,6 +120,12 @@ pub struct ShareRow {
     pub uncertain: usize,
     /// Share per theme in [`Theme::ALL`] order; sums to 1 unless the group has no labelled text.
     pub shares: [f64; 13],
+    /// 95% bootstrap interval of `shares` (`summary --ci`).
+    pub ci: Option<Interval>,
+    /// Shares corrected for the classifier's confusions (`summary --adjust`).
+    pub adjusted: Option<[f64; 13]>,
+    /// 95% bootstrap interval of `adjusted`.
+    pub adjusted_ci: Option<Interval>,
 }
 
 /// Shares for every group.
@@ -132,6 +164,9 @@ impl ShareTable {
                     chars,
                     uncertain,
                     shares,
+                    ci: None,
+                    adjusted: None,
+                    adjusted_ci: None,
                 }
             })
             .collect();
@@ -147,6 +182,18 @@ impl ShareTable {
         let mut header: Vec<String> = self.group.iter().map(|f| f.name().to_string()).collect();
         header.extend(["paragraphs", "chars", "uncertain"].map(String::from));
         header.extend(Theme::ALL.iter().map(|t| t.id().to_string()));
+        let has_ci = self.rows.iter().any(|r| r.ci.is_some());
+        let has_adj = self.rows.iter().any(|r| r.adjusted.is_some());
+        let has_adj_ci = self.rows.iter().any(|r| r.adjusted_ci.is_some());
+        if has_ci {
+            header.extend(interval_header(""));
+        }
+        if has_adj {
+            header.extend(Theme::ALL.iter().map(|t| format!("{}_adj", t.id())));
+        }
+        if has_adj_ci {
+            header.extend(interval_header("_adj"));
+        }
         w.write_record(&header).map_err(csv_err)?;
         for r in &self.rows {
             let mut rec = r.key.clone();
@@ -154,55 +201,243 @@ impl ShareTable {
             rec.push(r.chars.to_string());
             rec.push(r.uncertain.to_string());
             rec.extend(r.shares.iter().map(|s| format!("{s:.6}")));
+            if has_ci {
+                push_interval(&mut rec, r.ci.as_ref());
+            }
+            if has_adj {
+                match &r.adjusted {
+                    Some(a) => rec.extend(a.iter().map(|s| format!("{s:.6}"))),
+                    None => rec.extend(std::iter::repeat_n(String::new(), 13)),
+                }
+            }
+            if has_adj_ci {
+                push_interval(&mut rec, r.adjusted_ci.as_ref());
+            }
             w.write_record(&rec).map_err(csv_err)?;
         }
         w.flush().map_err(|e| Error::Other(e.to_string()))
     }
 
-    /// A readable table in percent, one row per group.
+    /// Add bootstrap intervals (`ci`) and/or adjusted shares to every row.
+    /// `rows` and `by` must be those the table was computed from.
+    pub fn annotate(
+        &mut self,
+        rows: &[LabelledRow],
+        by: &GroupBy,
+        weight: Weight,
+        ci: Option<Resampling>,
+        adjuster: Option<&Adjuster>,
+    ) {
+        let strata = group_strata(rows, by, weight);
+        for row in &mut self.rows {
+            let Some(s) = strata.get(&row.key) else {
+                continue;
+            };
+            if let Some(adj) = adjuster {
+                row.adjusted = Some(adj.apply(&row.shares));
+            }
+            if let Some(rs) = ci {
+                let reps = s.replicates(rs.samples, stream_seed(rs.seed, &row.key));
+                row.ci = Some(Interval::from_replicates(&reps));
+                if let Some(adj) = adjuster {
+                    let adj_reps: Vec<[f64; 13]> = reps.iter().map(|r| adj.apply(r)).collect();
+                    row.adjusted_ci = Some(Interval::from_replicates(&adj_reps));
+                }
+            }
+        }
+    }
+
+    /// A readable table in percent, one row per group (plus interval and adjusted
+    /// lines when the rows have them).
     pub fn render(&self) -> String {
-        let keys: Vec<String> = self
+        let blocks: Vec<Block> = self
             .rows
             .iter()
             .map(|r| {
-                r.key
-                    .iter()
-                    .map(|k| if k.is_empty() { "(none)" } else { k })
-                    .collect::<Vec<_>>()
-                    .join(" ")
+                let mut lines = vec![Line {
+                    label: String::new(),
+                    values: r.shares.map(|x| x * 100.0),
+                    ci: r.ci.map(percent_interval),
+                }];
+                if let Some(a) = r.adjusted {
+                    lines.push(Line {
+                        label: "  adjusted".into(),
+                        values: a.map(|x| x * 100.0),
+                        ci: r.adjusted_ci.map(percent_interval),
+                    });
+                }
+                Block {
+                    key: key_label(&r.key),
+                    count: r.paragraphs,
+                    lines,
+                }
             })
             .collect();
-        let title = self
-            .group
+        let mut notes = vec!["percent of labelled text per row; each row sums to 100".to_string()];
+        if self.rows.iter().any(|r| r.ci.is_some()) {
+            notes.push(
+                "[lo-hi]: 95% bootstrap interval, paragraphs resampled within documents".into(),
+            );
+        }
+        if self.rows.iter().any(|r| r.adjusted.is_some()) {
+            notes.push(
+                "adjusted: corrected for the classifier's confusions (adjusted classify-and-count)"
+                    .into(),
+            );
+            if self.rows.iter().any(|r| r.adjusted_ci.is_some()) {
+                notes.push("adjusted intervals resample the paragraphs; they leave out the uncertainty of the measured confusions".into());
+            }
+        }
+        render_blocks(&self.group_title(), "paras", &blocks, &notes)
+    }
+
+    /// The group fields as a column title, e.g. `region year`.
+    pub fn group_title(&self) -> String {
+        self.group
             .iter()
             .map(|f| f.name())
             .collect::<Vec<_>>()
-            .join(" ");
-        let kw = keys
-            .iter()
-            .map(|k| display_width(k))
-            .max()
-            .unwrap_or(0)
-            .max(display_width(&title));
-        let mut out = String::new();
-        out.push_str(&pad(&title, kw));
-        out.push_str("  paras");
-        for t in Theme::ALL {
-            out.push_str(&format!(" {:>6}", abbrev(t)));
+            .join(" ")
+    }
+}
+
+/// Every group's paragraphs as bootstrap strata (documents), keyed like the table rows.
+pub fn group_strata(
+    rows: &[LabelledRow],
+    by: &GroupBy,
+    weight: Weight,
+) -> BTreeMap<Vec<String>, Strata> {
+    let mut grouped: BTreeMap<Vec<String>, Vec<(&str, Contribution)>> = BTreeMap::new();
+    for r in rows {
+        grouped
+            .entry(by.key_of(r))
+            .or_default()
+            .push((r.doc_id.as_str(), weight.contribution(r)));
+    }
+    grouped
+        .into_iter()
+        .map(|(k, pairs)| (k, Strata::from_pairs(pairs)))
+        .collect()
+}
+
+fn interval_header(suffix: &str) -> Vec<String> {
+    Theme::ALL
+        .iter()
+        .flat_map(|t| {
+            [
+                format!("{}{suffix}_lo", t.id()),
+                format!("{}{suffix}_hi", t.id()),
+            ]
+        })
+        .collect()
+}
+
+fn push_interval(rec: &mut Vec<String>, ci: Option<&Interval>) {
+    for t in 0..13 {
+        match ci {
+            Some(ci) => {
+                rec.push(format!("{:.6}", ci.lo[t]));
+                rec.push(format!("{:.6}", ci.hi[t]));
+            }
+            None => {
+                rec.push(String::new());
+                rec.push(String::new());
+            }
         }
-        out.push('\n');
-        for (k, r) in keys.iter().zip(&self.rows) {
-            out.push_str(&pad(k, kw));
-            out.push_str(&format!("  {:>5}", r.paragraphs));
-            for s in r.shares {
-                out.push_str(&format!(" {:>6.1}", s * 100.0));
+    }
+}
+
+fn percent_interval(ci: Interval) -> ([f64; 13], [f64; 13]) {
+    (ci.lo.map(|x| x * 100.0), ci.hi.map(|x| x * 100.0))
+}
+
+/// A group's key for display: empty values shown as `(none)`.
+pub fn key_label(key: &[String]) -> String {
+    key.iter()
+        .map(|k| if k.is_empty() { "(none)" } else { k })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One group in a terminal table: a key, a count and one or more lines of 13 values.
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub key: String,
+    pub count: usize,
+    pub lines: Vec<Line>,
+}
+
+/// One line of 13 values (already in display units), optionally with an interval line below.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// Shown in the key column (the first line of a block shows the key instead).
+    pub label: String,
+    pub values: [f64; 13],
+    pub ci: Option<([f64; 13], [f64; 13])>,
+}
+
+/// A compact interval: one decimal below 10, whole numbers above (fits 7 columns).
+fn fmt_interval(lo: f64, hi: f64) -> String {
+    if hi < 9.95 {
+        format!("{lo:.1}-{hi:.1}")
+    } else if lo < 9.95 {
+        format!("{lo:.1}-{hi:.0}")
+    } else {
+        format!("{lo:.0}-{hi:.0}")
+    }
+}
+
+/// Render blocks as a table with one column per theme (CJK-width aware).
+pub fn render_blocks(title: &str, count_head: &str, blocks: &[Block], notes: &[String]) -> String {
+    let has_ci = blocks
+        .iter()
+        .any(|b| b.lines.iter().any(|l| l.ci.is_some()));
+    let cw = if has_ci { 9 } else { 7 };
+    let kw = blocks
+        .iter()
+        .flat_map(|b| {
+            std::iter::once(display_width(&b.key))
+                .chain(b.lines.iter().map(|l| display_width(&l.label)))
+        })
+        .max()
+        .unwrap_or(0)
+        .max(display_width(title));
+    let nw = count_head.len().max(5);
+    let mut out = String::new();
+    out.push_str(&pad(title, kw));
+    out.push_str(&format!("  {count_head:>nw$}"));
+    for t in Theme::ALL {
+        out.push_str(&format!("{:>cw$}", abbrev(t)));
+    }
+    out.push('\n');
+    for b in blocks {
+        for (i, l) in b.lines.iter().enumerate() {
+            if i == 0 {
+                out.push_str(&pad(&b.key, kw));
+                out.push_str(&format!("  {:>nw$}", b.count));
+            } else {
+                out.push_str(&pad(&l.label, kw));
+                out.push_str(&format!("  {:>nw$}", ""));
+            }
+            for v in l.values {
+                out.push_str(&format!("{:>cw$.1}", v));
             }
             out.push('\n');
+            if let Some((lo, hi)) = &l.ci {
+                out.push_str(&" ".repeat(kw + 2 + nw));
+                for t in 0..13 {
+                    out.push_str(&format!("{:>cw$}", fmt_interval(lo[t], hi[t])));
+                }
+                out.push('\n');
+            }
         }
-        out.push_str("(percent of ");
-        out.push_str("labelled text per row; each row sums to 100)\n");
-        out
     }
+    for n in notes {
+        out.push('(');
+        out.push_str(n);
+        out.push_str(")\n");
+    }
+    out
 }
 
 /// Six-letter column heads for the terminal table.

@@ -1,0 +1,104 @@
+//! `report`: the self-contained HTML report of a labelled CSV.
+
+use std::path::Path;
+
+use super::Ui;
+use crate::cli::ReportArgs;
+use crate::error::{Error, Result};
+use crate::model::{persist, Model};
+use crate::output::write_atomic;
+use crate::report::html::{self, ReportOptions};
+use crate::report::rows::{read_labelled, LabelledRow};
+use crate::report::shares::Resampling;
+
+/// One line naming a model and what it was trained on.
+pub fn describe_model(m: &Model, path: &Path) -> String {
+    let p = &m.provenance;
+    // The classifier as `kind key=value …`, from its serialized form (robust to new kinds).
+    let classifier = match serde_json::to_value(p.params.classifier) {
+        Ok(serde_json::Value::Object(map)) => {
+            let kind = map
+                .get("kind")
+                .and_then(|k| k.as_str())
+                .unwrap_or("classifier")
+                .to_string();
+            let rest: Vec<String> = map
+                .iter()
+                .filter(|(k, _)| k.as_str() != "kind")
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            if rest.is_empty() {
+                kind
+            } else {
+                format!("{kind} ({})", rest.join(", "))
+            }
+        }
+        _ => "classifier".to_string(),
+    };
+    let hash: String = p.labels_hash.chars().take(12).collect();
+    format!(
+        "{}: {classifier}, trained on {} paragraphs of {} label file{} (SHA-256 {hash}…) with policy-themes {}",
+        path.display(),
+        p.n_train,
+        p.label_files.len(),
+        if p.label_files.len() == 1 { "" } else { "s" },
+        p.tool_version
+    )
+}
+
+/// The model to name for an input: the one given, or a `model.json` beside the
+/// input that is not newer than it (what `analyze` leaves behind).
+fn model_line(input: &Path, given: Option<&Path>, ui: Ui) -> Result<Option<String>> {
+    if let Some(p) = given {
+        return Ok(Some(describe_model(&persist::load(p)?, p)));
+    }
+    let dir = input.parent().unwrap_or(Path::new(""));
+    let beside = dir.join("model.json");
+    let mtime = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    match (mtime(&beside), mtime(input)) {
+        (Some(m), Some(i)) if m <= i => match persist::load(&beside) {
+            Ok(model) => Ok(Some(format!(
+                "{} (found beside the input)",
+                describe_model(&model, &beside)
+            ))),
+            Err(e) => {
+                ui.warn(format!("not naming the model: {e}"));
+                Ok(None)
+            }
+        },
+        _ => Ok(None),
+    }
+}
+
+/// Write the HTML report of `rows` to `path` atomically.
+pub fn write_report(path: &Path, rows: &[LabelledRow], opts: &ReportOptions) -> Result<()> {
+    let page = html::render(rows, opts);
+    write_atomic(path, |w| {
+        w.write_all(page.as_bytes()).map_err(|e| Error::io(path, e))
+    })
+}
+
+/// `policy-themes report`.
+pub fn run(args: &ReportArgs, ui: Ui) -> Result<i32> {
+    if args.samples == 0 {
+        return Err(Error::Other("--samples must be at least 1".into()));
+    }
+    let rows = read_labelled(&args.input)?;
+    let opts = ReportOptions {
+        source: args.input.display().to_string(),
+        model: model_line(&args.input, args.model.as_deref(), ui)?,
+        weight: args.weight,
+        examples: args.examples,
+        resampling: Resampling {
+            samples: args.samples,
+            seed: args.seed,
+        },
+    };
+    write_report(&args.output, &rows, &opts)?;
+    ui.info(format!(
+        "wrote {} ({} paragraphs)",
+        args.output.display(),
+        rows.len()
+    ));
+    Ok(0)
+}

@@ -1,0 +1,212 @@
+//! Adjusted classify-and-count: correcting shares for the classifier's confusions.
+//!
+//! Counting predicted labels is biased when the classifier confuses themes
+//! unevenly: if half of `poverty` text is predicted `rural` but little `rural`
+//! text is predicted `poverty`, counted `poverty` shares are too low and `rural`
+//! shares too high everywhere. With `M[i][j] = P(predicted j | gold i)`,
+//! measured by grouped cross-validation on the gold labels, the expected
+//! predicted shares are `p_obs = Mᵀ p_true`. Adjusted classify-and-count
+//! (Forman 2008) solves that system for `p_true` in least squares, clips
+//! negative shares to 0 and renormalises so the shares sum to 1.
+//!
+//! The confusion is weighted like the shares (characters by default), so it
+//! says which fraction of a theme's *text* goes to each predicted theme.
+
+use rayon::prelude::*;
+
+use crate::error::Result;
+use crate::model::evaluate::{cross_validate, EvalItem};
+use crate::model::TrainParams;
+use crate::report::shares::Weight;
+use crate::text::Tokenizer;
+use crate::themes::Theme;
+
+/// Folds of the cross-validation that measures the confusion.
+pub const FOLDS: usize = 5;
+
+/// A measured confusion, ready to correct shares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Adjuster {
+    /// `m[gold][pred]` = P(predicted `pred` | gold `gold`), rows in [`Theme::ALL`] order.
+    /// A theme absent from the labels gets the identity row (no correction possible).
+    pub m: [[f64; 13]; 13],
+    /// Paragraphs the confusion was measured on.
+    pub paragraphs: usize,
+}
+
+impl Adjuster {
+    /// From weighted counts `counts[gold][pred]`.
+    pub fn from_counts(counts: &[[f64; 13]; 13], paragraphs: usize) -> Adjuster {
+        let mut m = [[0.0; 13]; 13];
+        for (i, row) in counts.iter().enumerate() {
+            let total: f64 = row.iter().sum();
+            if total > 0.0 {
+                for j in 0..13 {
+                    m[i][j] = row[j] / total;
+                }
+            } else {
+                m[i][i] = 1.0;
+            }
+        }
+        Adjuster { m, paragraphs }
+    }
+
+    /// The identity: predictions taken as they are.
+    pub fn identity() -> Adjuster {
+        let mut counts = [[0.0; 13]; 13];
+        for (i, row) in counts.iter_mut().enumerate() {
+            row[i] = 1.0;
+        }
+        Adjuster::from_counts(&counts, 0)
+    }
+
+    /// Measure by grouped (by document) cross-validation of a model with `params` on `items`,
+    /// weighting each paragraph like the shares do.
+    pub fn measure(
+        items: &[EvalItem],
+        params: &TrainParams,
+        tokenizer: &Tokenizer,
+        weight: Weight,
+    ) -> Result<Adjuster> {
+        let preds = cross_validate(items, FOLDS, params, tokenizer)?;
+        let tops: Vec<Theme> = preds.par_iter().map(|p| p.top().0).collect();
+        let mut counts = [[0.0; 13]; 13];
+        for (it, pred) in items.iter().zip(&tops) {
+            let w = match weight {
+                Weight::Chars => it.text.chars().count() as f64,
+                Weight::Paragraphs => 1.0,
+            };
+            counts[it.gold.index()][pred.index()] += w;
+        }
+        Ok(Adjuster::from_counts(&counts, items.len()))
+    }
+
+    /// Corrected shares for observed (predicted) shares. All-zero input stays all zero.
+    pub fn apply(&self, observed: &[f64; 13]) -> [f64; 13] {
+        let total: f64 = observed.iter().sum();
+        if total <= 0.0 {
+            return [0.0; 13];
+        }
+        // Least squares for Mᵀ p = obs: (M Mᵀ) p = M obs, with a tiny ridge so that
+        // identical confusion rows (an unidentifiable pair of themes) still solve.
+        let m = &self.m;
+        let mut a = [[0.0; 13]; 13];
+        let mut b = [0.0; 13];
+        for i in 0..13 {
+            for k in 0..13 {
+                a[i][k] = (0..13).map(|j| m[i][j] * m[k][j]).sum();
+            }
+            b[i] = (0..13).map(|j| m[i][j] * observed[j]).sum();
+        }
+        let trace: f64 = (0..13).map(|i| a[i][i]).sum();
+        let ridge = 1e-10 * trace.max(1e-300);
+        for (i, row) in a.iter_mut().enumerate() {
+            row[i] += ridge;
+        }
+        let p = solve(a, b).unwrap_or(*observed);
+        let clipped = p.map(|x| if x.is_finite() && x > 0.0 { x } else { 0.0 });
+        let sum: f64 = clipped.iter().sum();
+        if sum > 0.0 {
+            clipped.map(|x| x / sum)
+        } else {
+            observed.map(|x| x / total)
+        }
+    }
+}
+
+/// Gaussian elimination with partial pivoting; `None` if the matrix is singular.
+fn solve(mut a: [[f64; 13]; 13], mut b: [f64; 13]) -> Option<[f64; 13]> {
+    const N: usize = 13;
+    for col in 0..N {
+        let pivot = (col..N).max_by(|&x, &y| a[x][col].abs().total_cmp(&a[y][col].abs()))?;
+        if a[pivot][col].abs() < 1e-300 {
+            return None;
+        }
+        a.swap(col, pivot);
+        b.swap(col, pivot);
+        for r in col + 1..N {
+            let f = a[r][col] / a[col][col];
+            if f != 0.0 {
+                let pivot_row = a[col];
+                for (x, p) in a[r].iter_mut().zip(pivot_row).skip(col) {
+                    *x -= f * p;
+                }
+                b[r] -= f * b[col];
+            }
+        }
+    }
+    let mut x = [0.0; N];
+    for r in (0..N).rev() {
+        let s: f64 = (r + 1..N).map(|c| a[r][c] * x[c]).sum();
+        x[r] = (b[r] - s) / a[r][r];
+    }
+    Some(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shares(pairs: &[(usize, f64)]) -> [f64; 13] {
+        let mut s = [0.0; 13];
+        for &(i, x) in pairs {
+            s[i] = x;
+        }
+        s
+    }
+
+    #[test]
+    fn identity_leaves_shares_unchanged() {
+        let obs = shares(&[(0, 0.2), (3, 0.5), (12, 0.3)]);
+        let adj = Adjuster::identity().apply(&obs);
+        for i in 0..13 {
+            assert!((adj[i] - obs[i]).abs() < 1e-9, "{adj:?}");
+        }
+    }
+
+    #[test]
+    fn recovers_true_shares_from_a_known_confusion() {
+        // Theme 0 text is predicted 0 with 60%, 1 with 40%; theme 1 always 1.
+        let mut counts = [[0.0; 13]; 13];
+        counts[0][0] = 60.0;
+        counts[0][1] = 40.0;
+        counts[1][1] = 100.0;
+        for (i, row) in counts.iter_mut().enumerate().skip(2) {
+            row[i] = 1.0;
+        }
+        let a = Adjuster::from_counts(&counts, 10);
+        // True 50/50 shows up as 30/70.
+        let adj = a.apply(&shares(&[(0, 0.3), (1, 0.7)]));
+        assert!(
+            (adj[0] - 0.5).abs() < 1e-9 && (adj[1] - 0.5).abs() < 1e-9,
+            "{adj:?}"
+        );
+        // An observation impossible under the model gives a negative share: clipped, renormalised.
+        let adj = a.apply(&shares(&[(0, 0.9), (1, 0.1)]));
+        assert!(adj.iter().all(|&x| x >= 0.0));
+        assert!((adj.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        assert_eq!(adj[1], 0.0);
+    }
+
+    #[test]
+    fn rows_sum_to_one_even_when_themes_are_indistinguishable() {
+        // Themes 0 and 1 have identical confusion rows: singular without the ridge.
+        let mut counts = [[0.0; 13]; 13];
+        counts[0][0] = 50.0;
+        counts[0][1] = 50.0;
+        counts[1][0] = 50.0;
+        counts[1][1] = 50.0;
+        counts[2][2] = 3.0;
+        let a = Adjuster::from_counts(&counts, 3);
+        for obs in [
+            shares(&[(0, 0.5), (1, 0.25), (2, 0.25)]),
+            shares(&[(5, 1.0)]),
+            shares(&[(0, 0.1), (1, 0.1), (2, 0.1), (12, 0.7)]),
+        ] {
+            let adj = a.apply(&obs);
+            assert!((adj.iter().sum::<f64>() - 1.0).abs() < 1e-9, "{adj:?}");
+            assert!(adj.iter().all(|x| x.is_finite() && *x >= 0.0));
+        }
+        assert_eq!(a.apply(&[0.0; 13]), [0.0; 13]);
+    }
+}

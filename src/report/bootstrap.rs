@@ -1,0 +1,260 @@
+//! Bootstrap intervals for theme shares.
+//!
+//! A group's shares are a ratio of sums over its paragraphs. The bootstrap
+//! redraws, for each document of the group, as many paragraphs as the document
+//! has, with replacement, from that document only (documents are the strata:
+//! a region with one long report and one short article keeps that mix), and
+//! recomputes the shares. The 2.5th and 97.5th percentiles of `B` replicates
+//! give the 95% interval. A seeded splitmix64 generator makes every interval
+//! reproducible; each group's stream is derived from the seed and the group's
+//! key, so a group's interval does not depend on which other groups are present.
+
+use std::collections::BTreeMap;
+
+/// Default number of bootstrap replicates.
+pub const DEFAULT_SAMPLES: usize = 1000;
+/// Default seed.
+pub const DEFAULT_SEED: u64 = 20_240_601;
+
+/// splitmix64 (Steele, Lea & Flood 2014): tiny, fast, good enough for resampling.
+#[derive(Debug, Clone)]
+pub struct SplitMix64 {
+    state: u64,
+}
+
+impl SplitMix64 {
+    pub fn new(seed: u64) -> SplitMix64 {
+        SplitMix64 { state: seed }
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` without modulo bias (Lemire's multiply-and-reject). `n` must be > 0.
+    pub fn below(&mut self, n: usize) -> usize {
+        let n = n as u64;
+        if n <= 1 {
+            return 0;
+        }
+        let threshold = n.wrapping_neg() % n;
+        loop {
+            let m = u128::from(self.next_u64()) * u128::from(n);
+            if (m as u64) >= threshold {
+                return (m >> 64) as usize;
+            }
+        }
+    }
+}
+
+/// A stream seed for one group: the user's seed mixed with a hash of the group's key.
+pub fn stream_seed(seed: u64, key: &[String]) -> u64 {
+    // FNV-1a over the key parts, separated so ("ab","c") differs from ("a","bc").
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in key {
+        for b in part.as_bytes().iter().chain(std::iter::once(&0xffu8)) {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    let mut g = SplitMix64::new(seed ^ h);
+    g.next_u64()
+}
+
+/// What one paragraph adds to each theme's numerator (e.g. its characters in the
+/// slot of its predicted theme, or its keyword hits per theme).
+pub type Contribution = [f64; 13];
+
+/// A group's paragraphs, split by document.
+#[derive(Debug, Clone, Default)]
+pub struct Strata {
+    docs: Vec<Vec<Contribution>>,
+}
+
+impl Strata {
+    /// Group contributions by document id (order of documents is the id order).
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, Contribution)>) -> Strata {
+        let mut by_doc: BTreeMap<&str, Vec<Contribution>> = BTreeMap::new();
+        for (doc, c) in pairs {
+            by_doc.entry(doc).or_default().push(c);
+        }
+        Strata {
+            docs: by_doc.into_values().collect(),
+        }
+    }
+
+    /// The point estimate: summed contributions normalised to sum to 1 (all zero if nothing counts).
+    pub fn shares(&self) -> [f64; 13] {
+        let mut sum = [0.0; 13];
+        for d in &self.docs {
+            for c in d {
+                add(&mut sum, c);
+            }
+        }
+        normalise(sum)
+    }
+
+    /// `b` bootstrap replicates of [`Strata::shares`], paragraphs redrawn within documents.
+    pub fn replicates(&self, b: usize, seed: u64) -> Vec<[f64; 13]> {
+        let mut rng = SplitMix64::new(seed);
+        let mut out = Vec::with_capacity(b);
+        for _ in 0..b {
+            let mut sum = [0.0; 13];
+            for d in &self.docs {
+                for _ in 0..d.len() {
+                    add(&mut sum, &d[rng.below(d.len())]);
+                }
+            }
+            out.push(normalise(sum));
+        }
+        out
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.iter().all(Vec::is_empty)
+    }
+}
+
+fn add(sum: &mut [f64; 13], c: &Contribution) {
+    for (s, x) in sum.iter_mut().zip(c) {
+        *s += x;
+    }
+}
+
+/// Scale a vector to sum to 1; all zero stays all zero.
+pub fn normalise(v: [f64; 13]) -> [f64; 13] {
+    let total: f64 = v.iter().sum();
+    if total > 0.0 {
+        v.map(|x| x / total)
+    } else {
+        [0.0; 13]
+    }
+}
+
+/// A 95% interval per theme.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Interval {
+    pub lo: [f64; 13],
+    pub hi: [f64; 13],
+}
+
+impl Interval {
+    /// The 2.5th and 97.5th percentiles of each theme over the replicates.
+    /// With no replicates the interval is empty at zero.
+    pub fn from_replicates(reps: &[[f64; 13]]) -> Interval {
+        let mut lo = [0.0; 13];
+        let mut hi = [0.0; 13];
+        let mut col = Vec::with_capacity(reps.len());
+        for t in 0..13 {
+            col.clear();
+            col.extend(reps.iter().map(|r| r[t]));
+            col.sort_by(f64::total_cmp);
+            lo[t] = percentile(&col, 0.025);
+            hi[t] = percentile(&col, 0.975);
+        }
+        Interval { lo, hi }
+    }
+}
+
+/// Percentile of sorted values by linear interpolation between order statistics
+/// (the usual "type 7" definition); 0 for an empty slice.
+pub fn percentile(sorted: &[f64], q: f64) -> f64 {
+    match sorted.len() {
+        0 => 0.0,
+        1 => sorted[0],
+        n => {
+            let pos = q.clamp(0.0, 1.0) * (n - 1) as f64;
+            let i = pos.floor() as usize;
+            let frac = pos - i as f64;
+            let j = (i + 1).min(n - 1);
+            sorted[i] + (sorted[j] - sorted[i]) * frac
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one_hot(t: usize, w: f64) -> Contribution {
+        let mut c = [0.0; 13];
+        c[t] = w;
+        c
+    }
+
+    fn strata() -> Strata {
+        let mut pairs = Vec::new();
+        for i in 0..40 {
+            pairs.push(("d1", one_hot(i % 3, 10.0 + i as f64)));
+        }
+        for i in 0..15 {
+            pairs.push(("d2", one_hot(2 + i % 2, 50.0)));
+        }
+        Strata::from_pairs(pairs)
+    }
+
+    #[test]
+    fn below_is_in_range_and_roughly_uniform() {
+        let mut r = SplitMix64::new(7);
+        let mut counts = [0usize; 5];
+        for _ in 0..50_000 {
+            counts[r.below(5)] += 1;
+        }
+        for c in counts {
+            assert!((9_000..11_000).contains(&c), "{counts:?}");
+        }
+        assert_eq!(r.below(1), 0);
+    }
+
+    #[test]
+    fn replicates_are_reproducible_for_a_seed_and_differ_across_seeds() {
+        let s = strata();
+        let a = s.replicates(200, 42);
+        let b = s.replicates(200, 42);
+        let c = s.replicates(200, 43);
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        for r in &a {
+            assert!((r.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn intervals_contain_the_point_estimate_and_are_zero_for_absent_themes() {
+        let s = strata();
+        let p = s.shares();
+        let ci = Interval::from_replicates(&s.replicates(1000, 1));
+        for (t, p) in p.iter().enumerate() {
+            assert!(ci.lo[t] <= p + 1e-12 && *p <= ci.hi[t] + 1e-12, "theme {t}");
+            assert!(ci.lo[t] <= ci.hi[t]);
+        }
+        // Themes no paragraph has cannot appear in a resample.
+        assert_eq!((ci.lo[9], ci.hi[9]), (0.0, 0.0));
+        // Theme 0 varies.
+        assert!(ci.hi[0] - ci.lo[0] > 0.01);
+    }
+
+    #[test]
+    fn stream_seeds_depend_on_seed_and_key() {
+        let k = |s: &str| vec![s.to_string()];
+        assert_eq!(stream_seed(1, &k("甲")), stream_seed(1, &k("甲")));
+        assert_ne!(stream_seed(1, &k("甲")), stream_seed(1, &k("乙")));
+        assert_ne!(stream_seed(1, &k("甲")), stream_seed(2, &k("甲")));
+        assert_ne!(
+            stream_seed(1, &["ab".into(), "c".into()]),
+            stream_seed(1, &["a".into(), "bc".into()])
+        );
+    }
+
+    #[test]
+    fn percentile_interpolates() {
+        assert_eq!(percentile(&[], 0.5), 0.0);
+        assert_eq!(percentile(&[3.0], 0.9), 3.0);
+        assert!((percentile(&[0.0, 1.0, 2.0, 3.0, 4.0], 0.25) - 1.0).abs() < 1e-12);
+        assert!((percentile(&[0.0, 10.0], 0.975) - 9.75).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,410 @@
+//! The dictionary measure of attention, as the literature computes it: keyword
+//! hits per theme divided by the words of the text, from a user-editable
+//! keyword list per theme (`dictionaries/themes.txt`, built into the binary).
+//!
+//! Keywords are matched in the text itself, leftmost-longest and without
+//! overlap, so a keyword is found however the tokenizer would cut it and a long
+//! keyword is never also counted as the shorter keywords inside it. Words (the
+//! denominator) are the project tokenizer's content words.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::report::bootstrap::{stream_seed, Interval, Strata};
+use crate::report::rows::LabelledRow;
+use crate::report::shares::{key_label, render_blocks, Block, Field, GroupBy, Line, Resampling};
+use crate::text::Tokenizer;
+use crate::themes::Theme;
+
+/// The built-in dictionary (`dictionaries/themes.txt`).
+pub const BUILTIN: &str = include_str!("../../dictionaries/themes.txt");
+
+/// Keywords per theme.
+#[derive(Debug, Clone)]
+pub struct Dictionary {
+    words: HashMap<String, Theme>,
+    /// Longest keyword, in characters.
+    max_len: usize,
+}
+
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '、' | ',' | '\u{ff0c}')
+}
+
+impl Dictionary {
+    /// Parse the dictionary format (see the header of `dictionaries/themes.txt`);
+    /// `source` names the file in errors.
+    pub fn parse(text: &str, source: &Path) -> Result<Dictionary> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut words: HashMap<String, Theme> = HashMap::new();
+        let mut first_line: HashMap<String, usize> = HashMap::new();
+        let mut current: Option<Theme> = None;
+        for (i, raw) in text.lines().enumerate() {
+            let line_no = i + 1;
+            let line = raw.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            if let Some(rest) = line.strip_prefix('[') {
+                let name = rest.strip_suffix(']').ok_or_else(|| {
+                    Error::line(source, line_no as u64, format!("unclosed section `{line}`"))
+                })?;
+                let theme = name
+                    .parse::<Theme>()
+                    .map_err(|e| Error::line(source, line_no as u64, e.to_string()))?;
+                current = Some(theme);
+                continue;
+            }
+            let theme = current.ok_or_else(|| {
+                Error::line(
+                    source,
+                    line_no as u64,
+                    "keywords before the first `[theme]` line",
+                )
+            })?;
+            for w in line.split(is_separator).filter(|w| !w.is_empty()) {
+                if let Some(prev) = words.get(w) {
+                    let at = first_line.get(w).copied().unwrap_or(0);
+                    return Err(Error::line(
+                        source,
+                        line_no as u64,
+                        format!(
+                            "keyword `{w}` is already listed under `{}` (line {at}); a keyword counts for one theme only",
+                            prev.id()
+                        ),
+                    ));
+                }
+                words.insert(w.to_string(), theme);
+                first_line.insert(w.to_string(), line_no);
+            }
+        }
+        if words.is_empty() {
+            return Err(Error::input(source, "the dictionary has no keywords"));
+        }
+        let max_len = words.keys().map(|w| w.chars().count()).max().unwrap_or(0);
+        Ok(Dictionary { words, max_len })
+    }
+
+    /// The built-in dictionary.
+    pub fn builtin() -> Result<Dictionary> {
+        Dictionary::parse(BUILTIN, Path::new("dictionaries/themes.txt (built in)"))
+    }
+
+    /// Read a dictionary file.
+    pub fn read(path: &Path) -> Result<Dictionary> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| Error::input(path, "the dictionary is not UTF-8"))?;
+        Dictionary::parse(&text, path)
+    }
+
+    /// Keywords of a theme, sorted.
+    pub fn keywords(&self, theme: Theme) -> Vec<&str> {
+        let mut v: Vec<&str> = self
+            .words
+            .iter()
+            .filter(|(_, t)| **t == theme)
+            .map(|(w, _)| w.as_str())
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Keyword hits per theme in a text: leftmost-longest, non-overlapping.
+    pub fn hits(&self, text: &str) -> [usize; 13] {
+        let mut out = [0usize; 13];
+        let bounds: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(text.len()))
+            .collect();
+        let n = bounds.len() - 1;
+        let mut i = 0;
+        while i < n {
+            let longest = self.max_len.min(n - i);
+            let found = (1..=longest).rev().find_map(|len| {
+                self.words
+                    .get(&text[bounds[i]..bounds[i + len]])
+                    .map(|t| (len, *t))
+            });
+            match found {
+                Some((len, t)) => {
+                    out[t.index()] += 1;
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+}
+
+/// One group's dictionary measure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DictRow {
+    pub key: Vec<String>,
+    pub paragraphs: usize,
+    /// Content words (tokenizer tokens) of the group's text.
+    pub words: usize,
+    /// Keyword hits per theme.
+    pub hits: [usize; 13],
+    /// Hits per word, per theme: the literature's attention measure.
+    pub rates: [f64; 13],
+    /// Each theme's share of all keyword hits (sums to 1 unless there are none).
+    pub shares: [f64; 13],
+    /// 95% bootstrap interval of `shares`.
+    pub ci: Option<Interval>,
+}
+
+/// The dictionary measure for every group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DictTable {
+    pub group: Vec<Field>,
+    pub rows: Vec<DictRow>,
+}
+
+impl DictTable {
+    /// Count words and keyword hits of every paragraph and sum them per group.
+    pub fn compute(
+        rows: &[LabelledRow],
+        by: &GroupBy,
+        dict: &Dictionary,
+        tokenizer: &Tokenizer,
+        ci: Option<Resampling>,
+    ) -> DictTable {
+        let counts: Vec<(usize, [usize; 13])> = rows
+            .par_iter()
+            .map(|r| (tokenizer.tokens(&r.text).len(), dict.hits(&r.text)))
+            .collect();
+        type Acc<'a> = (usize, usize, [usize; 13], Vec<(&'a str, [f64; 13])>);
+        let mut groups: BTreeMap<Vec<String>, Acc> = BTreeMap::new();
+        for (r, (words, hits)) in rows.iter().zip(&counts) {
+            let e = groups
+                .entry(by.key_of(r))
+                .or_insert_with(|| (0, 0, [0; 13], Vec::new()));
+            e.0 += 1;
+            e.1 += words;
+            for (sum, h) in e.2.iter_mut().zip(hits) {
+                *sum += h;
+            }
+            e.3.push((r.doc_id.as_str(), hits.map(|h| h as f64)));
+        }
+        let rows = groups
+            .into_iter()
+            .map(|(key, (paragraphs, words, hits, pairs))| {
+                let strata = Strata::from_pairs(pairs);
+                let total: usize = hits.iter().sum();
+                let rates = hits.map(|h| {
+                    if words > 0 {
+                        h as f64 / words as f64
+                    } else {
+                        0.0
+                    }
+                });
+                let shares = hits.map(|h| {
+                    if total > 0 {
+                        h as f64 / total as f64
+                    } else {
+                        0.0
+                    }
+                });
+                let ci = ci.map(|rs| {
+                    Interval::from_replicates(
+                        &strata.replicates(rs.samples, stream_seed(rs.seed, &key)),
+                    )
+                });
+                DictRow {
+                    key,
+                    paragraphs,
+                    words,
+                    hits,
+                    rates,
+                    shares,
+                    ci,
+                }
+            })
+            .collect();
+        DictTable {
+            group: by.0.clone(),
+            rows,
+        }
+    }
+
+    /// CSV: group columns, `paragraphs,words,hits`, one share column per theme
+    /// (share of keyword hits, rows sum to 1), `<theme>_lo,<theme>_hi` with intervals,
+    /// then `<theme>_rate` (hits per word).
+    pub fn write_csv<W: Write>(&self, out: W) -> Result<()> {
+        let mut w = csv::Writer::from_writer(out);
+        let mut header: Vec<String> = self.group.iter().map(|f| f.name().to_string()).collect();
+        header.extend(["paragraphs", "words", "hits"].map(String::from));
+        header.extend(Theme::ALL.iter().map(|t| t.id().to_string()));
+        let has_ci = self.rows.iter().any(|r| r.ci.is_some());
+        if has_ci {
+            for t in Theme::ALL {
+                header.push(format!("{}_lo", t.id()));
+                header.push(format!("{}_hi", t.id()));
+            }
+        }
+        header.extend(Theme::ALL.iter().map(|t| format!("{}_rate", t.id())));
+        w.write_record(&header).map_err(csv_err)?;
+        for r in &self.rows {
+            let mut rec = r.key.clone();
+            rec.push(r.paragraphs.to_string());
+            rec.push(r.words.to_string());
+            rec.push(r.hits.iter().sum::<usize>().to_string());
+            rec.extend(r.shares.iter().map(|s| format!("{s:.6}")));
+            if has_ci {
+                for t in 0..13 {
+                    let (lo, hi) = r.ci.map(|c| (c.lo[t], c.hi[t])).unwrap_or((0.0, 0.0));
+                    rec.push(format!("{lo:.6}"));
+                    rec.push(format!("{hi:.6}"));
+                }
+            }
+            rec.extend(r.rates.iter().map(|s| format!("{s:.6}")));
+            w.write_record(&rec).map_err(csv_err)?;
+        }
+        w.flush().map_err(|e| Error::Other(e.to_string()))
+    }
+
+    /// A readable table: share of keyword hits in percent, and hits per 1000 words.
+    pub fn render(&self) -> String {
+        let blocks: Vec<Block> = self
+            .rows
+            .iter()
+            .map(|r| Block {
+                key: key_label(&r.key),
+                count: r.paragraphs,
+                lines: vec![
+                    Line {
+                        label: String::new(),
+                        values: r.shares.map(|x| x * 100.0),
+                        ci: r
+                            .ci
+                            .map(|c| (c.lo.map(|x| x * 100.0), c.hi.map(|x| x * 100.0))),
+                    },
+                    Line {
+                        label: "  per 1000 words".into(),
+                        values: r.rates.map(|x| x * 1000.0),
+                        ci: None,
+                    },
+                ],
+            })
+            .collect();
+        let mut notes = vec![
+            "dictionary measure: first line, percent of the group's keyword hits per theme (sums to 100); second line, keyword hits per 1000 words".to_string(),
+        ];
+        if self.rows.iter().any(|r| r.ci.is_some()) {
+            notes.push(
+                "[lo-hi]: 95% bootstrap interval of the percent, paragraphs resampled within documents"
+                    .into(),
+            );
+        }
+        let title = self
+            .group
+            .iter()
+            .map(|f| f.name())
+            .collect::<Vec<_>>()
+            .join(" ");
+        render_blocks(&title, "paras", &blocks, &notes)
+    }
+}
+
+fn csv_err(e: csv::Error) -> Error {
+    Error::Other(format!("writing CSV: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dict(text: &str) -> Result<Dictionary> {
+        Dictionary::parse(text, Path::new("test.txt"))
+    }
+
+    #[test]
+    fn builtin_dictionary_parses_and_covers_every_theme() {
+        let d = Dictionary::builtin().unwrap();
+        for t in Theme::ALL {
+            assert!(d.keywords(t).len() >= 10, "{t}: {:?}", d.keywords(t));
+        }
+    }
+
+    #[test]
+    fn counts_leftmost_longest_without_overlap() {
+        let d = dict("# comment\n[poverty]\n脱贫攻坚 巩固拓展脱贫攻坚成果\n[rural]\n乡村旅游、农业\n[industry]\n旅游, 工业 # trailing comment\n").unwrap();
+        let h = d.hits("巩固拓展脱贫攻坚成果,打赢脱贫攻坚战。发展乡村旅游和工业旅游,农业农业。");
+        assert_eq!(h[Theme::Poverty.index()], 2);
+        assert_eq!(h[Theme::Rural.index()], 3);
+        assert_eq!(h[Theme::Industry.index()], 2);
+        assert_eq!(h.iter().sum::<usize>(), 7);
+        assert_eq!(d.hits(""), [0; 13]);
+    }
+
+    #[test]
+    fn malformed_dictionaries_name_the_line() {
+        let e = dict("[poverty]\n扶贫\n[rural]\n扶贫\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("test.txt:4") && e.contains("poverty"), "{e}");
+        let e = dict("扶贫\n").unwrap_err().to_string();
+        assert!(e.contains("test.txt:1"), "{e}");
+        let e = dict("[povrety]\n扶贫\n").unwrap_err().to_string();
+        assert!(e.contains("unknown theme"), "{e}");
+        assert!(dict("[poverty]\n").is_err());
+        assert!(dict("[poverty\n扶贫").is_err());
+    }
+
+    #[test]
+    fn table_gives_rates_per_word_and_shares_summing_to_one() {
+        let d = dict("[ecology]\n污染防治\n[rural]\n高标准农田\n").unwrap();
+        let tok = Tokenizer::bundled();
+        let row = |doc: &str, text: &str| LabelledRow {
+            doc_id: doc.into(),
+            para_id: 0,
+            region: "甲市".into(),
+            year: Some(2022),
+            kind: String::new(),
+            section: String::new(),
+            theme: None,
+            confidence: 1.0,
+            secondary: None,
+            text: text.into(),
+            explain: None,
+        };
+        let text = "坚决打好污染防治攻坚战,建设高标准农田,污染防治成效明显。";
+        let words = tok.tokens(text).len();
+        let rows = vec![row("a", text), row("b", "没有关键词的段落。")];
+        let by: GroupBy = "region".parse().unwrap();
+        let t = DictTable::compute(
+            &rows,
+            &by,
+            &d,
+            &tok,
+            Some(Resampling {
+                samples: 100,
+                seed: 3,
+            }),
+        );
+        let r = &t.rows[0];
+        assert_eq!(r.hits[Theme::Ecology.index()], 2);
+        assert_eq!(r.hits[Theme::Rural.index()], 1);
+        let all_words = words + tok.tokens("没有关键词的段落。").len();
+        assert_eq!(r.words, all_words);
+        assert!((r.rates[Theme::Ecology.index()] - 2.0 / all_words as f64).abs() < 1e-12);
+        assert!((r.shares.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!((r.shares[Theme::Ecology.index()] - 2.0 / 3.0).abs() < 1e-12);
+        let mut csv = Vec::new();
+        t.write_csv(&mut csv).unwrap();
+        let csv = String::from_utf8(csv).unwrap();
+        assert!(
+            csv.starts_with("region,paragraphs,words,hits,poverty,"),
+            "{csv}"
+        );
+        assert!(csv.contains("ecology_rate"));
+        assert!(t.render().contains("per 1000 words"));
+    }
+}

@@ -1,0 +1,526 @@
+//! End-to-end tests of the share reports: `summary --ci/--adjust/--method dictionary`,
+//! `compare` and the HTML `report` (also written by `analyze`).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+const THEMES: [&str; 13] = [
+    "poverty",
+    "rural",
+    "ecology",
+    "investment",
+    "livelihood",
+    "social",
+    "industry",
+    "innovation",
+    "reform",
+    "urban",
+    "safety",
+    "government",
+    "overview",
+];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn bin() -> Command {
+    let mut c = Command::cargo_bin("policy-themes").unwrap();
+    c.current_dir(root());
+    c
+}
+
+fn stdout(c: &mut Command) -> String {
+    let out = c.assert().success().get_output().stdout.clone();
+    String::from_utf8(out).unwrap()
+}
+
+fn parse_csv(s: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_reader(s.as_bytes());
+    let h = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|x| x.unwrap().iter().map(String::from).collect())
+        .collect();
+    (h, rows)
+}
+
+fn col(h: &[String], name: &str) -> usize {
+    h.iter()
+        .position(|c| c == name)
+        .unwrap_or_else(|| panic!("no column {name} in {h:?}"))
+}
+
+fn num(row: &[String], i: usize) -> f64 {
+    row[i].parse().unwrap()
+}
+
+/// A labelled CSV with three regions, two years for one of them, every theme,
+/// an uncertain paragraph and text that needs escaping.
+fn write_labelled(dir: &Path) -> PathBuf {
+    let path = dir.join("labelled.csv");
+    let mut w = csv::Writer::from_path(&path).unwrap();
+    w.write_record([
+        "doc_id",
+        "para_id",
+        "region",
+        "year",
+        "kind",
+        "section",
+        "theme",
+        "confidence",
+        "secondary",
+        "text",
+    ])
+    .unwrap();
+    let docs = [
+        ("jia-2021", "甲市", "2021"),
+        ("jia-2023", "甲市", "2023"),
+        ("yi-2022", "乙县", "2022"),
+        ("bing-2022", "丙区", "2022"),
+    ];
+    for (d, (doc, region, year)) in docs.iter().enumerate() {
+        for p in 0..26 {
+            let theme = THEMES[(p * (d + 1) + d) % 13];
+            let text = format!(
+                "第{p}段:推进{theme}相关工作,坚决打好污染防治攻坚战,建设高标准农田,发展制造业,<b>\"引号\"</b> & 其他内容。"
+            );
+            let conf = format!("{:.3}", 0.5 + (p as f64) / 60.0);
+            w.write_record([
+                *doc,
+                &p.to_string(),
+                *region,
+                *year,
+                "work_report",
+                "plan",
+                theme,
+                &conf,
+                "",
+                &text,
+            ])
+            .unwrap();
+        }
+    }
+    w.write_record([
+        "bing-2022",
+        "26",
+        "丙区",
+        "2022",
+        "work_report",
+        "plan",
+        "uncertain",
+        "0.2",
+        "",
+        "不确定的段落",
+    ])
+    .unwrap();
+    w.flush().unwrap();
+    path
+}
+
+/// Every opened non-void element is closed, in order; `<x/>` closes itself;
+/// every `&` starts an entity. The error names the byte offset of the first problem.
+fn check_well_formed(html: &str) -> Result<(), String> {
+    const VOID: [&str; 14] = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr",
+    ];
+    let b = html.as_bytes();
+    let mut stack: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'&' => {
+                let rest = &html[i..];
+                let end = rest.find(';').ok_or(format!("bare & at {i}"))?;
+                let ent = &rest[1..end];
+                if ent.is_empty()
+                    || end > 10
+                    || !ent.chars().all(|c| c.is_ascii_alphanumeric() || c == '#')
+                {
+                    return Err(format!("bad entity at {i}"));
+                }
+                i += 1;
+            }
+            b'<' => {
+                let rest = &html[i..];
+                if rest.starts_with("<!--") {
+                    i += rest.find("-->").ok_or("unclosed comment")? + 3;
+                    continue;
+                }
+                if rest.starts_with("<!") {
+                    i += rest.find('>').ok_or("unclosed declaration")? + 1;
+                    continue;
+                }
+                // Find the end of the tag, skipping quoted attribute values.
+                let rb = rest.as_bytes();
+                let mut j = 1;
+                let mut quote: Option<u8> = None;
+                while j < rb.len() {
+                    match (quote, rb[j]) {
+                        (None, b'"' | b'\'') => quote = Some(rb[j]),
+                        (Some(q), c) if c == q => quote = None,
+                        (None, b'>') => break,
+                        (None, b'<') => return Err(format!("`<` inside a tag at {}", i + j)),
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                if j >= rb.len() {
+                    return Err(format!("unclosed tag at {i}"));
+                }
+                let tag = &rest[1..j];
+                let closing = tag.starts_with('/');
+                let name: String = tag
+                    .trim_start_matches('/')
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                if name.is_empty() {
+                    return Err(format!("stray `<` at {i}"));
+                }
+                if closing {
+                    match stack.pop() {
+                        Some(open) if open == name => {}
+                        Some(open) => return Err(format!("</{name}> closes <{open}> at {i}")),
+                        None => return Err(format!("</{name}> closes nothing at {i}")),
+                    }
+                } else if !tag.ends_with('/') && !VOID.contains(&name.as_str()) {
+                    stack.push(name.clone());
+                }
+                i += j + 1;
+                // Raw text elements: skip to their end tag.
+                if !closing && (name == "style" || name == "script") && !tag.ends_with('/') {
+                    i += html[i..]
+                        .find(&format!("</{name}>"))
+                        .ok_or(format!("unclosed <{name}>"))?;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    if stack.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("unclosed elements: {stack:?}"))
+    }
+}
+
+fn assert_well_formed(html: &str) {
+    if let Err(e) = check_well_formed(html) {
+        panic!("HTML is not well-formed: {e}");
+    }
+}
+
+#[test]
+fn the_checker_catches_broken_html() {
+    assert_well_formed("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>a>b{}</style></head><body><p title=\"a>b\">x &amp; y<br><svg><rect/></svg></p></body></html>");
+    for bad in [
+        "<p><b></p></b>",
+        "<p>",
+        "</p>",
+        "<p>a & b</p>",
+        "<p a=\"x>y</p>",
+        "<p>1 < 2</p>",
+    ] {
+        assert!(check_well_formed(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn report_is_self_contained_well_formed_and_names_every_region_and_theme() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_labelled(dir.path());
+    let out = dir.path().join("report.html");
+    bin()
+        .args(["report", "-q"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<meta charset=\"utf-8\">"));
+    assert!(html.contains("\"Noto Sans CJK SC\""));
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "no network assets"
+    );
+    assert!(!html.contains("<script") && !html.contains("<b>\"引号\"</b>"));
+    assert!(
+        html.contains("&lt;b&gt;&quot;引号&quot;&lt;/b&gt;"),
+        "text is escaped"
+    );
+    assert_well_formed(&html);
+    for region in ["甲市", "乙县", "丙区"] {
+        assert!(html.contains(region), "{region}");
+    }
+    for t in THEMES {
+        assert!(html.contains(&format!("id=\"theme-{t}\"")), "{t}");
+    }
+    for section in [
+        "id=\"heatmap\"",
+        "id=\"bars\"",
+        "id=\"trends\"",
+        "id=\"examples\"",
+    ] {
+        assert!(html.contains(section), "{section}");
+    }
+    assert!(
+        html.matches("<svg").count() >= 3,
+        "heatmap, bars and a trend"
+    );
+    // Reproducible for the default seed.
+    let again = dir.path().join("again.html");
+    bin()
+        .args(["report", "-q"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&again)
+        .assert()
+        .success();
+    assert_eq!(html, std::fs::read_to_string(&again).unwrap());
+    // A missing input is an error naming it, and no file is written.
+    let none = dir.path().join("none.html");
+    bin()
+        .args(["report", "-q", "missing.csv", "-o"])
+        .arg(&none)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("missing.csv"));
+    assert!(!none.exists());
+}
+
+#[test]
+fn summary_ci_is_reproducible_and_brackets_every_share() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_labelled(dir.path());
+    let run = |seed: &str| {
+        stdout(
+            bin()
+                .args([
+                    "summary",
+                    "-q",
+                    "--ci",
+                    "--csv",
+                    "--samples",
+                    "300",
+                    "--by",
+                    "region,year",
+                    "--seed",
+                    seed,
+                ])
+                .arg(&input),
+        )
+    };
+    let a = run("7");
+    assert_eq!(a, run("7"));
+    assert_ne!(a, run("8"));
+    let (h, rows) = parse_csv(&a);
+    assert_eq!(rows.len(), 4);
+    for r in &rows {
+        let sum: f64 = THEMES.iter().map(|t| num(r, col(&h, t))).sum();
+        assert!((sum - 1.0).abs() < 1e-4);
+        for t in THEMES {
+            let (s, lo, hi) = (
+                num(r, col(&h, t)),
+                num(r, col(&h, &format!("{t}_lo"))),
+                num(r, col(&h, &format!("{t}_hi"))),
+            );
+            assert!(lo <= s + 1e-6 && s <= hi + 1e-6, "{t}: {lo} {s} {hi}");
+        }
+    }
+    // The table shows the intervals on a second line.
+    let table = stdout(bin().args(["summary", "-q", "--ci"]).arg(&input));
+    assert!(table.contains("95% bootstrap interval"), "{table}");
+    assert_eq!(
+        table.lines().count(),
+        1 + 2 * 3 + 2,
+        "header, two lines per region, notes"
+    );
+}
+
+#[test]
+fn summary_adjust_shows_raw_and_adjusted_shares_summing_to_one() {
+    // A label file is a labelled CSV too (doc_id, theme, text); group by document.
+    let out = stdout(
+        bin()
+            .args([
+                "summary",
+                "-q",
+                "--adjust",
+                "--ci",
+                "--samples",
+                "100",
+                "--csv",
+                "--by",
+                "doc",
+            ])
+            .arg("labels/001_88e7c62cb5127eba.csv"),
+    );
+    let (h, rows) = parse_csv(&out);
+    assert_eq!(rows.len(), 10);
+    for r in &rows {
+        for suffix in ["", "_adj"] {
+            let sum: f64 = THEMES
+                .iter()
+                .map(|t| num(r, col(&h, &format!("{t}{suffix}"))))
+                .sum();
+            assert!((sum - 1.0).abs() < 1e-4, "{suffix}: {sum}");
+        }
+        for t in THEMES {
+            let adj = num(r, col(&h, &format!("{t}_adj")));
+            assert!(adj >= 0.0);
+            assert!(
+                num(r, col(&h, &format!("{t}_adj_lo"))) <= num(r, col(&h, &format!("{t}_adj_hi")))
+            );
+        }
+    }
+    bin()
+        .args(["summary", "--gold", "--adjust"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--adjust"));
+}
+
+#[test]
+fn summary_dictionary_measure_counts_keywords_per_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_labelled(dir.path());
+    let dict = dir.path().join("dict.txt");
+    std::fs::write(
+        &dict,
+        "# test\n[ecology]\n污染防治\n[rural]\n高标准农田\n[industry]\n制造业\n",
+    )
+    .unwrap();
+    let out = stdout(
+        bin()
+            .args([
+                "summary",
+                "-q",
+                "--method",
+                "dictionary",
+                "--csv",
+                "--dictionary",
+            ])
+            .arg(&dict)
+            .arg(&input),
+    );
+    let (h, rows) = parse_csv(&out);
+    assert_eq!(rows.len(), 3);
+    for r in &rows {
+        let paragraphs = num(r, col(&h, "paragraphs"));
+        let labelled = if r[0] == "丙区" {
+            paragraphs - 1.0
+        } else {
+            paragraphs
+        };
+        // Every generated paragraph has each keyword once.
+        assert_eq!(num(r, col(&h, "hits")), 3.0 * labelled);
+        for t in ["ecology", "rural", "industry"] {
+            assert!((num(r, col(&h, t)) - 1.0 / 3.0).abs() < 1e-6);
+            let rate = num(r, col(&h, &format!("{t}_rate")));
+            assert!((rate - labelled / num(r, col(&h, "words"))).abs() < 1e-6);
+        }
+        assert_eq!(num(r, col(&h, "poverty")), 0.0);
+    }
+    // The built-in dictionary works on the gold labels; rows sum to 1.
+    let out = stdout(bin().args(["summary", "-q", "--gold", "--method", "dictionary", "--csv"]));
+    let (h, rows) = parse_csv(&out);
+    assert_eq!(rows.len(), 15);
+    for r in &rows {
+        let sum: f64 = THEMES.iter().map(|t| num(r, col(&h, t))).sum();
+        assert!((sum - 1.0).abs() < 1e-4);
+    }
+    // A broken dictionary names its file and line.
+    std::fs::write(&dict, "[ecology]\n污染防治\n[ecology]\n污染防治\n").unwrap();
+    bin()
+        .args(["summary", "-q", "--method", "dictionary", "--dictionary"])
+        .arg(&dict)
+        .arg(&input)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("dict.txt:4"));
+}
+
+#[test]
+fn compare_lists_differences_largest_first_with_intervals() {
+    let out = stdout(bin().args(["compare", "-q", "--gold", "--csv", "九原区", "咸阳市"]));
+    let (h, rows) = parse_csv(&out);
+    assert_eq!(rows.len(), 13);
+    let themes: BTreeSet<&str> = rows.iter().map(|r| r[col(&h, "theme")].as_str()).collect();
+    assert_eq!(themes.len(), 13);
+    let diffs: Vec<f64> = rows.iter().map(|r| num(r, col(&h, "diff"))).collect();
+    for w in diffs.windows(2) {
+        assert!(w[0].abs() >= w[1].abs() - 1e-9, "{diffs:?}");
+    }
+    for r in &rows {
+        let (a, b, d) = (
+            num(r, col(&h, "share_a")),
+            num(r, col(&h, "share_b")),
+            num(r, col(&h, "diff")),
+        );
+        assert!((a - b - d).abs() < 1e-5);
+        assert!(num(r, col(&h, "diff_lo")) <= d + 1e-6 && d <= num(r, col(&h, "diff_hi")) + 1e-6);
+    }
+    let table = stdout(bin().args(["compare", "-q", "--gold", "九原区:2022", "九原区:2024"]));
+    assert!(
+        table.contains("A = 九原区:2022") && table.contains("95% interval"),
+        "{table}"
+    );
+    bin()
+        .args(["compare", "-q", "--gold", "九原区", "火星"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("火星"));
+}
+
+#[test]
+fn new_subcommands_document_their_flags() {
+    for sub in ["compare", "report"] {
+        bin()
+            .args([sub, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Usage:"));
+    }
+    bin().args(["summary", "--help"]).assert().success().stdout(
+        predicate::str::contains("--ci")
+            .and(predicate::str::contains("--adjust"))
+            .and(predicate::str::contains("hits per 1000 words")),
+    );
+}
+
+#[test]
+fn analyze_writes_the_html_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    bin()
+        .args(["analyze", "-q", "corpus", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert_well_formed(&html);
+    let mut r = csv::Reader::from_path(out.join("paragraphs.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let region = h.iter().position(|c| c == "region").unwrap();
+    let regions: BTreeSet<String> = r
+        .records()
+        .map(|x| x.unwrap().get(region).unwrap().to_string())
+        .collect();
+    assert_eq!(regions.len(), 15);
+    for reg in &regions {
+        assert!(html.contains(reg.as_str()), "{reg}");
+    }
+    for t in THEMES {
+        assert!(html.contains(&format!("id=\"theme-{t}\"")), "{t}");
+    }
+    assert!(html.contains("trained on "), "names the model");
+    assert!(html.contains("九原区") && html.contains("id=\"trends\""));
+}
