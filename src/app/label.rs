@@ -199,8 +199,20 @@ pub fn run(args: &LabelArgs, ui: Ui) -> Result<i32> {
             )));
         }
     }
-    let model = persist::load(&args.model)?;
-    let predictor = Predictor::new(model)?;
+    // Load the model while the inputs are checked.
+    let (predictor, inputs) = std::thread::scope(|s| {
+        let loading = s.spawn(|| persist::load(&args.model).and_then(Predictor::new));
+        let inputs = match &args.paragraphs {
+            Some(_) => Ok(None),
+            None => inputs::open(&args.inputs, args.keep_going, ui).map(Some),
+        };
+        let predictor = loading
+            .join()
+            .unwrap_or_else(|_| Err(Error::Other("model loading failed".into())));
+        (predictor, inputs)
+    });
+    let predictor = predictor?;
+    let inputs = inputs?;
     let opts = LabelOptions {
         min_confidence: args.min_confidence,
         explain: args.explain,
@@ -209,11 +221,7 @@ pub fn run(args: &LabelArgs, ui: Ui) -> Result<i32> {
         FormatArg::Csv => Format::Csv,
         FormatArg::Jsonl => Format::Jsonl,
     };
-    // Check every input before creating the output.
-    let inputs = match &args.paragraphs {
-        Some(_) => None,
-        None => Some(inputs::open(&args.inputs, args.keep_going, ui)?),
-    };
+    // Every input was checked above, before the output is created.
     let mut sink = Sink::create(args.output.as_deref())?;
     let mut writer = RowWriter::new(std::io::BufWriter::new(&mut sink), format, args.explain)?;
     let n = match (&args.paragraphs, &inputs) {

@@ -72,19 +72,27 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), DecodeError> {
     }
 }
 
-/// Text files hold no NULs and almost no C0 control characters; a file that
+/// Text files hold no NULs and almost no control characters; a file that
 /// does is binary even when it happens to be valid in some encoding.
+///
+/// Scans bytes, not chars: C0 controls and DEL are single bytes, and C1
+/// controls (U+0080–U+009F) are `C2 80`–`C2 9F` in UTF-8.
 fn check_text(s: &str) -> Result<(), DecodeError> {
+    let b = s.as_bytes();
     let mut controls = 0usize;
-    let mut total = 0usize;
-    for (i, c) in s.char_indices() {
-        total += 1;
-        if c == '\0' {
-            return Err(DecodeError::Binary(i));
-        }
-        if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}') {
+    for (i, &c) in b.iter().enumerate() {
+        let control = match c {
+            0 => return Err(DecodeError::Binary(i)),
+            b'\n' | b'\r' | b'\t' | 0x0C => false,
+            0x01..=0x1F | 0x7F => true,
+            0xC2 => matches!(b.get(i + 1), Some(0x80..=0x9F)),
+            _ => false,
+        };
+        if control {
             controls += 1;
-            if controls > 8 && controls * 100 > total {
+            // Compare with the characters seen so far (bytes overcount CJK,
+            // which only makes the test more lenient on real text).
+            if controls > 8 && controls * 100 > i + 1 {
                 return Err(DecodeError::Binary(i));
             }
         }

@@ -51,50 +51,48 @@ const ADMIN: &str = "(?:特别行政区|自治区|自治州|自治县|自治旗|
 // The patterns are constants of this file, exercised by its tests: a bad one
 // is a programming error, not a user-data error.
 #[allow(clippy::expect_used)]
-fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
-    cell.get_or_init(|| Regex::new(pattern).expect("static regex is valid"))
+fn re(cell: &'static OnceLock<Regex>, pattern: impl FnOnce() -> String) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(&pattern()).expect("static regex is valid"))
 }
 
 fn meeting_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(
-        &R,
-        &format!(r"在([\p{{Han}}]{{2,14}}?{ADMIN})第[〇一二三四五六七八九十\d]+届人民代表大会"),
-    )
+    re(&R, || {
+        format!(r"在([\p{{Han}}]{{2,14}}?{ADMIN})第[〇一二三四五六七八九十\d]+届人民代表大会")
+    })
 }
 
 fn title_region_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(
-        &R,
-        &format!(r"(?:\d{{4}}年)?([\p{{Han}}]{{2,14}}?{ADMIN})(?:人民)?政府工作报告"),
-    )
+    re(&R, || {
+        format!(r"(?:\d{{4}}年)?([\p{{Han}}]{{2,14}}?{ADMIN})(?:人民)?政府工作报告")
+    })
 }
 
 fn plan_region_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(
-        &R,
-        &format!(r"^([\p{{Han}}]{{2,14}}?{ADMIN})\d{{4}}年(?:国民)?经济和社会发展"),
-    )
+    re(&R, || {
+        format!(r"^([\p{{Han}}]{{2,14}}?{ADMIN})\d{{4}}年(?:国民)?经济和社会发展")
+    })
 }
 
 fn tag_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"^【([\p{Han}]{2,10}?)(?:招商|新闻|动态|资讯)?】")
+    re(&R, || {
+        r"^【([\p{Han}]{2,10}?)(?:招商|新闻|动态|资讯)?】".to_string()
+    })
 }
 
 fn date_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(
-        &R,
-        r"([12]\d{3}|[〇○零一二三四五六七八九]{4})年(\d{1,2}|[一二三四五六七八九十]{1,3})月[^\n]{0,12}?在",
-    )
+    re(&R, || {
+        r"([12]\d{3}|[〇○零一二三四五六七八九]{4})年(\d{1,2}|[一二三四五六七八九十]{1,3})月[^\n]{0,12}?在".to_string()
+    })
 }
 
 fn year_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"((?:19|20)\d{2})年")
+    re(&R, || r"((?:19|20)\d{2})年".to_string())
 }
 
 /// Keep the most specific unit: `天津市蓟州区` → `蓟州区`, `包头市九原区` → `九原区`.
@@ -113,6 +111,33 @@ pub fn most_specific_region(region: &str) -> String {
         }
     }
     best.to_string()
+}
+
+/// The first `stem` + administrative suffix in `text` (`呼和浩特` → `呼和浩特市`).
+/// A plain search: compiling a regex per document cost more than labelling it.
+fn unit_after(text: &str, stem: &str) -> Option<String> {
+    const SUFFIXES: [&str; 13] = [
+        "特别行政区",
+        "自治区",
+        "自治州",
+        "自治县",
+        "自治旗",
+        "新区",
+        "省",
+        "市",
+        "区",
+        "县",
+        "旗",
+        "盟",
+        "州",
+    ];
+    text.match_indices(stem).find_map(|(i, _)| {
+        let rest = &text[i + stem.len()..];
+        SUFFIXES
+            .iter()
+            .find(|s| rest.starts_with(*s))
+            .map(|s| format!("{stem}{s}"))
+    })
 }
 
 fn chinese_digit(c: char) -> Option<u32> {
@@ -190,10 +215,7 @@ pub fn detect(title: &str, opening: &str) -> (Metadata, Vec<String>) {
         // Scraped articles carry a site tag such as `【呼和浩特招商】`; accept it
         // only when the text names the full unit (`呼和浩特市`).
         if let Some(stem) = tag_re().captures(title).map(|c| c[1].to_string()) {
-            let unit = Regex::new(&format!("{}{ADMIN}", regex::escape(&stem)))
-                .ok()
-                .and_then(|r| r.find(&head).map(|m| m.as_str().to_string()));
-            region = unit.unwrap_or_default();
+            region = unit_after(&head, &stem).unwrap_or_default();
         }
     }
     let region = most_specific_region(&region);

@@ -63,25 +63,24 @@ enum Opening {
 // The patterns are constants of this file, exercised by its tests: a bad one
 // is a programming error, not a user-data error.
 #[allow(clippy::expect_used)]
-fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
-    cell.get_or_init(|| Regex::new(pattern).expect("static regex is valid"))
+fn re(cell: &'static OnceLock<Regex>, pattern: impl FnOnce() -> String) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(&pattern()).expect("static regex is valid"))
 }
 
 const NUM: &str = "[一二三四五六七八九十]";
 
 fn top_marker() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, &format!(r"^{NUM}{{1,3}}、"))
+    re(&R, || format!(r"^{NUM}{{1,3}}、"))
 }
 
 fn sub_marker() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(
-        &R,
-        &format!(
+    re(&R, || {
+        format!(
             r"^(?:[（(](?:{NUM}{{1,3}}|\d{{1,2}})[）)]|{NUM}{{1,2}}是|第{NUM}{{1,3}}[,，、]|\d{{1,2}}、|\d{{1,2}}[.．][^\d])"
-        ),
-    )
+        )
+    })
 }
 
 /// Unnumbered headings inside running text must name a period (a year,
@@ -89,10 +88,9 @@ fn sub_marker() -> &'static Regex {
 /// `重点工作扎实推进` do not switch sections.
 fn unnumbered_heading() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(
-        &R,
-        r"^(?:[^,，。:：;；!！?？]{0,24}?(?:\d{4}年|时期|五年|一年)[^,，。:：;；!！?？]{0,12}?(?:工作回顾|计划执行情况|工作安排|重点工作|主要任务|目标任务|计划草案|工作重点)|名词解释)",
-    )
+    re(&R, || {
+        r"^(?:[^,，。:：;；!！?？]{0,24}?(?:\d{4}年|时期|五年|一年)[^,，。:：;；!！?？]{0,12}?(?:工作回顾|计划执行情况|工作安排|重点工作|主要任务|目标任务|计划草案|工作重点)|名词解释)".to_string()
+    })
 }
 
 fn section_of_heading(text: &str) -> Option<Section> {
@@ -100,18 +98,15 @@ fn section_of_heading(text: &str) -> Option<Section> {
     static PLAN: OnceLock<Regex> = OnceLock::new();
     static OTHER: OnceLock<Regex> = OnceLock::new();
     let lead = r"^(?:[一二三四五六七八九十]{1,3}、)?\s*[^,，。:：;；!！?？]{0,24}?";
-    let other = re(
-        &OTHER,
-        &format!("{lead}(?:政府自身建设|自身建设|人民满意政府|名词解释)"),
-    );
-    let review = re(
-        &REVIEW,
-        &format!("{lead}(?:工作回顾|执行情况|工作总结|回顾)"),
-    );
-    let plan = re(
-        &PLAN,
-        &format!("{lead}(?:工作安排|重点工作|主要工作|目标任务|主要任务|奋斗目标|总体要求|总体安排|总体思路|工作任务|计划草案|主要目标|工作重点|发展计划|今后)"),
-    );
+    let other = re(&OTHER, || {
+        format!("{lead}(?:政府自身建设|自身建设|人民满意政府|名词解释)")
+    });
+    let review = re(&REVIEW, || {
+        format!("{lead}(?:工作回顾|执行情况|工作总结|回顾)")
+    });
+    let plan = re(&PLAN, || {
+        format!("{lead}(?:工作安排|重点工作|主要工作|目标任务|主要任务|奋斗目标|总体要求|总体安排|总体思路|工作任务|计划草案|主要目标|工作重点|发展计划|今后)")
+    });
     if other.is_match(text) {
         Some(Section::Other)
     } else if review.is_match(text) {
@@ -125,15 +120,23 @@ fn section_of_heading(text: &str) -> Option<Section> {
 
 fn opening_of(text: &str) -> Opening {
     let t = text.trim_start();
-    if top_marker().is_match(t) {
+    // Cheap prefilters keep the regexes off the vast majority of sentences.
+    let first = t.chars().next().unwrap_or(' ');
+    let may_mark = "一二三四五六七八九十（(第".contains(first) || first.is_ascii_digit();
+    if may_mark && top_marker().is_match(t) {
         Opening::TopMarker
-    } else if sub_marker().is_match(t) {
+    } else if may_mark && sub_marker().is_match(t) {
         Opening::SubMarker
-    } else if unnumbered_heading().is_match(t) {
+    } else if may_be_heading(t) && unnumbered_heading().is_match(t) {
         Opening::Heading
     } else {
         Opening::Plain
     }
+}
+
+/// An unnumbered heading names a period (年, 时期) early on, or is 名词解释.
+fn may_be_heading(t: &str) -> bool {
+    t.starts_with("名词解释") || t.chars().take(40).any(|c| c == '年' || c == '期')
 }
 
 /// A line of a flattened table: starts or ends with `|`.

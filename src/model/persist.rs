@@ -31,6 +31,21 @@ struct FileIn {
     model: Model,
 }
 
+/// `{"magic":"policy-themes-model","format_version":N,` at the start of the file.
+fn quick_header(bytes: &[u8]) -> Option<Header> {
+    let prefix = format!("{{\"magic\":\"{MAGIC}\",\"format_version\":");
+    let rest = bytes.strip_prefix(prefix.as_bytes())?;
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    if rest.get(digits) != Some(&b',') {
+        return None;
+    }
+    let version = std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()?;
+    Some(Header {
+        magic: Some(MAGIC.to_string()),
+        format_version: Some(version),
+    })
+}
+
 /// Write a model atomically.
 pub fn save(model: &Model, path: &Path) -> Result<()> {
     write_atomic(path, |w| {
@@ -58,11 +73,17 @@ pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Model> {
         path: path.to_path_buf(),
         message: m,
     };
-    let header: Header = serde_json::from_slice(bytes).map_err(|e| {
-        bad(format!(
-            "cannot parse ({e}); the file is truncated, corrupted or not a model"
-        ))
-    })?;
+    // Files written by `save` start with the header; recognising it from the
+    // first bytes avoids parsing the whole model twice. Anything else gets the
+    // full (slower) header parse, which yields the precise error.
+    let header = match quick_header(bytes) {
+        Some(h) => h,
+        None => serde_json::from_slice(bytes).map_err(|e| {
+            bad(format!(
+                "cannot parse ({e}); the file is truncated, corrupted or not a model"
+            ))
+        })?,
+    };
     if header.magic.as_deref() != Some(MAGIC) {
         return Err(bad("missing the policy-themes model marker".into()));
     }
@@ -75,8 +96,13 @@ pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Model> {
         }
         None => return Err(bad("no format_version".into())),
     }
-    let file: FileIn =
-        serde_json::from_slice(bytes).map_err(|e| bad(format!("invalid model: {e}")))?;
+    let file: FileIn = serde_json::from_slice(bytes).map_err(|e| {
+        if e.is_eof() {
+            bad(format!("the file is truncated ({e})"))
+        } else {
+            bad(format!("invalid model: {e}; the file is corrupted"))
+        }
+    })?;
     let mut model = file.model;
     if model.format_version != FORMAT_VERSION {
         return Err(bad(

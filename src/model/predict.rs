@@ -46,8 +46,17 @@ pub struct PredictScratch {
 
 impl Predictor {
     pub fn new(model: Model) -> Result<Predictor> {
-        let tokenizer = Tokenizer::with_dictionary(&model.user_dict, &model.stop_words)?;
-        let scorer = compile(&model.classifier, model.themes.len())?;
+        // Building jieba's dictionary (~0.1 s) and compiling the scorer are
+        // independent: do them at the same time.
+        let (tokenizer, scorer) = std::thread::scope(|s| {
+            let tok = s.spawn(|| Tokenizer::with_dictionary(&model.user_dict, &model.stop_words));
+            let scorer = compile(&model.classifier, model.themes.len());
+            let tokenizer = tok
+                .join()
+                .unwrap_or_else(|_| Err(Error::Other("tokenizer construction failed".into())));
+            (tokenizer, scorer)
+        });
+        let (tokenizer, scorer) = (tokenizer?, scorer?);
         if scorer.n_features() != model.vectorizer.n_features() {
             return Err(Error::Other(format!(
                 "model is inconsistent: classifier has {} features, vocabulary {}",

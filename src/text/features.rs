@@ -28,7 +28,8 @@ impl Default for FeatureConfig {
     }
 }
 
-fn is_cjk(c: char) -> bool {
+/// CJK ideographs: the characters character bigrams are made of.
+pub fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0xF900..=0xFAFF)
 }
 

@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::features::FeatureConfig;
@@ -40,8 +42,27 @@ pub struct Vectorizer {
     pub terms: Vec<String>,
     /// Smoothed idf per term: ln((1 + n) / (1 + df)) + 1.
     pub idf: Vec<f32>,
+    /// Term → index. FxHash: these keys are short and trusted, and lookups
+    /// are the hot loop of labelling.
     #[serde(skip)]
-    index: HashMap<String, u32>,
+    index: FxHashMap<String, u32>,
+    /// Character-bigram terms (`#ab`) keyed by the two characters packed in a
+    /// u64, so labelling looks them up without building a string.
+    #[serde(skip)]
+    char_index: FxHashMap<u64, u32>,
+}
+
+fn pack(a: char, b: char) -> u64 {
+    (u64::from(a as u32) << 32) | u64::from(b as u32)
+}
+
+/// The packed key of a `#ab` character-bigram term.
+fn char_bigram_key(term: &str) -> Option<u64> {
+    let mut it = term.chars();
+    match (it.next(), it.next(), it.next(), it.next()) {
+        (Some('#'), Some(a), Some(b), None) => Some(pack(a, b)),
+        _ => None,
+    }
 }
 
 impl Vectorizer {
@@ -82,26 +103,30 @@ impl Vectorizer {
 
     /// Rebuild from stored parts (after deserializing).
     pub fn from_parts(config: FeatureConfig, terms: Vec<String>, idf: Vec<f32>) -> Vectorizer {
-        let index = terms
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.clone(), i as u32))
-            .collect();
-        Vectorizer {
+        let mut v = Vectorizer {
             config,
             terms,
             idf,
-            index,
-        }
+            index: FxHashMap::default(),
+            char_index: FxHashMap::default(),
+        };
+        v.reindex();
+        v
     }
 
-    /// Rebuild the term index after deserializing.
+    /// Rebuild the term indexes after deserializing.
     pub fn reindex(&mut self) {
         self.index = self
             .terms
             .iter()
             .enumerate()
             .map(|(i, t)| (t.clone(), i as u32))
+            .collect();
+        self.char_index = self
+            .terms
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| char_bigram_key(t).map(|k| (k, i as u32)))
             .collect();
     }
 
@@ -114,14 +139,35 @@ impl Vectorizer {
     }
 
     /// TF-IDF vector of one paragraph, L2-normalised; unknown terms are ignored.
+    ///
+    /// Finds the same terms as [`FeatureConfig::for_each_term`] (tested), but
+    /// looks character bigrams up by packed key instead of building strings.
     pub fn transform(&self, tokens: &[&str], text: &str, scratch: &mut Scratch) -> SparseVec {
         scratch.counts.clear();
-        self.config
-            .for_each_term(tokens, text, &mut scratch.term, |t| {
-                if let Some(&i) = self.index.get(t) {
-                    scratch.counts.push(i);
+        let only_words = FeatureConfig {
+            char_bigrams: false,
+            ..self.config
+        };
+        only_words.for_each_term(tokens, text, &mut scratch.term, |t| {
+            if let Some(&i) = self.index.get(t) {
+                scratch.counts.push(i);
+            }
+        });
+        if self.config.char_bigrams {
+            let mut prev: Option<char> = None;
+            for c in text.chars() {
+                if super::features::is_cjk(c) {
+                    if let Some(p) = prev {
+                        if let Some(&i) = self.char_index.get(&pack(p, c)) {
+                            scratch.counts.push(i);
+                        }
+                    }
+                    prev = Some(c);
+                } else {
+                    prev = None;
                 }
-            });
+            }
+        }
         scratch.counts.sort_unstable();
         let mut v = SparseVec::default();
         let mut i = 0;
@@ -181,5 +227,42 @@ mod tests {
         // Sublinear tf: 1 + ln 2 for 乡村, 1 for 招商; equal idf (df 2 of 3 for both).
         assert!((x.val[0] / x.val[1] - (1.0 + 2f32.ln())).abs() < 1e-5);
         assert!(v.transform(&["未知"], "", &mut s).is_empty());
+    }
+
+    #[test]
+    fn fast_char_bigram_lookup_finds_the_same_terms_as_the_string_path() {
+        let cfg = FeatureConfig {
+            char_bigrams: true,
+            word_bigrams: true,
+            min_df: 1,
+            ..FeatureConfig::default()
+        };
+        let texts = [
+            "乡村振兴战略,高标准农田#建设",
+            "招商引资、乡村振兴",
+            "#乡村 abc 振兴",
+        ];
+        let toks: Vec<Vec<&str>> = texts
+            .iter()
+            .map(|t| {
+                t.split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .collect()
+            })
+            .collect();
+        let v = Vectorizer::fit(cfg, toks.iter().zip(texts).map(|(t, s)| (t.as_slice(), s)));
+        let mut s = Scratch::default();
+        for (t, text) in toks.iter().zip(texts) {
+            let fast = v.transform(t, text, &mut s);
+            // Reference: the string path over all terms.
+            let mut counts: std::collections::BTreeMap<u32, f32> = Default::default();
+            let mut scratch = String::new();
+            cfg.for_each_term(t, text, &mut scratch, |term| {
+                if let Some(i) = v.term_index(term) {
+                    *counts.entry(i).or_default() += 1.0;
+                }
+            });
+            assert_eq!(fast.idx, counts.keys().copied().collect::<Vec<_>>());
+        }
     }
 }

@@ -1,10 +1,10 @@
 //! Chinese tokenization: jieba-rs precise mode with HMM, a project user
 //! dictionary of policy terms, a stop-word list, numbers and punctuation dropped.
 
-use std::collections::HashSet;
 use std::io::BufRead;
 
 use jieba_rs::Jieba;
+use rustc_hash::FxHashSet;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
@@ -18,7 +18,7 @@ pub const STOP_WORDS: &str = include_str!("stopwords.txt");
 /// build it once and share it (it is `Sync`).
 pub struct Tokenizer {
     jieba: Jieba,
-    stop: HashSet<String>,
+    stop: FxHashSet<String>,
     dict_hash: String,
     user_dict: String,
     stop_words: String,
@@ -116,11 +116,16 @@ impl Tokenizer {
 /// A token is kept when it has at least two characters and at least one of
 /// them is a letter or CJK ideograph: drops numbers, punctuation, single characters.
 fn keep(w: &str) -> bool {
+    // Most jieba tokens are one character (at most 4 bytes): reject them first.
+    if w.len() <= 1 || (w.len() <= 4 && w.chars().nth(1).is_none()) {
+        return false;
+    }
     let mut n = 0;
     let mut wordy = false;
     for c in w.chars() {
         n += 1;
-        if c.is_alphabetic() {
+        // CJK first: `is_alphabetic` takes a slow table lookup for ideographs.
+        if crate::text::features::is_cjk(c) || c.is_alphabetic() {
             wordy = true;
         }
     }
