@@ -23,6 +23,10 @@ replicate() { # replicate DIR COPIES
 replicate "$W/c1" 1
 replicate "$W/cN" "$N"
 replicate "$W/c100" 100
+# Flush the copies and read them once, so neither side pays for writeback or
+# cold page cache.
+sync
+cat "$W"/c1/* "$W"/cN/* "$W"/c100/* > /dev/null
 
 timed() { # timed NAME CMD... -> prints "seconds peak_kb"
   /usr/bin/time -f "%e %M" -o "$W/$1.time" "${@:2}" >/dev/null

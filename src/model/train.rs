@@ -390,6 +390,9 @@ pub fn assign_folds_by<S: AsRef<str>>(groups: &[S], k: usize) -> Vec<usize> {
         .collect()
 }
 
+/// Out-of-fold raw scores over a fold model's classes, with the index of the gold class.
+type FoldScores = Vec<(Vec<f64>, usize)>;
+
 /// The softmax temperature minimising the negative log-likelihood of
 /// out-of-fold scores (5 folds grouped by document). `None` when there are too
 /// few documents to hold any out.
@@ -408,32 +411,41 @@ pub fn fit_temperature(
         calibrate: false,
         ..params.clone()
     };
-    // (raw scores over the fold model's classes, index of the gold class among them)
-    let mut scored: Vec<(Vec<f64>, usize)> = Vec::new();
-    for f in 0..k {
-        let train: Vec<Example> = examples
-            .iter()
-            .zip(&folds)
-            .filter(|(_, &g)| g != f)
-            .map(|(e, _)| e.clone())
-            .collect();
-        let model = fit(&train, &inner, tokenizer, Sources::default())?;
-        let predictor = super::Predictor::new(model)?;
-        let test: Vec<&Example> = examples
-            .iter()
-            .zip(&folds)
-            .filter(|(_, &g)| g == f)
-            .map(|(e, _)| e)
-            .collect();
-        let fold_scores: Vec<Option<(Vec<f64>, usize)>> = test
-            .par_iter()
-            .map_init(super::predict::PredictScratch::default, |s, e| {
-                let gold = predictor.model.themes.iter().position(|t| *t == e.theme)?;
-                let x = predictor.vectorize(&e.text, s);
-                Some((predictor.raw_scores(&x, s), gold))
-            })
-            .collect();
-        scored.extend(fold_scores.into_iter().flatten());
+    // (raw scores over the fold model's classes, index of the gold class among
+    // them). Folds are fitted in parallel: calibration is most of training time.
+    let per_fold: Vec<Result<FoldScores>> = (0..k)
+        .into_par_iter()
+        .map(|f| {
+            let train: Vec<Example> = examples
+                .iter()
+                .zip(&folds)
+                .filter(|(_, &g)| g != f)
+                .map(|(e, _)| e.clone())
+                .collect();
+            let model = fit(&train, &inner, tokenizer, Sources::default())?;
+            // Score with the caller's tokenizer: a Predictor would rebuild
+            // jieba's dictionary (~0.1 s) for every fold.
+            let scorer = compile(&model.classifier, model.themes.len())?;
+            let mut scratch = Scratch::default();
+            let mut toks = Vec::new();
+            Ok(examples
+                .iter()
+                .zip(&folds)
+                .filter(|(_, &g)| g == f)
+                .filter_map(|(e, _)| {
+                    let gold = model.themes.iter().position(|t| *t == e.theme)?;
+                    tokenizer.tokens_into(&e.text, &mut toks);
+                    let x = model.vectorizer.transform(&toks, &e.text, &mut scratch);
+                    let mut out = Vec::new();
+                    scorer.scores_into(&x, &mut out);
+                    Some((out, gold))
+                })
+                .collect())
+        })
+        .collect();
+    let mut scored: FoldScores = Vec::new();
+    for fold in per_fold {
+        scored.extend(fold?);
     }
     if scored.is_empty() {
         return Ok(None);
@@ -448,7 +460,7 @@ pub fn fit_temperature(
             })
             .sum()
     };
-    // Log-spaced grid from 1e-4 to 100 (complement NB scores are tiny), then a
+    // Log-spaced grid from 1e-8 to 100 (complement NB scores are tiny), then a
     // finer grid around the best point.
     let grid = |lo: f64, hi: f64, n: usize| -> (f64, f64) {
         (0..=n)
@@ -459,7 +471,7 @@ pub fn fit_temperature(
                 |best, (t, l)| if l < best.1 { (t, l) } else { best },
             )
     };
-    let (t0, _) = grid(1e-4, 100.0, 120);
+    let (t0, _) = grid(1e-8, 100.0, 200);
     let (t, _) = grid(t0 / 1.15, t0 * 1.15, 20);
     Ok(Some(t))
 }
