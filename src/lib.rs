@@ -11,6 +11,7 @@
 pub mod app;
 pub mod cli;
 pub mod corpus;
+pub mod csv_input;
 pub mod error;
 pub mod labels;
 pub mod model;

@@ -37,10 +37,8 @@ pub fn items(args: &EvalArgs, ui: Ui) -> Result<Vec<EvalItem>> {
                 })?,
             };
             Ok(EvalItem {
-                doc_id: r.doc_id.clone(),
                 group,
-                text: r.text.clone(),
-                gold: r.theme,
+                ..EvalItem::by_document(r)
             })
         })
         .collect()
@@ -140,16 +138,7 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
     if let (Some(model), Some(test)) = (&args.model, &args.test) {
         let predictor = Predictor::new(persist::load(model)?)?;
         let set = LabelSet::read_strict(test)?;
-        let items: Vec<EvalItem> = set
-            .rows
-            .iter()
-            .map(|r| EvalItem {
-                doc_id: r.doc_id.clone(),
-                group: r.doc_id.clone(),
-                text: r.text.clone(),
-                gold: r.theme,
-            })
-            .collect();
+        let items: Vec<EvalItem> = set.rows.iter().map(EvalItem::by_document).collect();
         let mut s = PredictScratch::default();
         let preds: Vec<_> = items
             .iter()

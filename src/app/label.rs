@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use super::{inputs, Ui};
 use crate::cli::{FormatArg, LabelArgs};
 use crate::corpus::Document;
+use crate::csv_input::CsvInput;
 use crate::error::{Error, Result};
 use crate::model::predict::PredictScratch;
 use crate::model::{persist, Predictor};
@@ -120,28 +121,21 @@ pub fn label_paragraph_file<W: Write>(
     opts: LabelOptions,
     writer: &mut RowWriter<W>,
 ) -> Result<usize> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let mut rdr = csv::Reader::from_reader(bytes);
-    let headers = rdr
-        .headers()
-        .map_err(|e| Error::line(path, 1, format!("bad header: {e}")))?
-        .clone();
-    let col = |n: &str| headers.iter().position(|h| h.trim() == n);
-    let need = |n: &str| {
-        col(n).ok_or_else(|| {
-            Error::line(
-                path,
-                1,
-                format!("missing column `{n}` (need at least doc_id,para_id,text)"),
-            )
-        })
-    };
-    let (c_doc, c_para, c_text) = (need("doc_id")?, need("para_id")?, need("text")?);
-    let (c_region, c_year, c_kind, c_section) =
-        (col("region"), col("year"), col("kind"), col("section"));
+    let mut input = CsvInput::open(path)?;
+    let hint = " (need at least doc_id,para_id,text)";
+    let (c_doc, c_para, c_text) = (
+        input.need("doc_id", hint)?,
+        input.need("para_id", hint)?,
+        input.need("text", hint)?,
+    );
+    let (c_region, c_year, c_kind, c_section) = (
+        input.col("region"),
+        input.col("year"),
+        input.col("kind"),
+        input.col("section"),
+    );
     let mut rows = Vec::new();
-    for rec in rdr.records() {
+    for rec in input.reader.records() {
         let rec = rec.map_err(|e| {
             let line = e.position().map(|p| p.line()).unwrap_or(0);
             Error::line(path, line, format!("malformed CSV: {e}"))

@@ -56,16 +56,7 @@ pub fn gold_rows(labels: &Path, docs: &[Document]) -> Result<Vec<LabelledRow>> {
 /// default model on the gold labels, for `--adjust`.
 pub fn measure_adjuster(labels: &Path, weight: Weight, ui: Ui) -> Result<Adjuster> {
     let set = LabelSet::read_strict(labels)?;
-    let items: Vec<EvalItem> = set
-        .rows
-        .iter()
-        .map(|r| EvalItem {
-            doc_id: r.doc_id.clone(),
-            group: r.doc_id.clone(),
-            text: r.text.clone(),
-            gold: r.theme,
-        })
-        .collect();
+    let items: Vec<EvalItem> = set.rows.iter().map(EvalItem::by_document).collect();
     ui.info(format!(
         "measuring the default model's confusions: {FOLDS}-fold cross-validation grouped by document on {} ({} paragraphs)",
         labels.display(),

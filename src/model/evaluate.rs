@@ -22,6 +22,18 @@ pub struct EvalItem {
     pub gold: Theme,
 }
 
+impl EvalItem {
+    /// A labelled paragraph, with its document as its group.
+    pub fn by_document(r: &crate::labels::LabelRow) -> EvalItem {
+        EvalItem {
+            doc_id: r.doc_id.clone(),
+            group: r.doc_id.clone(),
+            text: r.text.clone(),
+            gold: r.theme,
+        }
+    }
+}
+
 /// Assign groups to `k` folds: largest groups first, each to the fold with the
 /// fewest paragraphs so far. Deterministic.
 pub fn assign_folds(items: &[EvalItem], k: usize) -> Vec<usize> {

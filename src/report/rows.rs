@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::csv_input::CsvInput;
 use crate::error::{Error, Result};
 use crate::themes::Theme;
 
@@ -154,16 +155,9 @@ fn csv_err(e: csv::Error) -> Error {
 /// Read a labelled CSV (the `label` output; any file with at least
 /// `doc_id,theme,text`). Rows labelled `uncertain` are kept with `theme: None`.
 pub fn read_labelled(path: &Path) -> Result<Vec<LabelledRow>> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let mut rdr = csv::Reader::from_reader(bytes);
-    let headers = rdr
-        .headers()
-        .map_err(|e| Error::line(path, 1, format!("bad header: {e}")))?
-        .clone();
-    let col = |n: &str| headers.iter().position(|h| h.trim() == n);
-    let need =
-        |n: &str| col(n).ok_or_else(|| Error::line(path, 1, format!("missing column `{n}`")));
+    let mut input = CsvInput::open(path)?;
+    let col = |n: &str| input.col(n);
+    let need = |n: &str| input.need(n, "");
     let (c_doc, c_theme, c_text) = (need("doc_id")?, need("theme")?, need("text")?);
     let (c_para, c_region, c_year, c_kind, c_section, c_conf, c_sec) = (
         col("para_id"),
@@ -175,7 +169,7 @@ pub fn read_labelled(path: &Path) -> Result<Vec<LabelledRow>> {
         col("secondary"),
     );
     let mut rows = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
+    for (i, rec) in input.reader.records().enumerate() {
         let line = rec
             .as_ref()
             .ok()
