@@ -317,3 +317,50 @@ fn min_confidence_explain_and_held_out_eval() {
             s.lines().count() == 6 && s.contains("ecology,1,")
         }));
 }
+
+#[test]
+fn manifest_overrides_detection_and_unknown_region_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let text =
+        "关于推进工作的说明\n各位代表:\n一、2020年工作回顾\n我们坚持乡村振兴,建设高标准农田。\n";
+    std::fs::write(dir.path().join("a.txt"), text).unwrap();
+    std::fs::write(dir.path().join("b.txt"), text).unwrap();
+    // Without a manifest the region cannot be found: empty, with a warning naming the document.
+    let out = bin().arg("segment").arg(dir.path()).assert().success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("a (") && stderr.contains("region not found"),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(stdout
+        .lines()
+        .skip(1)
+        .all(|l| l.split(',').nth(2) == Some("")));
+    // The manifest fills in what detection could not, for the documents it names.
+    std::fs::write(
+        dir.path().join("manifest.csv"),
+        "doc_id,region,year,kind,title\na,某某县,2021,work_report,\n",
+    )
+    .unwrap();
+    let out = bin()
+        .args(["segment", "-q"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(stdout.contains("a,0,某某县,2021,work_report,"), "{stdout}");
+    assert!(stdout.contains("b,0,,"), "{stdout}");
+    // A bad manifest is an error naming file and line.
+    std::fs::write(
+        dir.path().join("manifest.csv"),
+        "doc_id,region,year\na,某某县,twenty\n",
+    )
+    .unwrap();
+    bin()
+        .arg("segment")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("manifest.csv:2: bad year"));
+}
