@@ -10,7 +10,7 @@ use policy_themes::app::{inputs, label, Ui};
 use policy_themes::corpus;
 use policy_themes::model::predict::PredictScratch;
 use policy_themes::model::{fit, Example, Predictor, TrainParams};
-use policy_themes::report::rows::{Format, RowWriter};
+use policy_themes::report::rows::Format;
 use policy_themes::text::tfidf::Scratch;
 use policy_themes::text::Tokenizer;
 
@@ -93,8 +93,9 @@ fn stages(c: &mut Criterion) {
     g.bench_function("label_corpus", |b| {
         b.iter(|| {
             let inp = inputs::open(&[root().join("corpus")], false, ui).unwrap();
-            let mut w = RowWriter::new(std::io::sink(), Format::Csv, false).unwrap();
-            label::label_files(&p, &inp, label::LabelOptions::default(), &mut w, ui).unwrap()
+            let mut out = std::io::sink();
+            let opts = label::LabelOptions::default();
+            label::label_files(&p, &inp, opts, Format::Csv, &mut out, ui).unwrap()
         })
     });
     g.finish();

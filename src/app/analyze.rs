@@ -12,7 +12,7 @@ use crate::model::{persist, Model, Predictor, TrainParams};
 use crate::output::{write_atomic, Sink};
 use crate::report::bootstrap::{DEFAULT_SAMPLES, DEFAULT_SEED};
 use crate::report::html::ReportOptions;
-use crate::report::rows::{read_labelled, Format, RowWriter};
+use crate::report::rows::{read_labelled, Format};
 use crate::report::shares::{GroupBy, Resampling, ShareTable, Weight};
 use crate::text::Tokenizer;
 
@@ -80,15 +80,15 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
     let paragraphs: PathBuf = args.out.join("paragraphs.csv");
     {
         let mut sink = Sink::create(Some(&paragraphs))?;
-        let mut writer = RowWriter::new(std::io::BufWriter::new(&mut sink), Format::Csv, false)?;
+        let mut buf = std::io::BufWriter::new(&mut sink);
         label_files(
             &predictor,
             &inputs,
             LabelOptions::default(),
-            &mut writer,
+            Format::Csv,
+            &mut buf,
             ui,
         )?;
-        let mut buf = writer.finish()?;
         std::io::Write::flush(&mut buf).map_err(|e| Error::io(&paragraphs, e))?;
         drop(buf);
         sink.finish()?;

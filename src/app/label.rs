@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::model::predict::PredictScratch;
 use crate::model::{persist, Predictor};
 use crate::output::Sink;
-use crate::report::rows::{Format, LabelledRow, RowWriter};
+use crate::report::rows::{header, Format, LabelledRow, RowWriter};
 
 /// How each paragraph is labelled.
 #[derive(Debug, Clone, Copy, Default)]
@@ -82,31 +82,40 @@ pub fn label_documents(p: &Predictor, docs: &[Document], opts: LabelOptions) -> 
 
 /// Label files, streaming: a batch of files is read and labelled in parallel,
 /// written in input order, then dropped, so memory does not grow with input.
+/// Writes the header first, then the rows of every file.
 pub fn label_files<W: Write>(
     p: &Predictor,
     inputs: &inputs::Inputs,
     opts: LabelOptions,
-    writer: &mut RowWriter<W>,
+    format: Format,
+    out: &mut W,
     ui: Ui,
 ) -> Result<usize> {
+    let io = |e: std::io::Error| Error::Other(format!("writing output: {e}"));
+    out.write_all(&header(format, opts.explain)?).map_err(io)?;
     let pb = ui.progress(inputs.total_bytes, "labelling");
     let batch = rayon::current_num_threads().max(1) * 2;
     let mut n = 0;
     for files in inputs.files.chunks(batch) {
-        let results: Vec<Result<(Vec<LabelledRow>, u64)>> = files
+        // Workers label and format their files; the main thread only appends
+        // the bytes, in input order.
+        let results: Vec<Result<(Vec<u8>, usize, u64)>> = files
             .par_iter()
             .map(|f| {
                 let docs = inputs.read(f, ui)?;
                 let size = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
-                Ok((label_documents(p, &docs, opts), size))
+                let rows = label_documents(p, &docs, opts);
+                let mut w = RowWriter::body_only(Vec::new(), format, opts.explain)?;
+                for row in &rows {
+                    w.write(row)?;
+                }
+                Ok((w.finish()?, rows.len(), size))
             })
             .collect();
         for r in results {
-            let (rows, size) = r?;
-            for row in &rows {
-                writer.write(row)?;
-            }
-            n += rows.len();
+            let (bytes, count, size) = r?;
+            out.write_all(&bytes).map_err(io)?;
+            n += count;
             pb.inc(size);
         }
     }
@@ -217,16 +226,22 @@ pub fn run(args: &LabelArgs, ui: Ui) -> Result<i32> {
     };
     // Every input was checked above, before the output is created.
     let mut sink = Sink::create(args.output.as_deref())?;
-    let mut writer = RowWriter::new(std::io::BufWriter::new(&mut sink), format, args.explain)?;
-    let n = match (&args.paragraphs, &inputs) {
-        (Some(p), _) => label_paragraph_file(&predictor, p, opts, &mut writer)?,
-        (None, Some(inp)) => label_files(&predictor, inp, opts, &mut writer, ui)?,
-        (None, None) => 0,
+    let out_name = args.output.as_deref().unwrap_or(Path::new("<stdout>"));
+    let n = {
+        let mut buf = std::io::BufWriter::new(&mut sink);
+        let n = match (&args.paragraphs, &inputs) {
+            (Some(path), _) => {
+                let mut writer = RowWriter::new(&mut buf, format, args.explain)?;
+                let n = label_paragraph_file(&predictor, path, opts, &mut writer)?;
+                writer.finish()?;
+                n
+            }
+            (None, Some(inp)) => label_files(&predictor, inp, opts, format, &mut buf, ui)?,
+            (None, None) => 0,
+        };
+        buf.flush().map_err(|e| Error::io(out_name, e))?;
+        n
     };
-    let mut buf = writer.finish()?;
-    buf.flush()
-        .map_err(|e| Error::io(args.output.as_deref().unwrap_or(Path::new("<stdout>")), e))?;
-    drop(buf);
     sink.finish()?;
     ui.info(format!("labelled {n} paragraphs"));
     Ok(inputs.map(|i| i.exit_code()).unwrap_or(0))

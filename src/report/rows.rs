@@ -58,12 +58,31 @@ pub struct RowWriter<W: Write> {
 }
 
 impl<W: Write> RowWriter<W> {
+    /// A writer that starts with the CSV header (JSON Lines has none).
     pub fn new(out: W, format: Format, explain: bool) -> Result<RowWriter<W>> {
+        Self::with_header(out, format, explain, true)
+    }
+
+    /// A writer for rows only: workers format rows in parallel and the bytes
+    /// are appended after [`header`] in input order.
+    pub fn body_only(out: W, format: Format, explain: bool) -> Result<RowWriter<W>> {
+        Self::with_header(out, format, explain, false)
+    }
+
+    fn with_header(out: W, format: Format, explain: bool, header: bool) -> Result<RowWriter<W>> {
         match format {
             Format::Csv => {
                 let mut w = csv::WriterBuilder::new()
                     .has_headers(false)
                     .from_writer(out);
+                if !header {
+                    return Ok(RowWriter {
+                        format,
+                        csv: Some(w),
+                        raw: None,
+                        explain,
+                    });
+                }
                 let mut header = vec![
                     "doc_id",
                     "para_id",
@@ -150,6 +169,11 @@ impl<W: Write> RowWriter<W> {
 
 fn csv_err(e: csv::Error) -> Error {
     Error::Other(format!("writing CSV: {e}"))
+}
+
+/// The bytes that start a labelled-rows output: the CSV header, or nothing for JSON Lines.
+pub fn header(format: Format, explain: bool) -> Result<Vec<u8>> {
+    RowWriter::new(Vec::new(), format, explain)?.finish()
 }
 
 /// Read a labelled CSV (the `label` output; any file with at least
