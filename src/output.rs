@@ -67,13 +67,6 @@ impl Sink {
             }
         }
     }
-
-    pub fn path(&self) -> Option<&Path> {
-        match self {
-            Sink::Stdout(_) => None,
-            Sink::File { path, .. } => Some(path),
-        }
-    }
 }
 
 impl Write for Sink {

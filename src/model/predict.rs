@@ -79,12 +79,6 @@ impl Predictor {
             .transform(&toks, text, &mut scratch.tfidf)
     }
 
-    /// Scores before the softmax (joint log-likelihoods or logits), `model.themes` order.
-    pub fn raw_scores(&self, x: &SparseVec, scratch: &mut PredictScratch) -> Vec<f64> {
-        self.scorer.scores_into(x, &mut scratch.scores);
-        scratch.scores.clone()
-    }
-
     /// Log-probabilities over the model's classes (`model.themes` order).
     pub fn log_proba(&self, x: &SparseVec, scratch: &mut PredictScratch) -> Vec<f64> {
         self.scorer.scores_into(x, &mut scratch.scores);

@@ -1,8 +1,6 @@
 //! Chinese tokenization: jieba-rs precise mode with HMM, a project user
 //! dictionary of policy terms, a stop-word list, numbers and punctuation dropped.
 
-use std::io::BufRead;
-
 use jieba_rs::Jieba;
 use rustc_hash::FxHashSet;
 use sha2::{Digest, Sha256};
@@ -134,19 +132,6 @@ fn keep(w: &str) -> bool {
         && !w
             .chars()
             .all(|c| c.is_ascii_digit() || c == '.' || c == '%')
-}
-
-/// Read a dictionary file from disk.
-pub fn read_text_file(path: &std::path::Path) -> Result<String> {
-    let mut s = String::new();
-    let mut r = crate::output::open(path)?;
-    loop {
-        let n = r.read_line(&mut s).map_err(|e| Error::io(path, e))?;
-        if n == 0 {
-            break;
-        }
-    }
-    Ok(s)
 }
 
 #[cfg(test)]
