@@ -71,17 +71,15 @@ pub struct Example {
     pub group: String,
 }
 
-/// Vectorise paragraphs with a fitted vectorizer, in parallel, order kept.
-pub fn vectorize(tokenizer: &Tokenizer, vectorizer: &Vectorizer, texts: &[&str]) -> Vec<SparseVec> {
-    texts
+/// Vectorise already tokenized paragraphs with a fitted vectorizer, in
+/// parallel, order kept.
+pub fn vectorize(vectorizer: &Vectorizer, tokens: &[Vec<&str>], texts: &[&str]) -> Vec<SparseVec> {
+    tokens
         .par_iter()
-        .map_init(
-            || (Scratch::default(), Vec::new()),
-            |(scratch, toks), text| {
-                tokenizer.tokens_into(text, toks);
-                vectorizer.transform(toks, text, scratch)
-            },
-        )
+        .zip(texts.par_iter())
+        .map_init(Scratch::default, |scratch, (toks, text)| {
+            vectorizer.transform(toks, text, scratch)
+        })
         .collect()
 }
 
@@ -295,7 +293,8 @@ pub fn fit(
         params.features,
         tokens.iter().zip(&texts).map(|(t, s)| (t.as_slice(), *s)),
     );
-    let mut rows = vectorize(tokenizer, &vectorizer, &texts);
+    // Tokenize once: fitting the vocabulary and vectorizing use the same tokens.
+    let mut rows = vectorize(&vectorizer, &tokens, &texts);
     if let Some(k) = params
         .chi2_features
         .filter(|&k| k < vectorizer.n_features())
@@ -310,7 +309,7 @@ pub fn fit(
             keep.iter().map(|&i| vectorizer.terms[i].clone()).collect(),
             keep.iter().map(|&i| vectorizer.idf[i]).collect(),
         );
-        rows = vectorize(tokenizer, &vectorizer, &texts);
+        rows = vectorize(&vectorizer, &tokens, &texts);
     }
     let n_features = vectorizer.n_features();
     if n_features == 0 {
