@@ -330,7 +330,8 @@ pub struct EvalArgs {
     /// Compare the candidate configurations of the model-selection table.
     #[arg(long, conflicts_with = "model")]
     pub compare: bool,
-    /// Write the per-paragraph out-of-fold predictions here (CSV).
+    /// Write the per-paragraph out-of-fold predictions here (CSV: fold, gold,
+    /// predicted, confidence and one `p_<theme>` probability column per theme).
     #[arg(long, value_name = "FILE")]
     pub predictions: Option<PathBuf>,
     /// Print the report as JSON instead of text.

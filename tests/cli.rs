@@ -196,8 +196,11 @@ fn analyze_trains_once_then_reuses_the_model() {
 
 #[test]
 fn eval_reports_grouped_metrics() {
+    let dir = tempfile::tempdir().unwrap();
+    let preds = dir.path().join("oof.csv");
     bin()
-        .args(["eval", "-q", "--folds", "3", "--json"])
+        .args(["eval", "-q", "--folds", "3", "--json", "--predictions"])
+        .arg(&preds)
         .assert()
         .success()
         .stdout(predicate::function(|s: &str| {
@@ -208,6 +211,25 @@ fn eval_reports_grouped_metrics() {
                 && f1 <= 1.0
                 && v["confusion"].as_array().unwrap().len() == 13
         }));
+    // One row per labelled paragraph, a probability per theme that sums to
+    // one, and the predicted theme is the most probable one.
+    let (h, rows) = read_csv(&preds);
+    assert_eq!(rows.len(), 1452);
+    let p_cols: Vec<usize> = (0..h.len()).filter(|&i| h[i].starts_with("p_")).collect();
+    assert_eq!(p_cols.len(), 13);
+    let predicted = h_index(&preds, "predicted");
+    for r in &rows {
+        let p: Vec<f64> = p_cols.iter().map(|&i| r[i].parse().unwrap()).collect();
+        let total: f64 = p.iter().sum();
+        assert!((total - 1.0).abs() < 1e-4, "{total}");
+        let max = p.iter().copied().fold(0.0, f64::max);
+        let col = p_cols
+            .iter()
+            .position(|&i| h[i][2..] == r[predicted])
+            .unwrap();
+        // Printed to 6 decimals: equal within rounding.
+        assert!(p[col] >= max - 1e-6, "{:?}", r);
+    }
 }
 
 #[test]

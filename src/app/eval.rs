@@ -11,6 +11,7 @@ use crate::model::predict::PredictScratch;
 use crate::model::{persist, ClassifierKind, Predictor, TrainParams};
 use crate::output::write_atomic;
 use crate::text::{FeatureConfig, Tokenizer};
+use crate::themes::Theme;
 
 /// Evaluation items from labels, grouped by document or by region (from the corpus).
 pub fn items(args: &EvalArgs, ui: Ui) -> Result<Vec<EvalItem>> {
@@ -174,28 +175,34 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
     if let Some(path) = &args.predictions {
         write_atomic(path, |w| {
             let mut c = csv::Writer::from_writer(w);
-            c.write_record([
-                "doc_id",
-                "group",
-                "fold",
-                "gold",
-                "predicted",
-                "confidence",
-                "text",
-            ])
-            .map_err(|e| Error::Other(e.to_string()))?;
+            // One probability column per theme after the fixed ones, so the
+            // file can be re-scored (other thresholds, share methods) without refitting.
+            let mut header = vec![
+                "doc_id".to_string(),
+                "group".into(),
+                "fold".into(),
+                "gold".into(),
+                "predicted".into(),
+                "confidence".into(),
+                "text".into(),
+            ];
+            header.extend(Theme::ALL.iter().map(|t| format!("p_{}", t.id())));
+            c.write_record(&header)
+                .map_err(|e| Error::Other(e.to_string()))?;
             for ((it, p), fold) in items.iter().zip(&preds).zip(&folds) {
                 let (t, conf) = p.top();
-                c.write_record([
-                    it.doc_id.as_str(),
-                    &it.group,
-                    &fold.to_string(),
-                    it.gold.id(),
-                    t.id(),
-                    &format!("{conf:.4}"),
-                    &it.text,
-                ])
-                .map_err(|e| Error::Other(e.to_string()))?;
+                let mut rec = vec![
+                    it.doc_id.clone(),
+                    it.group.clone(),
+                    fold.to_string(),
+                    it.gold.id().to_string(),
+                    t.id().to_string(),
+                    format!("{conf:.4}"),
+                    it.text.clone(),
+                ];
+                rec.extend(p.probs.iter().map(|x| format!("{x:.6}")));
+                c.write_record(&rec)
+                    .map_err(|e| Error::Other(e.to_string()))?;
             }
             c.flush().map_err(|e| Error::Other(e.to_string()))
         })?;
