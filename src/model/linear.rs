@@ -5,28 +5,44 @@ use ndarray::Array2;
 
 use crate::text::SparseVec;
 
+/// Weights per term are padded to this many classes: a row is then exactly
+/// one 64-byte cache line of `f32`, and the fixed width lets the compiler
+/// turn the per-term update into a few vector instructions.
+const STRIDE: usize = 16;
+
 /// `score[c] = bias[c] + Σ_t x[t] · w[t][c]`, then softmax.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinearScorer {
     n_classes: usize,
-    /// Term-major: the weights of term `t` are `weights[t*n .. (t+1)*n]`, one cache line per term.
+    /// Term-major: the weights of term `t` are `weights[t*STRIDE ..][..n_classes]`,
+    /// zero-padded to [`STRIDE`].
     weights: Vec<f32>,
     bias: Vec<f64>,
 }
 
 impl LinearScorer {
     /// From an `n_features × n_classes` weight matrix and per-class bias.
-    pub fn new(w: &Array2<f64>, bias: Vec<f64>) -> LinearScorer {
+    ///
+    /// There are 13 themes, so a model has at most 13 classes; more than
+    /// [`STRIDE`] columns is a programming error and is refused.
+    pub fn new(w: &Array2<f64>, bias: Vec<f64>) -> crate::error::Result<LinearScorer> {
         let n_classes = w.ncols();
-        let mut weights = Vec::with_capacity(w.len());
+        if n_classes > STRIDE || bias.len() != n_classes {
+            return Err(crate::error::Error::Other(format!(
+                "linear scorer: {n_classes} classes and {} biases (at most {STRIDE} classes)",
+                bias.len()
+            )));
+        }
+        let mut weights = Vec::with_capacity(w.nrows() * STRIDE);
         for row in w.rows() {
             weights.extend(row.iter().map(|&x| x as f32));
+            weights.extend(std::iter::repeat_n(0.0, STRIDE - n_classes));
         }
-        LinearScorer {
+        Ok(LinearScorer {
             n_classes,
             weights,
             bias,
-        }
+        })
     }
 
     pub fn n_classes(&self) -> usize {
@@ -34,25 +50,31 @@ impl LinearScorer {
     }
 
     pub fn n_features(&self) -> usize {
-        self.weights.len() / self.n_classes.max(1)
+        self.weights.len() / STRIDE
     }
 
     /// Raw scores (joint log-likelihoods for naive Bayes, logits for logistic regression).
+    ///
+    /// Accumulates in `f64` starting from the bias, in term order: the same
+    /// sums, in the same order, as the unpadded loop this replaced.
     pub fn scores_into(&self, x: &SparseVec, out: &mut Vec<f64>) {
-        out.clear();
-        out.extend_from_slice(&self.bias);
-        let n = self.n_classes;
+        let mut acc = [0.0f64; STRIDE];
+        acc[..self.n_classes].copy_from_slice(&self.bias);
         for (t, v) in x.iter() {
-            let row = &self.weights[t * n..(t + 1) * n];
-            for (o, w) in out.iter_mut().zip(row) {
-                *o += f64::from(v * w);
+            let Some(row) = self.weights.get(t * STRIDE..(t + 1) * STRIDE) else {
+                continue;
+            };
+            for (a, w) in acc.iter_mut().zip(row) {
+                *a += f64::from(v * w);
             }
         }
+        out.clear();
+        out.extend_from_slice(&acc[..self.n_classes]);
     }
 
     /// Weight of term `t` for class `c`.
     pub fn weight(&self, t: usize, c: usize) -> f32 {
-        self.weights[t * self.n_classes + c]
+        self.weights[t * STRIDE + c]
     }
 }
 
@@ -73,7 +95,7 @@ mod tests {
     #[test]
     fn sparse_scores_equal_dense_product() {
         let w = array![[1.0, -1.0], [0.5, 2.0], [0.0, 3.0]];
-        let s = LinearScorer::new(&w, vec![0.1, 0.2]);
+        let s = LinearScorer::new(&w, vec![0.1, 0.2]).unwrap();
         let x = SparseVec {
             idx: vec![0, 2],
             val: vec![0.6, 0.8],
@@ -86,5 +108,14 @@ mod tests {
         log_softmax(&mut l, 1.0);
         let total: f64 = l.iter().map(|x| x.exp()).sum();
         assert!((total - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn refuses_more_classes_than_a_row_holds_or_a_bias_mismatch() {
+        let w = Array2::<f64>::zeros((3, STRIDE + 1));
+        assert!(LinearScorer::new(&w, vec![0.0; STRIDE + 1]).is_err());
+        let w = Array2::<f64>::zeros((3, 2));
+        assert!(LinearScorer::new(&w, vec![0.0; 3]).is_err());
+        assert_eq!(LinearScorer::new(&w, vec![0.0; 2]).unwrap().n_features(), 3);
     }
 }

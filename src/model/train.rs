@@ -236,11 +236,9 @@ pub fn compile(classifier: &Classifier, n_classes: usize) -> Result<LinearScorer
             if *uniform_prior {
                 prior.iter_mut().for_each(|p| *p = -(n_classes as f64).ln());
             }
-            Ok(LinearScorer::new(&w, prior))
+            LinearScorer::new(&w, prior)
         }
-        Classifier::ComplementNb { weights } => {
-            Ok(LinearScorer::new(weights, vec![0.0; n_classes]))
-        }
+        Classifier::ComplementNb { weights } => LinearScorer::new(weights, vec![0.0; n_classes]),
         Classifier::Logistic { lr } => {
             // Columns follow `lr.classes()`, which are our class indices in order.
             let classes = lr.classes();
@@ -250,7 +248,7 @@ pub fn compile(classifier: &Classifier, n_classes: usize) -> Result<LinearScorer
                 w.column_mut(c).assign(&lr.params().column(j));
                 b[c] = lr.intercept()[j];
             }
-            Ok(LinearScorer::new(&w, b))
+            LinearScorer::new(&w, b)
         }
     }
 }
