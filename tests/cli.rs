@@ -1,26 +1,11 @@
 //! End-to-end tests of the `policy-themes` command on the bundled seeds.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn bin() -> Command {
-    let mut c = Command::cargo_bin("policy-themes").unwrap();
-    c.current_dir(root());
-    c
-}
-
-fn read_csv(path: &Path) -> (csv::StringRecord, Vec<csv::StringRecord>) {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let h = r.headers().unwrap().clone();
-    let rows = r.records().map(|x| x.unwrap()).collect();
-    (h, rows)
-}
+mod common;
+use common::{bin, default_model, read_csv, root};
 
 #[test]
 fn segment_writes_the_documented_columns_for_all_documents() {
@@ -247,18 +232,12 @@ fn every_subcommand_documents_its_flags() {
 
 #[test]
 fn output_is_identical_on_one_and_two_threads() {
-    let dir = tempfile::tempdir().unwrap();
-    let model = dir.path().join("model.json");
-    bin()
-        .args(["train", "-q", "-o"])
-        .arg(&model)
-        .assert()
-        .success();
+    let model = default_model();
     let run = |threads: &str| {
         bin()
             .env("RAYON_NUM_THREADS", threads)
             .args(["label", "-q", "--model"])
-            .arg(&model)
+            .arg(model)
             .arg("corpus")
             .assert()
             .success()

@@ -3,18 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn bin() -> Command {
-    let mut c = Command::cargo_bin("policy-themes").unwrap();
-    c.current_dir(root());
-    c
-}
+mod common;
+use common::{bin, default_model};
 
 const REPORT: &str = "2022年某某县政府工作报告\n——2022年1月8日在某某县第十八届人民代表大会第一次会议上\n各位代表:\n一、过去一年工作回顾\n我们坚持乡村振兴,建设高标准农田十万亩。\n二、2022年工作安排\n大力推进招商引资,引进项目三十个。\n";
 
@@ -202,13 +194,8 @@ fn bad_label_files_name_file_and_line() {
 #[test]
 fn bad_model_files_are_refused_clearly() {
     let dir = tempfile::tempdir().unwrap();
-    let good = dir.path().join("model.json");
-    bin()
-        .args(["train", "-q", "-o"])
-        .arg(&good)
-        .assert()
-        .success();
-    let text = std::fs::read_to_string(&good).unwrap();
+    let good = default_model();
+    let text = std::fs::read_to_string(good).unwrap();
     let cases = [
         (
             "truncated.json",
@@ -250,12 +237,7 @@ fn bad_model_files_are_refused_clearly() {
 #[test]
 fn bad_paragraph_csv_names_line() {
     let dir = tempfile::tempdir().unwrap();
-    let model = dir.path().join("model.json");
-    bin()
-        .args(["train", "-q", "-o"])
-        .arg(&model)
-        .assert()
-        .success();
+    let model = default_model();
     let p = write(
         dir.path(),
         "p.csv",
@@ -263,7 +245,7 @@ fn bad_paragraph_csv_names_line() {
     );
     bin()
         .args(["label", "--model"])
-        .arg(&model)
+        .arg(model)
         .arg("--paragraphs")
         .arg(&p)
         .assert()

@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use predicates::prelude::*;
 
+mod common;
+use common::bin;
+
 const THEMES: [&str; 13] = [
     "poverty",
     "rural",
@@ -22,16 +25,6 @@ const THEMES: [&str; 13] = [
     "government",
     "overview",
 ];
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn bin() -> Command {
-    let mut c = Command::cargo_bin("policy-themes").unwrap();
-    c.current_dir(root());
-    c
-}
 
 fn stdout(c: &mut Command) -> String {
     let out = c.assert().success().get_output().stdout.clone();
