@@ -170,20 +170,28 @@ pub enum MethodArg {
     Dictionary,
 }
 
+/// Gold labels instead of a labelled file (`summary`, `compare`).
 #[derive(Debug, Args)]
-pub struct SummaryArgs {
-    /// Labelled paragraphs (output of `label`). Not needed with --gold.
-    #[arg(value_name = "LABELLED.csv", required_unless_present = "gold")]
-    pub input: Option<PathBuf>,
-    /// Use the gold labels (--labels) with metadata from the corpus (--corpus) instead.
+pub struct GoldArgs {
+    /// Use the gold labels (--labels) with metadata from the corpus (--corpus) instead of a
+    /// labelled file.
     #[arg(long)]
     pub gold: bool,
-    /// Label directory for --gold, and the labels --adjust cross-validates on.
+    /// Label directory or file for --gold; `summary --adjust` also cross-validates on it.
     #[arg(long, default_value = "labels", value_name = "DIR|FILE")]
     pub labels: PathBuf,
     /// Corpus directory for --gold.
     #[arg(long, default_value = "corpus", value_name = "DIR")]
     pub corpus: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    /// Labelled paragraphs (output of `label`). Not needed with --gold.
+    #[arg(value_name = "LABELLED.csv", required_unless_present = "gold")]
+    pub input: Option<PathBuf>,
+    #[command(flatten)]
+    pub source: GoldArgs,
     /// Grouping: comma-separated fields among region, doc, year, section, kind (e.g. region,year).
     #[arg(long, default_value = "region", value_name = "FIELDS")]
     pub by: String,
@@ -226,15 +234,8 @@ pub struct CompareArgs {
     /// region names, doc_ids, or REGION:YEAR.
     #[arg(value_name = "ARGS", num_args = 2..=3, required = true)]
     pub args: Vec<String>,
-    /// Compare in the gold labels (--labels) with metadata from the corpus (--corpus).
-    #[arg(long)]
-    pub gold: bool,
-    /// Label directory for --gold.
-    #[arg(long, default_value = "labels", value_name = "DIR|FILE")]
-    pub labels: PathBuf,
-    /// Corpus directory for --gold.
-    #[arg(long, default_value = "corpus", value_name = "DIR")]
-    pub corpus: PathBuf,
+    #[command(flatten)]
+    pub source: GoldArgs,
     /// What each paragraph weighs.
     #[arg(long, value_enum, default_value_t)]
     pub weight: Weight,

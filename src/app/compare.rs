@@ -233,26 +233,33 @@ pub fn render(a: &Side, b: &Side, rows: &[CompareRow], samples: usize) -> String
 
 /// `policy-themes compare`.
 pub fn run(args: &CompareArgs, ui: Ui) -> Result<i32> {
-    let (input, names): (Option<PathBuf>, &[String]) = match (args.gold, args.args.as_slice()) {
-        (true, [_, _]) => (None, &args.args[..]),
-        (true, _) => {
-            return Err(Error::Other(
-                "with --gold give only the two names: compare --gold A B".into(),
-            ))
-        }
-        (false, [file, rest @ ..]) if rest.len() == 2 => (Some(PathBuf::from(file)), rest),
-        (false, [_, _]) => (Some(PathBuf::from("out/paragraphs.csv")), &args.args[..]),
-        _ => {
-            return Err(Error::Other(
-                "give LABELLED.csv A B (or A B with --gold)".into(),
-            ))
-        }
-    };
+    let (input, names): (Option<PathBuf>, &[String]) =
+        match (args.source.gold, args.args.as_slice()) {
+            (true, [_, _]) => (None, &args.args[..]),
+            (true, _) => {
+                return Err(Error::Other(
+                    "with --gold give only the two names: compare --gold A B".into(),
+                ))
+            }
+            (false, [file, rest @ ..]) if rest.len() == 2 => (Some(PathBuf::from(file)), rest),
+            (false, [_, _]) => (Some(PathBuf::from("out/paragraphs.csv")), &args.args[..]),
+            _ => {
+                return Err(Error::Other(
+                    "give LABELLED.csv A B (or A B with --gold)".into(),
+                ))
+            }
+        };
     if args.samples == 0 {
         return Err(Error::Other("--samples must be at least 1".into()));
     }
-    let rows = load_rows(input.as_deref(), args.gold, &args.labels, &args.corpus, ui)?;
-    let source = input.unwrap_or_else(|| args.labels.clone());
+    let rows = load_rows(
+        input.as_deref(),
+        args.source.gold,
+        &args.source.labels,
+        &args.source.corpus,
+        ui,
+    )?;
+    let source = input.unwrap_or_else(|| args.source.labels.clone());
     let a = select(&rows, &names[0], &source)?;
     let b = select(&rows, &names[1], &source)?;
     if a.rows.len() == b.rows.len()

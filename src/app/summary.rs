@@ -139,9 +139,9 @@ pub fn run(args: &SummaryArgs, ui: Ui) -> Result<i32> {
     };
     let rows = load_rows(
         args.input.as_deref(),
-        args.gold,
-        &args.labels,
-        &args.corpus,
+        args.source.gold,
+        &args.source.labels,
+        &args.source.corpus,
         ui,
     )?;
     if let Some(dict) = dict {
@@ -156,7 +156,7 @@ pub fn run(args: &SummaryArgs, ui: Ui) -> Result<i32> {
     }
     let mut table = ShareTable::compute(&rows, &by, args.weight);
     let adjuster = if args.adjust {
-        Some(measure_adjuster(&args.labels, args.weight, ui)?)
+        Some(measure_adjuster(&args.source.labels, args.weight, ui)?)
     } else {
         None
     };
