@@ -421,7 +421,7 @@ pub fn fit_temperature(
                 .collect();
             let model = fit(&train, &inner, tokenizer, Sources::default())?;
             // Score with the caller's tokenizer: a Predictor would rebuild
-            // jieba's dictionary (~0.1 s) for every fold.
+            // it (jieba's dictionary, ~20 ms) for every fold.
             let scorer = compile(&model.classifier, model.themes.len())?;
             let mut scratch = Scratch::default();
             let mut toks = Vec::new();
