@@ -35,6 +35,11 @@ pub struct Predictor {
     pub model: Model,
     pub tokenizer: Tokenizer,
     pub scorer: LinearScorer,
+    /// Every vocabulary term is a content word and no feature depends on
+    /// which words sit next to each other, so looking jieba's words up in the
+    /// vocabulary directly counts exactly what the content-word filter would
+    /// have passed, without running the filter.
+    skip_word_filter: bool,
 }
 
 /// Per-thread buffers for [`Predictor::predict_with`].
@@ -65,19 +70,36 @@ impl Predictor {
                 model.vectorizer.n_features()
             )));
         }
+        let skip_word_filter = !model.vectorizer.config.word_bigrams
+            && model
+                .vectorizer
+                .terms
+                .iter()
+                .all(|t| tokenizer.is_content_word(t));
         Ok(Predictor {
             model,
             tokenizer,
             scorer,
+            skip_word_filter,
         })
     }
 
     /// TF-IDF vector of a paragraph.
     pub fn vectorize(&self, text: &str, scratch: &mut PredictScratch) -> SparseVec {
-        let toks = self.tokenizer.tokens(text);
+        let mut toks = Vec::new();
+        if self.skip_word_filter {
+            self.tokenizer.words_into(text, &mut toks);
+        } else {
+            self.tokenizer.tokens_into(text, &mut toks);
+        }
         self.model
             .vectorizer
             .transform(&toks, text, &mut scratch.tfidf)
+    }
+
+    /// Whether [`Predictor::vectorize`] skips the content-word filter (see the field).
+    pub fn skips_word_filter(&self) -> bool {
+        self.skip_word_filter
     }
 
     /// Log-probabilities over the model's classes (`model.themes` order).
@@ -149,5 +171,45 @@ impl Predictor {
             .take(top)
             .map(|(t, s)| (self.model.vectorizer.terms[t].clone(), s))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::train::{fit, Example, Sources, TrainParams};
+
+    fn examples() -> Vec<Example> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let set = crate::labels::LabelSet::read_strict(&root.join("labels")).unwrap();
+        set.rows
+            .into_iter()
+            .map(|r| Example {
+                text: r.text,
+                theme: r.theme,
+                group: r.doc_id,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn skipping_the_word_filter_gives_the_same_vectors() {
+        let ex = examples();
+        let tok = Tokenizer::bundled();
+        let model = fit(&ex, &TrainParams::default(), &tok, Sources::default()).unwrap();
+        let mut p = Predictor::new(model).unwrap();
+        assert!(p.skips_word_filter());
+        let mut s = PredictScratch::default();
+        let fast: Vec<SparseVec> = ex.iter().map(|e| p.vectorize(&e.text, &mut s)).collect();
+        p.skip_word_filter = false;
+        for (e, f) in ex.iter().zip(&fast) {
+            assert_eq!(&p.vectorize(&e.text, &mut s), f, "{}", e.text);
+        }
+        // Word bigrams depend on which words are dropped: never skipped.
+        let mut params = TrainParams::default();
+        params.features.word_bigrams = true;
+        params.calibrate = false;
+        let model = fit(&ex[..300], &params, &tok, Sources::default()).unwrap();
+        assert!(!Predictor::new(model).unwrap().skips_word_filter());
     }
 }

@@ -123,10 +123,21 @@ impl Tokenizer {
         out.clear();
         for tok in self.jieba.cut(text, true) {
             let w = tok.word;
-            if keep(w) && !self.stop.contains(w) {
+            if self.is_content_word(w) {
                 out.push(w);
             }
         }
+    }
+
+    /// Every word jieba cuts, content words or not, in order, reusing a buffer.
+    pub fn words_into<'a>(&self, text: &'a str, out: &mut Vec<&'a str>) {
+        out.clear();
+        out.extend(self.jieba.cut(text, true).into_iter().map(|t| t.word));
+    }
+
+    /// Whether [`Tokenizer::tokens`] keeps this word.
+    pub fn is_content_word(&self, w: &str) -> bool {
+        keep(w) && !self.stop.contains(w)
     }
 }
 
