@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::Ui;
 use crate::cli::SegmentArgs;
 use crate::corpus::{self, csv_out, decode, Document, Manifest};
@@ -37,8 +39,11 @@ pub fn open(paths: &[PathBuf], keep_going: bool, ui: Ui) -> Result<Inputs> {
         }
         Err(e) => return Err(e),
     };
-    for f in candidates {
-        match check_file(&f) {
+    // Checked on all cores (the files are independent); results are taken
+    // in input order, so errors and skips are reported as before.
+    let checked: Vec<Result<u64>> = candidates.par_iter().map(|f| check_file(f)).collect();
+    for (f, r) in candidates.into_iter().zip(checked) {
+        match r {
             Ok(n) => {
                 total_bytes += n;
                 files.push(f);
