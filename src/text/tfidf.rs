@@ -143,14 +143,40 @@ impl Vectorizer {
     /// Finds the same terms as [`FeatureConfig::for_each_term`] (tested), but
     /// looks character bigrams up by packed key instead of building strings.
     pub fn transform(&self, tokens: &[&str], text: &str, scratch: &mut Scratch) -> SparseVec {
-        scratch.counts.clear();
+        COUNTS.with(|counts| {
+            let mut counts = counts.borrow_mut();
+            if counts.len() < self.terms.len() {
+                counts.resize(self.terms.len(), 0);
+            }
+            self.transform_with(tokens, text, scratch, &mut counts)
+        })
+    }
+
+    /// [`Vectorizer::transform`] with a dense count array that is all zero on
+    /// entry and is left all zero.
+    fn transform_with(
+        &self,
+        tokens: &[&str],
+        text: &str,
+        scratch: &mut Scratch,
+        counts: &mut [u32],
+    ) -> SparseVec {
+        let Scratch { touched, term } = scratch;
+        touched.clear();
+        let mut add = |i: u32| {
+            let c = &mut counts[i as usize];
+            if *c == 0 {
+                touched.push(i);
+            }
+            *c += 1;
+        };
         let only_words = FeatureConfig {
             char_bigrams: false,
             ..self.config
         };
-        only_words.for_each_term(tokens, text, &mut scratch.term, |t| {
+        only_words.for_each_term(tokens, text, term, |t| {
             if let Some(&i) = self.index.get(t) {
-                scratch.counts.push(i);
+                add(i);
             }
         });
         if self.config.char_bigrams {
@@ -159,7 +185,7 @@ impl Vectorizer {
                 if super::features::is_cjk(c) {
                     if let Some(p) = prev {
                         if let Some(&i) = self.char_index.get(&pack(p, c)) {
-                            scratch.counts.push(i);
+                            add(i);
                         }
                     }
                     prev = Some(c);
@@ -168,24 +194,21 @@ impl Vectorizer {
                 }
             }
         }
-        scratch.counts.sort_unstable();
-        let mut v = SparseVec::default();
-        let mut i = 0;
-        let c = &scratch.counts;
-        while i < c.len() {
-            let mut j = i;
-            while j < c.len() && c[j] == c[i] {
-                j += 1;
-            }
-            let tf = (j - i) as f32;
+        // Ascending term order: scores are summed in this order.
+        touched.sort_unstable();
+        let mut v = SparseVec {
+            idx: Vec::with_capacity(touched.len()),
+            val: Vec::with_capacity(touched.len()),
+        };
+        for &i in touched.iter() {
+            let tf = std::mem::take(&mut counts[i as usize]) as f32;
             let tf = if self.config.sublinear_tf {
                 1.0 + tf.ln()
             } else {
                 tf
             };
-            v.idx.push(c[i]);
-            v.val.push(tf * self.idf[c[i] as usize]);
-            i = j;
+            v.idx.push(i);
+            v.val.push(tf * self.idf[i as usize]);
         }
         let norm = v.val.iter().map(|x| x * x).sum::<f32>().sqrt();
         if norm > 0.0 {
@@ -195,10 +218,20 @@ impl Vectorizer {
     }
 }
 
+thread_local! {
+    /// Occurrences per term for [`Vectorizer::transform`], all zero between
+    /// calls: counting into it is linear where sorting every occurrence was
+    /// n log n. Per thread rather than in [`Scratch`], because callers make a
+    /// scratch for every piece of work rayon splits off, and zeroing a
+    /// vocabulary-sized array that often cost more than the sort.
+    static COUNTS: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Reusable buffers for [`Vectorizer::transform`].
 #[derive(Debug, Default)]
 pub struct Scratch {
-    counts: Vec<u32>,
+    /// Terms with a non-zero count in the thread's count array.
+    touched: Vec<u32>,
     term: String,
 }
 
@@ -227,6 +260,17 @@ mod tests {
         // Sublinear tf: 1 + ln 2 for 乡村, 1 for 招商; equal idf (df 2 of 3 for both).
         assert!((x.val[0] / x.val[1] - (1.0 + 2f32.ln())).abs() < 1e-5);
         assert!(v.transform(&["未知"], "", &mut s).is_empty());
+
+        // The thread's count array is left zeroed: the same input gives the
+        // same vector again, also after a vectorizer with more terms used it.
+        let again = v.transform(&["乡村", "乡村", "招商", "未知"], "", &mut s);
+        assert_eq!(again, x);
+        let many: Vec<(Vec<&str>, &str)> = (0..50)
+            .map(|_| (vec!["乡村", "招商", "引资"], ""))
+            .collect();
+        let w = Vectorizer::fit(cfg, many.iter().map(|(t, s)| (t.as_slice(), *s)));
+        assert_eq!(w.transform(&["引资", "引资"], "", &mut s).len(), 1);
+        assert_eq!(v.transform(&["乡村", "乡村", "招商"], "", &mut s), x);
     }
 
     #[test]
