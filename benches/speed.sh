@@ -42,13 +42,19 @@ chars=$(python3 -c "import csv,sys; csv.field_size_limit(1<<30); print(sum(len(r
 printf '各位代表:\n现在,我代表区人民政府向大会报告工作。\n' > "$W/tiny.txt"
 read -r load_s load_kb < <(timed load $B label -q --model "$W/model.json" "$W/tiny.txt" -o "$W/tiny.csv")
 
-# Ours three times (the median counts; the machine is shared and noisy), Python once (45 s+).
+# Ours and Python alternate, three runs each, and the medians count: the
+# machine is shared and its speed drifts, so the two sides must see the same
+# conditions. Python labels the corpus x5 (its throughput does not depend on
+# size: no start-up is timed) so that a run takes seconds, not a minute.
+replicate "$W/c5" 5
+$B segment -q "$W/c5" -o "$W/paragraphs5.csv"
 for i in 1 2 3; do
-  timed "ours$i" $B label -q --model "$W/model.json" "$W/cN" -o "$W/ours.csv"
-done > "$W/ours.runs"
+  timed "ours$i" $B label -q --model "$W/model.json" "$W/cN" -o "$W/ours.csv" >> "$W/ours.runs"
+  python3 benches/peers/speed.py --labels labels --paragraphs "$W/paragraphs5.csv" --out "$W/py.csv" >> "$W/py.runs"
+done
 read -r ours_s ours_kb < <(sort -n "$W/ours.runs" | sed -n 2p)
+py=$(python3 -c "import json,sys; r=sorted((json.loads(l) for l in open(sys.argv[1])), key=lambda x: x['chars_per_second']); print(json.dumps(r[1]))" "$W/py.runs")
 jieba=$(target/release/examples/jieba_cut "$W/paragraphs.csv")
-py=$(python3 benches/peers/speed.py --labels labels --paragraphs "$W/paragraphs.csv" --out "$W/py.csv")
 read -r s1 kb1 < <(timed one $B label -q --model "$W/model.json" "$W/c1" -o "$W/one.csv")
 read -r s100 kb100 < <(timed hundred $B label -q --model "$W/model.json" "$W/c100" -o "$W/hundred.csv")
 
@@ -64,13 +70,14 @@ ceiling = jieba["one_thread_chars_per_second"] * cores
 rows = [
     ("paragraph characters labelled", f"{chars:,}"),
     ("policy-themes label (model load included; median of 3 runs)", f"{ours/1e6:.2f} M chars/s, {ours_s:.2f} s, peak RSS {ours_kb/1024:.0f} MB"),
-    ("Python jieba + scikit-learn MultinomialNB", f"{py['chars_per_second']/1e6:.3f} M chars/s, {py['seconds']:.2f} s"),
+    ("Python jieba + scikit-learn MultinomialNB (corpus x5; median of 3 runs)", f"{py['chars_per_second']/1e6:.3f} M chars/s, {py['seconds']:.2f} s"),
     ("ratio ours / Python (target >= 40)", f"{ours/py['chars_per_second']:.1f}x"),
     ("raw jieba-rs cut, 1 thread", f"{jieba['one_thread_chars_per_second']/1e6:.2f} M chars/s"),
     (f"ratio ours / (raw jieba-rs x {cores} cores) (target >= 0.60)", f"{ours/ceiling:.2f}"),
     ("model load + tiny file (target <= 0.1 s)", f"{load_s:.2f} s"),
     ("train on the full labels (target <= 2 s, < 500 MB)", f"{train_s:.2f} s, peak RSS {train_kb/1024:.0f} MB"),
     ("time for 100x input: corpus x100 vs x1 (target 100x +-20%)", f"{s100:.2f} s vs {s1:.2f} s = {s100/s1:.1f}x (peak RSS {kb100/1024:.0f} MB; target < 300 MB)"),
+    (f"time per character, x100 vs x{n} (linear = 1.00)", f"{(s100 / (100 * chars / n)) / (ours_s / chars):.2f}"),
 ]
 for k, v in rows:
     print(f"| {k} | {v} |")
