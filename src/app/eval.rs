@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::labels::LabelSet;
 use crate::model::evaluate::{assign_folds, cross_validate, report, EvalItem, EvalReport};
 use crate::model::predict::PredictScratch;
-use crate::model::{persist, ClassifierKind, Predictor, TrainParams};
+use crate::model::{ClassifierKind, Predictor, TrainParams};
 use crate::output::write_atomic;
 use crate::text::{FeatureConfig, Tokenizer};
 use crate::themes::Theme;
@@ -137,7 +137,7 @@ fn print_report(r: &EvalReport, json: bool) -> Result<()> {
 pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
     let tokenizer = Tokenizer::bundled();
     if let (Some(model), Some(test)) = (&args.model, &args.test) {
-        let predictor = Predictor::new(persist::load(model)?)?;
+        let predictor = Predictor::load(model)?;
         let set = LabelSet::read_strict(test)?;
         let items: Vec<EvalItem> = set.rows.iter().map(EvalItem::by_document).collect();
         let mut s = PredictScratch::default();

@@ -11,7 +11,7 @@ use crate::corpus::Document;
 use crate::csv_input::CsvInput;
 use crate::error::{Error, Result};
 use crate::model::predict::PredictScratch;
-use crate::model::{persist, Predictor};
+use crate::model::Predictor;
 use crate::output::Sink;
 use crate::report::rows::{header, Format, LabelledRow, RowWriter};
 
@@ -204,7 +204,7 @@ pub fn run(args: &LabelArgs, ui: Ui) -> Result<i32> {
     }
     // Load the model while the inputs are checked.
     let (predictor, inputs) = std::thread::scope(|s| {
-        let loading = s.spawn(|| persist::load(&args.model).and_then(Predictor::new));
+        let loading = s.spawn(|| Predictor::load(&args.model));
         let inputs = match &args.paragraphs {
             Some(_) => Ok(None),
             None => inputs::open(&args.inputs, args.keep_going, ui).map(Some),

@@ -133,14 +133,13 @@ pub fn run_check(args: &CheckArgs, ui: Ui) -> Result<i32> {
 
 /// `policy-themes explain`.
 pub fn run_explain(args: &ExplainArgs, _ui: Ui) -> Result<i32> {
-    let model = persist::load(&args.model)?;
+    let predictor = Predictor::load(&args.model)?;
     let themes: Vec<Theme> = match &args.theme {
         Some(t) => vec![t
             .parse::<Theme>()
             .map_err(|e| Error::Other(e.to_string()))?],
-        None => model.themes.clone(),
+        None => predictor.model.themes.clone(),
     };
-    let predictor = Predictor::new(model)?;
     let mut w = csv::Writer::from_writer(std::io::stdout());
     w.write_record(["theme", "rank", "term", "weight"])
         .map_err(|e| Error::Other(e.to_string()))?;

@@ -1,10 +1,13 @@
 //! Prediction with a loaded model.
 
+use std::path::Path;
+
 use super::linear::{log_softmax, LinearScorer};
 use super::train::compile;
-use super::Model;
+use super::{persist, Model};
 use crate::error::{Error, Result};
 use crate::text::tfidf::Scratch;
+use crate::text::tokenize::BaseDictionary;
 use crate::text::{SparseVec, Tokenizer};
 use crate::themes::Theme;
 
@@ -42,6 +45,10 @@ pub struct Predictor {
     skip_word_filter: bool,
 }
 
+fn thread_failed() -> Error {
+    Error::Other("tokenizer construction failed".into())
+}
+
 /// Per-thread buffers for [`Predictor::predict_with`].
 #[derive(Default)]
 pub struct PredictScratch {
@@ -51,15 +58,36 @@ pub struct PredictScratch {
 
 impl Predictor {
     pub fn new(model: Model) -> Result<Predictor> {
-        // Building the tokenizer (restoring jieba's dictionary, adding the
-        // user dictionary: ~20 ms) and compiling the scorer are
-        // independent: do them at the same time.
+        Predictor::assemble(model, |m| {
+            Tokenizer::with_dictionary(&m.user_dict, &m.stop_words)
+        })
+    }
+
+    /// Read a model file and build its predictor. jieba's dictionary
+    /// (~20 ms to restore) does not depend on the model, so it is restored
+    /// while the file is parsed (~20 ms too).
+    pub fn load(path: &Path) -> Result<Predictor> {
+        std::thread::scope(|s| {
+            let base = s.spawn(BaseDictionary::restore);
+            let model = persist::load(path);
+            let base = base.join().unwrap_or_else(|_| Err(thread_failed()));
+            let (model, base) = (model?, base?);
+            Predictor::assemble(model, |m| {
+                Tokenizer::on_base(base, &m.user_dict, &m.stop_words)
+            })
+        })
+    }
+
+    fn assemble(
+        model: Model,
+        tokenizer: impl FnOnce(&Model) -> Result<Tokenizer> + Send,
+    ) -> Result<Predictor> {
+        // Finishing the tokenizer (the user dictionary) and compiling the
+        // scorer are independent: do them at the same time.
         let (tokenizer, scorer) = std::thread::scope(|s| {
-            let tok = s.spawn(|| Tokenizer::with_dictionary(&model.user_dict, &model.stop_words));
+            let tok = s.spawn(|| tokenizer(&model));
             let scorer = compile(&model.classifier, model.themes.len());
-            let tokenizer = tok
-                .join()
-                .unwrap_or_else(|_| Err(Error::Other("tokenizer construction failed".into())));
+            let tokenizer = tok.join().unwrap_or_else(|_| Err(thread_failed()));
             (tokenizer, scorer)
         });
         let (tokenizer, scorer) = (tokenizer?, scorer?);

@@ -1,7 +1,7 @@
 use linfa::dataset::{AsSingleTargets, DatasetBase, Labels};
 use linfa::traits::{Fit, FitWith, PredictInplace};
 use linfa::{Float, Label};
-use ndarray::{Array1, ArrayBase, ArrayView2, Data, Ix2};
+use ndarray::{Array1, ArrayBase, ArrayView1, ArrayView2, Data, Ix2};
 use std::collections::HashMap;
 use std::hash::Hash;
 
@@ -166,6 +166,18 @@ impl<F: Float, L: Label> MultinomialNb<F, L> {
     /// Construct a new set of hyperparameters
     pub fn params() -> MultinomialNbParams<F, L> {
         MultinomialNbParams::new()
+    }
+
+    /// The fitted parameters of each class: the class label, its prior and
+    /// the log probability of every feature given the class.
+    ///
+    /// Added by the policy-themes vendoring (not upstream): a caller that
+    /// scores sparse rows itself needs them, and otherwise could only get
+    /// them by serializing the model.
+    pub fn class_parameters(&self) -> impl Iterator<Item = (&L, F, ArrayView1<'_, F>)> {
+        self.class_info
+            .iter()
+            .map(|(label, h)| (label, h.prior, h.feature_log_prob.view()))
     }
 }
 
