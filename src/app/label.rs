@@ -53,25 +53,28 @@ pub fn label_text(
 }
 
 /// Label every paragraph of some documents (paragraphs in parallel, order kept).
-pub fn label_documents(p: &Predictor, docs: &[Document], opts: LabelOptions) -> Vec<LabelledRow> {
-    docs.iter()
+/// Takes the documents so each paragraph's text moves into its row uncopied.
+pub fn label_documents(p: &Predictor, docs: Vec<Document>, opts: LabelOptions) -> Vec<LabelledRow> {
+    docs.into_iter()
         .flat_map(|d| {
+            let (region, year) = (d.meta.region, d.meta.year);
+            let kind = d.meta.kind.map(|k| k.id().to_string()).unwrap_or_default();
             d.paragraphs
-                .par_iter()
+                .into_par_iter()
                 .map_init(PredictScratch::default, |scratch, para| {
                     let (theme, confidence, secondary, explain) =
                         label_text(p, &para.text, opts, scratch);
                     LabelledRow {
-                        doc_id: d.doc_id.clone(),
+                        doc_id: para.doc_id,
                         para_id: para.para_id,
-                        region: d.meta.region.clone(),
-                        year: d.meta.year,
-                        kind: d.meta.kind.map(|k| k.id().to_string()).unwrap_or_default(),
+                        region: region.clone(),
+                        year,
+                        kind: kind.clone(),
                         section: para.section.id().to_string(),
                         theme,
                         confidence,
                         secondary,
-                        text: para.text.clone(),
+                        text: para.text,
                         explain,
                     }
                 })
@@ -104,7 +107,7 @@ pub fn label_files<W: Write>(
             .map(|f| {
                 let docs = inputs.read(f, ui)?;
                 let size = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
-                let rows = label_documents(p, &docs, opts);
+                let rows = label_documents(p, docs, opts);
                 let mut w = RowWriter::body_only(Vec::new(), format, opts.explain)?;
                 for row in &rows {
                     w.write(row)?;
