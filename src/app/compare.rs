@@ -4,11 +4,10 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::summary::load_rows;
+use super::summary::{emit, load_rows};
 use super::Ui;
 use crate::cli::CompareArgs;
 use crate::error::{Error, Result};
-use crate::output::{write_atomic, Sink};
 use crate::report::bootstrap::{stream_seed, Interval, Strata};
 use crate::report::rows::LabelledRow;
 use crate::report::shares::{display_width, Resampling, Weight};
@@ -292,16 +291,12 @@ pub fn run(args: &CompareArgs, ui: Ui) -> Result<i32> {
         seed: args.seed,
     };
     let table = compare(&a, &b, args.weight, resampling)?;
-    if let Some(out) = &args.output {
-        write_atomic(out, |w| write_csv(w, &a, &b, &table))?;
-    }
-    if args.csv {
-        let mut sink = Sink::create(None)?;
-        write_csv(&mut sink, &a, &b, &table)?;
-        sink.finish()?;
-    } else {
-        print!("{}", render(&a, &b, &table, args.samples));
-    }
+    emit(
+        args.output.as_ref(),
+        args.csv,
+        |w| write_csv(w, &a, &b, &table),
+        || render(&a, &b, &table, args.samples),
+    )?;
     Ok(0)
 }
 

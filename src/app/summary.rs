@@ -87,8 +87,9 @@ pub fn load_rows(
     }
 }
 
-/// Write a table as CSV to `-o` and/or stdout, or print its readable form.
-fn emit(
+/// Write a table as CSV to `-o` and/or stdout, or print its readable form
+/// (`summary` and `compare`).
+pub(super) fn emit(
     output: Option<&PathBuf>,
     csv: bool,
     write: impl Fn(&mut dyn std::io::Write) -> Result<()>,
