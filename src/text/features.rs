@@ -33,6 +33,22 @@ pub fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0xF900..=0xFAFF)
 }
 
+/// Adjacent pairs of CJK ideographs in a text, in order: the character
+/// bigrams. A non-CJK character breaks a pair.
+pub fn cjk_pairs(text: &str) -> impl Iterator<Item = (char, char)> + '_ {
+    let mut prev: Option<char> = None;
+    text.chars().filter_map(move |c| {
+        if is_cjk(c) {
+            let pair = prev.map(|p| (p, c));
+            prev = Some(c);
+            pair
+        } else {
+            prev = None;
+            None
+        }
+    })
+}
+
 impl FeatureConfig {
     /// Call `f` once per term occurrence. `scratch` avoids allocating per bigram.
     pub fn for_each_term(
@@ -55,20 +71,12 @@ impl FeatureConfig {
             }
         }
         if self.char_bigrams {
-            let mut prev: Option<char> = None;
-            for c in text.chars() {
-                if is_cjk(c) {
-                    if let Some(p) = prev {
-                        scratch.clear();
-                        scratch.push('#');
-                        scratch.push(p);
-                        scratch.push(c);
-                        f(scratch);
-                    }
-                    prev = Some(c);
-                } else {
-                    prev = None;
-                }
+            for (p, c) in cjk_pairs(text) {
+                scratch.clear();
+                scratch.push('#');
+                scratch.push(p);
+                scratch.push(c);
+                f(scratch);
             }
         }
     }

@@ -182,22 +182,13 @@ impl Vectorizer {
             }
         });
         if self.config.char_bigrams {
-            let mut prev: Option<char> = None;
-            for c in text.chars() {
-                if super::features::is_cjk(c) {
-                    if let Some(p) = prev {
-                        if let Some(&i) = self.char_index.get(&pack(p, c)) {
-                            add(i);
-                        }
-                    }
-                    prev = Some(c);
-                } else {
-                    prev = None;
+            for (p, c) in super::features::cjk_pairs(text) {
+                if let Some(&i) = self.char_index.get(&pack(p, c)) {
+                    add(i);
                 }
             }
         }
-        // First-occurrence order: sorting the distinct terms cost 6% of a
-        // labelling run and nothing needs them sorted.
+        // First-occurrence order: nothing needs the terms sorted.
         let mut v = SparseVec {
             idx: Vec::with_capacity(touched.len()),
             val: Vec::with_capacity(touched.len()),
