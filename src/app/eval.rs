@@ -135,7 +135,6 @@ fn print_report(r: &EvalReport, json: bool) -> Result<()> {
 
 /// `policy-themes eval`.
 pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
-    let tokenizer = Tokenizer::bundled();
     if let (Some(model), Some(test)) = (&args.model, &args.test) {
         let predictor = Predictor::load(model)?;
         let set = LabelSet::read_strict(test)?;
@@ -148,6 +147,9 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
         print_report(&report(&items, &preds), args.json)?;
         return Ok(0);
     }
+    // Cross-validation fits with the bundled tokenizer; a held-out
+    // evaluation above uses the model's own.
+    let tokenizer = Tokenizer::bundled();
     let items = items(args, ui)?;
     if args.compare {
         println!("| configuration | accuracy | macro-F1 | share MAE (pp) | worst doc (pp) | ECE | seconds |");
