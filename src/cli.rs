@@ -91,6 +91,10 @@ pub struct ModelArgs {
     /// Word bigrams as features (`--word-bigrams` or `--word-bigrams=false`) [default: false].
     #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
     pub word_bigrams: Option<bool>,
+    /// Words cut by jieba as features (`--words`); without them, and without
+    /// word bigrams, labelling does not run jieba at all [default: false].
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub words: Option<bool>,
     /// Character bigrams as features (`--char-bigrams=false` turns them off) [default: true].
     #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
     pub char_bigrams: Option<bool>,

@@ -70,6 +70,7 @@ pub fn candidates() -> Vec<(&'static str, TrainParams)> {
         char_bigrams: true,
         ..f
     };
+    let cb_only = FeatureConfig { words: false, ..cb };
     let lr_iters = |alpha, max_iterations| ClassifierKind::Logistic {
         alpha,
         max_iterations,
@@ -90,12 +91,20 @@ pub fn candidates() -> Vec<(&'static str, TrainParams)> {
             p(nb(0.03), wb, None, true),
         ),
         (
-            "nb a=0.03 balanced char bigrams (default)",
+            "nb a=0.03 balanced words + char bigrams",
             p(nb(0.03), cb, None, true),
         ),
         (
-            "nb a=0.01 balanced char bigrams",
+            "nb a=0.01 balanced words + char bigrams",
             p(nb(0.01), cb, None, true),
+        ),
+        (
+            "nb a=0.03 balanced char bigrams only (default)",
+            p(nb(0.03), cb_only, None, true),
+        ),
+        (
+            "nb a=0.01 balanced char bigrams only",
+            p(nb(0.01), cb_only, None, true),
         ),
         (
             "nb a=0.03 balanced chi2 3000",
@@ -219,4 +228,19 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
     ));
     print_report(&r, args.json)?;
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_compare_row_marked_default_is_what_train_fits() {
+        let marked: Vec<_> = candidates()
+            .into_iter()
+            .filter(|(name, _)| name.ends_with("(default)"))
+            .collect();
+        assert_eq!(marked.len(), 1);
+        assert_eq!(marked[0].1, TrainParams::default());
+    }
 }

@@ -34,6 +34,9 @@ pub fn params_from(args: &ModelArgs) -> TrainParams {
             },
         };
     }
+    if let Some(b) = args.words {
+        p.features.words = b;
+    }
     if let Some(b) = args.word_bigrams {
         p.features.word_bigrams = b;
     }

@@ -115,7 +115,9 @@ impl Predictor {
     /// TF-IDF vector of a paragraph.
     pub fn vectorize(&self, text: &str, scratch: &mut PredictScratch) -> SparseVec {
         let mut toks = Vec::new();
-        if self.skip_word_filter {
+        if !self.model.vectorizer.config.uses_words() {
+            // Character bigrams only: jieba's words would go unread.
+        } else if self.skip_word_filter {
             self.tokenizer.words_into(text, &mut toks);
         } else {
             self.tokenizer.tokens_into(text, &mut toks);
@@ -224,7 +226,9 @@ mod tests {
     fn skipping_the_word_filter_gives_the_same_vectors() {
         let ex = examples();
         let tok = Tokenizer::bundled();
-        let model = fit(&ex, &TrainParams::default(), &tok, Sources::default()).unwrap();
+        let mut words = TrainParams::default();
+        words.features.words = true;
+        let model = fit(&ex, &words, &tok, Sources::default()).unwrap();
         let mut p = Predictor::new(model).unwrap();
         assert!(p.skips_word_filter());
         let mut s = PredictScratch::default();
@@ -234,10 +238,30 @@ mod tests {
             assert_eq!(&p.vectorize(&e.text, &mut s), f, "{}", e.text);
         }
         // Word bigrams depend on which words are dropped: never skipped.
-        let mut params = TrainParams::default();
+        let mut params = words;
         params.features.word_bigrams = true;
         params.calibrate = false;
         let model = fit(&ex[..300], &params, &tok, Sources::default()).unwrap();
         assert!(!Predictor::new(model).unwrap().skips_word_filter());
+    }
+
+    #[test]
+    fn a_character_bigram_model_reads_no_words() {
+        let ex = examples();
+        let tok = Tokenizer::bundled();
+        let params = TrainParams {
+            calibrate: false,
+            ..TrainParams::default()
+        };
+        assert!(!params.features.uses_words());
+        let model = fit(&ex, &params, &tok, Sources::default()).unwrap();
+        assert!(model.vectorizer.terms.iter().all(|t| t.starts_with('#')));
+        let p = Predictor::new(model).unwrap();
+        let mut s = PredictScratch::default();
+        let mut t = crate::text::tfidf::Scratch::default();
+        for e in &ex {
+            let no_words = p.model.vectorizer.transform(&[], &e.text, &mut t);
+            assert_eq!(p.vectorize(&e.text, &mut s), no_words, "{}", e.text);
+        }
     }
 }

@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize};
 /// exactly what training saw.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct FeatureConfig {
+    /// The words jieba cuts. Off, the model reads only character bigrams
+    /// and labelling never runs jieba.
+    #[serde(default = "yes")]
+    pub words: bool,
     /// Adjacent content-word pairs (`乡村 振兴`), joined by a space.
     pub word_bigrams: bool,
     /// Adjacent CJK character pairs of the raw text, prefixed with `#`.
@@ -20,12 +24,17 @@ pub struct FeatureConfig {
 impl Default for FeatureConfig {
     fn default() -> Self {
         FeatureConfig {
+            words: true,
             word_bigrams: false,
             char_bigrams: false,
             min_df: 2,
             sublinear_tf: true,
         }
     }
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// CJK ideographs: the characters character bigrams are made of.
@@ -50,6 +59,12 @@ pub fn cjk_pairs(text: &str) -> impl Iterator<Item = (char, char)> + '_ {
 }
 
 impl FeatureConfig {
+    /// Whether any feature is made of jieba's words. When not, nothing needs
+    /// the text cut into words, and callers skip jieba altogether.
+    pub fn uses_words(&self) -> bool {
+        self.words || self.word_bigrams
+    }
+
     /// Call `f` once per term occurrence. `scratch` avoids allocating per bigram.
     pub fn for_each_term(
         &self,
@@ -58,8 +73,10 @@ impl FeatureConfig {
         scratch: &mut String,
         mut f: impl FnMut(&str),
     ) {
-        for t in tokens {
-            f(t);
+        if self.words {
+            for t in tokens {
+                f(t);
+            }
         }
         if self.word_bigrams {
             for pair in tokens.windows(2) {
@@ -113,5 +130,18 @@ mod tests {
             ..base
         };
         assert_eq!(collect(cb, &[], "乡村,振兴"), ["#乡村", "#振兴"]);
+        let cb_only = FeatureConfig { words: false, ..cb };
+        assert!(!cb_only.uses_words());
+        assert_eq!(
+            collect(cb_only, &["乡村", "振兴"], "乡村振兴"),
+            ["#乡村", "#村振", "#振兴"]
+        );
+    }
+
+    #[test]
+    fn models_saved_before_the_words_switch_keep_their_words() {
+        let old = r#"{"word_bigrams":false,"char_bigrams":true,"min_df":2,"sublinear_tf":true}"#;
+        let cfg: FeatureConfig = serde_json::from_str(old).unwrap();
+        assert!(cfg.words && cfg.uses_words());
     }
 }
