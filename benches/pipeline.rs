@@ -1,5 +1,7 @@
 //! Criterion benchmarks of each stage on the bundled corpus:
-//! tokenization, vectorization, scoring, and end-to-end labelling.
+//! tokenization (jieba, which only `--words` models run), vectorization and
+//! scoring with the default model, and end-to-end labelling with the default
+//! model and with a `--words` model.
 //!
 //! `cargo bench --bench pipeline`
 
@@ -11,14 +13,13 @@ use policy_themes::corpus;
 use policy_themes::model::predict::PredictScratch;
 use policy_themes::model::{fit, Example, Predictor, TrainParams};
 use policy_themes::report::rows::Format;
-use policy_themes::text::tfidf::Scratch;
 use policy_themes::text::Tokenizer;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn setup() -> (Predictor, Vec<String>) {
+fn setup() -> (Predictor, Predictor, Vec<String>) {
     let set = policy_themes::labels::LabelSet::read_strict(&root().join("labels")).unwrap();
     let ex: Vec<Example> = set
         .rows
@@ -31,16 +32,24 @@ fn setup() -> (Predictor, Vec<String>) {
         .collect();
     let tok = Tokenizer::bundled();
     let model = fit(&ex, &TrainParams::default(), &tok, Default::default()).unwrap();
+    let mut words = TrainParams::default();
+    words.features.words = true;
+    let words_model = fit(&ex, &words, &tok, Default::default()).unwrap();
     let docs = corpus::read_all(&[root().join("corpus")]).unwrap();
     let texts = docs
         .iter()
         .flat_map(|d| d.paragraphs.iter().map(|p| p.text.clone()))
         .collect();
-    (Predictor::new(model).unwrap(), texts)
+    (
+        Predictor::new(model).unwrap(),
+        Predictor::new(words_model).unwrap(),
+        texts,
+    )
 }
 
 fn stages(c: &mut Criterion) {
-    let (p, texts) = setup();
+    let (p, pw, texts) = setup();
+    let tok = Tokenizer::bundled();
     let bytes: u64 = texts.iter().map(|t| t.len() as u64).sum();
     let mut g = c.benchmark_group("stages");
     g.sample_size(10);
@@ -51,31 +60,27 @@ fn stages(c: &mut Criterion) {
         b.iter(|| {
             let mut n = 0;
             for t in &texts {
-                p.tokenizer.tokens_into(t, &mut buf);
+                tok.tokens_into(t, &mut buf);
                 n += buf.len();
             }
             n
         })
     });
 
-    let tokens: Vec<Vec<&str>> = texts.iter().map(|t| p.tokenizer.tokens(t)).collect();
+    // The default model's whole feature extraction: character bigrams of
+    // the text, TF-IDF weights, normalisation.
     g.bench_function("vectorize", |b| {
-        let mut s = Scratch::default();
+        let mut s = PredictScratch::default();
         b.iter(|| {
-            tokens
+            texts
                 .iter()
-                .zip(&texts)
-                .map(|(tk, t)| p.model.vectorizer.transform(tk, t, &mut s).len())
+                .map(|t| p.vectorize(t, &mut s).len())
                 .sum::<usize>()
         })
     });
 
-    let mut s = Scratch::default();
-    let vecs: Vec<_> = tokens
-        .iter()
-        .zip(&texts)
-        .map(|(tk, t)| p.model.vectorizer.transform(tk, t, &mut s))
-        .collect();
+    let mut s = PredictScratch::default();
+    let vecs: Vec<_> = texts.iter().map(|t| p.vectorize(t, &mut s)).collect();
     g.bench_function("score", |b| {
         let mut ps = PredictScratch::default();
         b.iter(|| vecs.iter().map(|x| p.log_proba(x, &mut ps)[0]).sum::<f64>())
@@ -90,14 +95,16 @@ fn stages(c: &mut Criterion) {
         .sum();
     g.throughput(Throughput::Bytes(corpus_bytes));
     let ui = Ui { quiet: true };
-    g.bench_function("label_corpus", |b| {
-        b.iter(|| {
-            let inp = inputs::open(&[root().join("corpus")], false, ui).unwrap();
-            let mut out = std::io::sink();
-            let opts = label::LabelOptions::default();
-            label::label_files(&p, &inp, opts, Format::Csv, &mut out, ui).unwrap()
-        })
-    });
+    for (name, predictor) in [("label_corpus", &p), ("label_corpus_words_model", &pw)] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let inp = inputs::open(&[root().join("corpus")], false, ui).unwrap();
+                let mut out = std::io::sink();
+                let opts = label::LabelOptions::default();
+                label::label_files(predictor, &inp, opts, Format::Csv, &mut out, ui).unwrap()
+            })
+        });
+    }
     g.finish();
 }
 

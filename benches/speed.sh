@@ -2,7 +2,9 @@
 # Side-by-side speed and memory of `policy-themes label` against the Python
 # pipeline (jieba + scikit-learn TF-IDF + MultinomialNB, benches/peers/speed.py)
 # on the bundled corpus replicated N times, in one run, and the ratios the
-# project's targets are stated in. Needs: the Rust toolchain, python3 with
+# project's targets are stated in. The default model reads character bigrams
+# only, so the like-for-like Python pipeline (scikit-learn character 2-grams,
+# no jieba) is timed too. Needs: the Rust toolchain, python3 with
 # benches/peers/requirements.txt installed, GNU time (/usr/bin/time).
 #
 #   bash benches/speed.sh [N=50]
@@ -51,19 +53,23 @@ $B segment -q "$W/c5" -o "$W/paragraphs5.csv"
 for i in 1 2 3; do
   timed "ours$i" $B label -q --model "$W/model.json" "$W/cN" -o "$W/ours.csv" >> "$W/ours.runs"
   python3 benches/peers/speed.py --labels labels --paragraphs "$W/paragraphs5.csv" --out "$W/py.csv" >> "$W/py.runs"
+  python3 benches/peers/speed.py --features char-bigrams --labels labels --paragraphs "$W/paragraphs5.csv" --out "$W/pyc.csv" >> "$W/pyc.runs"
 done
 read -r ours_s ours_kb < <(sort -n "$W/ours.runs" | sed -n 2p)
-py=$(python3 -c "import json,sys; r=sorted((json.loads(l) for l in open(sys.argv[1])), key=lambda x: x['chars_per_second']); print(json.dumps(r[1]))" "$W/py.runs")
+median_run() { python3 -c "import json,sys; r=sorted((json.loads(l) for l in open(sys.argv[1])), key=lambda x: x['chars_per_second']); print(json.dumps(r[1]))" "$1"; }
+py=$(median_run "$W/py.runs")
+pyc=$(median_run "$W/pyc.runs")
 jieba=$(target/release/examples/jieba_cut "$W/paragraphs.csv")
 read -r s1 kb1 < <(timed one $B label -q --model "$W/model.json" "$W/c1" -o "$W/one.csv")
 read -r s100 kb100 < <(timed hundred $B label -q --model "$W/model.json" "$W/c100" -o "$W/hundred.csv")
 
-python3 - "$chars" "$ours_s" "$ours_kb" "$jieba" "$py" "$train_s" "$train_kb" "$load_s" "$s1" "$s100" "$kb100" "$N" <<'PY'
+python3 - "$chars" "$ours_s" "$ours_kb" "$jieba" "$py" "$train_s" "$train_kb" "$load_s" "$s1" "$s100" "$kb100" "$N" "$pyc" <<'PY'
 import json, sys
 chars, ours_s, ours_kb = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
 jieba, py = json.loads(sys.argv[4]), json.loads(sys.argv[5])
 train_s, train_kb, load_s = float(sys.argv[6]), int(sys.argv[7]), float(sys.argv[8])
 s1, s100, kb100, n = float(sys.argv[9]), float(sys.argv[10]), int(sys.argv[11]), int(sys.argv[12])
+pyc = json.loads(sys.argv[13])
 ours = chars / ours_s
 cores = jieba["threads"]
 ceiling = jieba["one_thread_chars_per_second"] * cores
@@ -72,6 +78,8 @@ rows = [
     ("policy-themes label (model load included; median of 3 runs)", f"{ours/1e6:.2f} M chars/s, {ours_s:.2f} s, peak RSS {ours_kb/1024:.0f} MB"),
     ("Python jieba + scikit-learn MultinomialNB (corpus x5; median of 3 runs)", f"{py['chars_per_second']/1e6:.3f} M chars/s, {py['seconds']:.2f} s"),
     ("ratio ours / Python (target >= 40)", f"{ours/py['chars_per_second']:.1f}x"),
+    ("Python scikit-learn character 2-grams + MultinomialNB, no jieba (like-for-like with the default model; median of 3)", f"{pyc['chars_per_second']/1e6:.3f} M chars/s, {pyc['seconds']:.2f} s"),
+    ("ratio ours / Python character 2-grams", f"{ours/pyc['chars_per_second']:.1f}x"),
     ("raw jieba-rs cut, 1 thread", f"{jieba['one_thread_chars_per_second']/1e6:.2f} M chars/s"),
     (f"ratio ours / (raw jieba-rs x {cores} cores) (target >= 0.60)", f"{ours/ceiling:.2f}"),
     ("model load + tiny file (target <= 0.1 s)", f"{load_s:.2f} s"),
