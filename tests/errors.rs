@@ -209,8 +209,8 @@ fn bad_model_files_are_refused_clearly() {
         ),
         (
             "other.json",
-            text.replacen("\"format_version\":1", "\"format_version\":2", 1),
-            "format version 2",
+            text.replacen("\"format_version\":2", "\"format_version\":99", 1),
+            "format version 99",
         ),
         (
             "notamodel.json",

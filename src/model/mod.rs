@@ -10,6 +10,7 @@ pub mod evaluate;
 pub mod linear;
 pub mod persist;
 pub mod predict;
+pub mod stored_nb;
 pub mod train;
 
 use serde::{Deserialize, Serialize};
@@ -22,7 +23,7 @@ use crate::text::Vectorizer;
 use crate::themes::Theme;
 
 /// Bumped whenever the model file layout changes; other versions are refused.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The fitted classifier, stored as the library that fitted it keeps it.
 ///
@@ -33,7 +34,8 @@ pub const FORMAT_VERSION: u32 = 1;
 pub enum Classifier {
     /// linfa-bayes `MultinomialNb`, classes are indices into [`Model::themes`].
     MultinomialNb {
-        nb: linfa_bayes::MultinomialNb<f64, usize>,
+        /// Stored as its counts; see [`stored_nb`].
+        nb: stored_nb::StoredNb,
         /// Uniform priors instead of class frequencies (class weighting).
         uniform_prior: bool,
     },

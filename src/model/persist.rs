@@ -174,7 +174,8 @@ mod tests {
         let p = dir.path().join("m.json");
         save(&tiny_model(), &p).unwrap();
         let text = std::fs::read_to_string(&p).unwrap();
-        let other = text.replacen("\"format_version\":1", "\"format_version\":99", 1);
+        let current = format!("\"format_version\":{FORMAT_VERSION}");
+        let other = text.replacen(&current, "\"format_version\":99", 1);
         let e = from_bytes(&p, other.as_bytes()).unwrap_err().to_string();
         assert!(e.contains("format version 99"), "{e}");
         let e = from_bytes(&p, &text.as_bytes()[..text.len() / 2])

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::linear::LinearScorer;
+use super::stored_nb::StoredNb;
 use super::{Classifier, Model, Provenance, FORMAT_VERSION};
 use crate::error::{Error, Result};
 use crate::text::tfidf::Scratch;
@@ -221,7 +222,7 @@ pub fn nb_parameters(
 pub fn compile(classifier: &Classifier, n_classes: usize) -> Result<LinearScorer> {
     match classifier {
         Classifier::MultinomialNb { nb, uniform_prior } => {
-            let (mut prior, w) = nb_parameters(nb, n_classes)?;
+            let (mut prior, w) = nb_parameters(&nb.nb, n_classes)?;
             if *uniform_prior {
                 prior.iter_mut().for_each(|p| *p = -(n_classes as f64).ln());
             }
@@ -310,7 +311,10 @@ pub fn fit(
     }
     let classifier = match params.classifier {
         ClassifierKind::MultinomialNb { alpha } => Classifier::MultinomialNb {
-            nb: fit_multinomial_nb(&rows, &y, n_features, alpha, params.batch_rows)?,
+            nb: StoredNb {
+                alpha,
+                nb: fit_multinomial_nb(&rows, &y, n_features, alpha, params.batch_rows)?,
+            },
             uniform_prior: params.balanced,
         },
         ClassifierKind::ComplementNb { alpha } => Classifier::ComplementNb {
@@ -509,7 +513,10 @@ mod tests {
         let whole = fit_multinomial_nb(&rows, &y, 40, 0.1, 10_000).unwrap();
         let scorer = compile(
             &Classifier::MultinomialNb {
-                nb: nb.clone(),
+                nb: StoredNb {
+                    alpha: 0.1,
+                    nb: nb.clone(),
+                },
                 uniform_prior: false,
             },
             4,

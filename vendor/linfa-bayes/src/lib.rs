@@ -62,20 +62,42 @@ impl<F: Float> ClassHistogram<F> {
             *feature_count = feature_count_new;
         }
 
+        let total = if total_count {
+            Some(F::cast(x_new.nrows()) + alpha * F::cast(2))
+        } else {
+            None
+        };
+        *feature_log_prob = Self::log_prob(feature_count, alpha, total);
+        // update class count
+        *class_count += x_new.nrows();
+    }
+
+    /// Log probabilities of the features from their counts: smoothed by
+    /// `alpha`, over `total`, or over the smoothed counts' sum.
+    ///
+    /// Split out of `update_with_smoothing` by the policy-themes vendoring,
+    /// so that `MultinomialNb::from_class_counts` rebuilds exactly what
+    /// fitting computed.
+    fn log_prob(feature_count: &Array1<F>, alpha: F, total: Option<F>) -> Array1<F> {
         // apply smoothing to feature counts
         let feature_count_smoothed = feature_count.mapv(|x| x + alpha);
 
         // compute total count (smoothed)
-        let count = if total_count {
-            F::cast(x_new.nrows()) + alpha * F::cast(2)
-        } else {
-            feature_count_smoothed.sum()
-        };
+        let count = total.unwrap_or_else(|| feature_count_smoothed.sum());
 
         // compute log probabilities of each feature
-        *feature_log_prob = feature_count_smoothed.mapv(|x| x.ln() - count.ln());
-        // update class count
-        *class_count += x_new.nrows();
+        feature_count_smoothed.mapv(|x| x.ln() - count.ln())
+    }
+
+    /// A multinomial class histogram from its counts (policy-themes vendoring).
+    pub(crate) fn from_counts(class_count: usize, prior: F, feature_count: Array1<F>, alpha: F) -> Self {
+        let feature_log_prob = Self::log_prob(&feature_count, alpha, None);
+        ClassHistogram {
+            class_count,
+            prior,
+            feature_count,
+            feature_log_prob,
+        }
     }
 }
 

@@ -179,6 +179,32 @@ impl<F: Float, L: Label> MultinomialNb<F, L> {
             .iter()
             .map(|(label, h)| (label, h.prior, h.feature_log_prob.view()))
     }
+
+    /// What fitting accumulated for each class: the label, the number of
+    /// rows, the prior and the summed feature values. With the smoothing
+    /// `alpha` they determine the model: see [`MultinomialNb::from_class_counts`].
+    ///
+    /// Added by the policy-themes vendoring (not upstream), to store a model
+    /// without its log probabilities, which are as large as the counts.
+    pub fn class_counts(&self) -> impl Iterator<Item = (&L, usize, F, ArrayView1<'_, F>)> {
+        self.class_info
+            .iter()
+            .map(|(label, h)| (label, h.class_count, h.prior, h.feature_count.view()))
+    }
+
+    /// Rebuild a fitted model from [`MultinomialNb::class_counts`] and the
+    /// smoothing it was fitted with. The log probabilities are computed by
+    /// the code fitting uses, so the result equals the fitted model exactly.
+    ///
+    /// Added by the policy-themes vendoring (not upstream).
+    pub fn from_class_counts(alpha: F, classes: impl IntoIterator<Item = (L, usize, F, Array1<F>)>) -> Self {
+        MultinomialNb {
+            class_info: classes
+                .into_iter()
+                .map(|(label, n, prior, counts)| (label, ClassHistogram::from_counts(n, prior, counts, alpha)))
+                .collect(),
+        }
+    }
 }
 
 impl<F, L> NaiveBayes<'_, F, L> for MultinomialNb<F, L>
