@@ -36,7 +36,9 @@ impl Prediction {
 /// A model ready to label text: tokenizer and sparse scorer built once.
 pub struct Predictor {
     pub model: Model,
-    pub tokenizer: Tokenizer,
+    /// jieba with the model's user dictionary and stop words; `None` for a
+    /// model that reads no words, which never needs it.
+    tokenizer: Option<Tokenizer>,
     pub scorer: LinearScorer,
     /// Every vocabulary term is a content word and no feature depends on
     /// which words sit next to each other, so looking jieba's words up in the
@@ -63,29 +65,30 @@ impl Predictor {
         })
     }
 
-    /// Read a model file and build its predictor. jieba's dictionary
-    /// (~20 ms to restore) does not depend on the model, so it is restored
-    /// while the file is parsed (~20 ms too).
+    /// Read a model file and build its predictor. jieba's dictionary (~15 ms
+    /// to restore) is restored only for a model that reads words: the
+    /// default model does not, and then loading is the parse alone (~8 ms).
     pub fn load(path: &Path) -> Result<Predictor> {
-        std::thread::scope(|s| {
-            let base = s.spawn(BaseDictionary::restore);
-            let model = persist::load(path);
-            let base = base.join().unwrap_or_else(|_| Err(thread_failed()));
-            let (model, base) = (model?, base?);
-            Predictor::assemble(model, |m| {
-                Tokenizer::on_base(base, &m.user_dict, &m.stop_words)
-            })
+        let model = persist::load(path)?;
+        Predictor::assemble(model, |m| {
+            Tokenizer::on_base(BaseDictionary::restore()?, &m.user_dict, &m.stop_words)
         })
+    }
+
+    /// The tokenizer, for a model that reads words.
+    pub fn tokenizer(&self) -> Option<&Tokenizer> {
+        self.tokenizer.as_ref()
     }
 
     fn assemble(
         model: Model,
         tokenizer: impl FnOnce(&Model) -> Result<Tokenizer> + Send,
     ) -> Result<Predictor> {
-        // Finishing the tokenizer (the user dictionary) and compiling the
-        // scorer are independent: do them at the same time.
+        // Building the tokenizer and compiling the scorer are independent:
+        // do them at the same time.
+        let uses_words = model.vectorizer.config.uses_words();
         let (tokenizer, scorer) = std::thread::scope(|s| {
-            let tok = s.spawn(|| tokenizer(&model));
+            let tok = s.spawn(|| uses_words.then(|| tokenizer(&model)).transpose());
             let scorer = compile(&model.classifier, model.themes.len());
             let tokenizer = tok.join().unwrap_or_else(|_| Err(thread_failed()));
             (tokenizer, scorer)
@@ -98,12 +101,14 @@ impl Predictor {
                 model.vectorizer.n_features()
             )));
         }
-        let skip_word_filter = !model.vectorizer.config.word_bigrams
-            && model
-                .vectorizer
-                .terms
-                .iter()
-                .all(|t| tokenizer.is_content_word(t));
+        let skip_word_filter = tokenizer.as_ref().is_some_and(|tokenizer| {
+            !model.vectorizer.config.word_bigrams
+                && model
+                    .vectorizer
+                    .terms
+                    .iter()
+                    .all(|t| tokenizer.is_content_word(t))
+        });
         Ok(Predictor {
             model,
             tokenizer,
@@ -115,12 +120,11 @@ impl Predictor {
     /// TF-IDF vector of a paragraph.
     pub fn vectorize(&self, text: &str, scratch: &mut PredictScratch) -> SparseVec {
         let mut toks = Vec::new();
-        if !self.model.vectorizer.config.uses_words() {
-            // Character bigrams only: jieba's words would go unread.
-        } else if self.skip_word_filter {
-            self.tokenizer.words_into(text, &mut toks);
-        } else {
-            self.tokenizer.tokens_into(text, &mut toks);
+        match &self.tokenizer {
+            // A model that reads no words has no tokenizer.
+            None => {}
+            Some(t) if self.skip_word_filter => t.words_into(text, &mut toks),
+            Some(t) => t.tokens_into(text, &mut toks),
         }
         self.model
             .vectorizer
@@ -230,6 +234,7 @@ mod tests {
         words.features.words = true;
         let model = fit(&ex, &words, &tok, Sources::default()).unwrap();
         let mut p = Predictor::new(model).unwrap();
+        assert!(p.tokenizer().is_some());
         assert!(p.skips_word_filter());
         let mut s = PredictScratch::default();
         let fast: Vec<SparseVec> = ex.iter().map(|e| p.vectorize(&e.text, &mut s)).collect();
@@ -257,6 +262,10 @@ mod tests {
         let model = fit(&ex, &params, &tok, Sources::default()).unwrap();
         assert!(model.vectorizer.terms.iter().all(|t| t.starts_with('#')));
         let p = Predictor::new(model).unwrap();
+        assert!(
+            p.tokenizer().is_none(),
+            "no jieba for a model without words"
+        );
         let mut s = PredictScratch::default();
         let mut t = crate::text::tfidf::Scratch::default();
         for e in &ex {
