@@ -13,6 +13,10 @@ use crate::error::{Error, Result};
 /// Where a command writes: stdout, or a file replaced atomically on success.
 pub enum Sink {
     Stdout(BufWriter<io::Stdout>),
+    /// An existing path that is not a regular file (`/dev/null`, a named
+    /// pipe): written in place like stdout. Renaming a temporary file over
+    /// it would replace the device or pipe itself.
+    Stream(BufWriter<File>),
     File {
         tmp: tempfile::NamedTempFile,
         path: PathBuf,
@@ -33,6 +37,13 @@ impl Sink {
                 if p.is_dir() {
                     return Err(Error::input(p, "output path is a directory"));
                 }
+                if std::fs::metadata(p).is_ok_and(|m| !m.is_file()) {
+                    let f = std::fs::OpenOptions::new()
+                        .write(true)
+                        .open(p)
+                        .map_err(|e| Error::io(p, e))?;
+                    return Ok(Sink::Stream(BufWriter::new(f)));
+                }
                 let tmp = tempfile::Builder::new()
                     .prefix(".policy-themes-")
                     .tempfile_in(&dir)
@@ -49,6 +60,7 @@ impl Sink {
     pub fn finish(self) -> Result<()> {
         match self {
             Sink::Stdout(mut w) => w.flush().map_err(|e| Error::io("<stdout>", e)),
+            Sink::Stream(mut w) => w.flush().map_err(|e| Error::io("<output stream>", e)),
             Sink::File { tmp, path } => {
                 tmp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
                 // The temporary file is private (0600); the result should have
@@ -73,12 +85,14 @@ impl Write for Sink {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
             Sink::Stdout(w) => w.write(buf),
+            Sink::Stream(w) => w.write(buf),
             Sink::File { tmp, .. } => tmp.as_file_mut().write(buf),
         }
     }
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Sink::Stdout(w) => w.flush(),
+            Sink::Stream(w) => w.flush(),
             Sink::File { tmp, .. } => tmp.as_file_mut().flush(),
         }
     }
@@ -144,5 +158,32 @@ mod tests {
             let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o600, "existing permissions are kept");
         }
+    }
+
+    /// `-o /dev/null` or a named pipe is written to, not replaced: renaming
+    /// a temporary file over `/dev/null` as root would delete the device.
+    #[cfg(unix)]
+    #[test]
+    fn special_files_are_written_in_place() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo only creates a node.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+        };
+        write_atomic(&fifo, |w| {
+            w.write_all(b"rows").map_err(|e| Error::io("x", e))
+        })
+        .unwrap();
+        // Checked before joining: had the pipe been replaced, the reader
+        // would wait on it forever.
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+        assert_eq!(reader.join().unwrap(), "rows");
+        // Nothing else was created beside it.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }
