@@ -7,9 +7,18 @@
 # no jieba) is timed too. Needs: the Rust toolchain, python3 with
 # benches/peers/requirements.txt installed, GNU time (/usr/bin/time).
 #
-#   bash benches/speed.sh [N=50]
+#   bash benches/speed.sh [N=50] [BIG]
+#   TRAIN_FLAGS=--words bash benches/speed.sh   # the same for a words model
+#
+# With BIG (e.g. 5000: 3.1 GB, 25,000 files, as much again in free disk for
+# the copies), it also labels the corpus x BIG and, five times, x N, with the
+# output written to /dev/null, and prints the time ratio against BIG/N: the
+# linearity target. (Not through `| cat`: at 3.5 GB of output, cat's copying
+# takes CPU from the labelling. Not to a file: on this machine the disk,
+# not the program, then sets the pace.)
 set -euo pipefail
 N=${1:-50}
+BIG=${2:-}
 cd "$(dirname "$0")/.."
 cargo build --release -q --bin policy-themes --example jieba_cut
 B=target/release/policy-themes
@@ -36,7 +45,8 @@ timed() { # timed NAME CMD... -> prints "seconds peak_kb"
 }
 
 echo "machine: $(nproc) cores; corpus replicated ${N}x: $(du -sh "$W/cN" | cut -f1)"
-read -r train_s train_kb < <(timed train $B train -q -o "$W/model.json")
+# shellcheck disable=SC2086 # TRAIN_FLAGS holds several flags
+read -r train_s train_kb < <(timed train $B train -q ${TRAIN_FLAGS:-} -o "$W/model.json")
 $B segment -q "$W/cN" -o "$W/paragraphs.csv"
 chars=$(python3 -c "import csv,sys; csv.field_size_limit(1<<30); print(sum(len(r['text']) for r in csv.DictReader(open(sys.argv[1], encoding='utf-8'))))" "$W/paragraphs.csv")
 
@@ -90,3 +100,27 @@ rows = [
 for k, v in rows:
     print(f"| {k} | {v} |")
 PY
+
+if [ -n "$BIG" ]; then
+  replicate "$W/cBIG" "$BIG"
+  sync
+  ms() { # ms CMD... -> wall milliseconds, output to /dev/null
+    local t0 t1
+    t0=$(date +%s%N)
+    "$@" > /dev/null
+    t1=$(date +%s%N)
+    echo $(((t1 - t0) / 1000000))
+  }
+  for i in 1 2 3 4 5; do ms $B label -q --model "$W/model.json" "$W/cN"; done | sort -n > "$W/small.ms"
+  small=$(sed -n 3p "$W/small.ms")
+  read -r big_s big_kb < <(timed big $B label -q --model "$W/model.json" "$W/cBIG")
+  python3 - "$small" "$big_s" "$big_kb" "$N" "$BIG" "$(du -sh "$W/cBIG" | cut -f1)" <<'PY'
+import sys
+small_ms, big_s, big_kb, n, big, size = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
+ratio = big_s / (small_ms / 1000)
+want = big / n
+print(f"| corpus x{big} ({size}), output to /dev/null | {big_s:.2f} s, peak RSS {big_kb/1024:.0f} MB |")
+print(f"| corpus x{n}, output to /dev/null (median of 5) | {small_ms/1000:.3f} s |")
+print(f"| time ratio x{big} / x{n} (target {want:.0f}x +-20%: {0.8*want:.0f}-{1.2*want:.0f}x) | {ratio:.1f}x |")
+PY
+fi
