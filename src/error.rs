@@ -19,7 +19,7 @@ pub enum Error {
         line: u64,
         message: String,
     },
-    #[error("{path}: not a policy-themes model: {message}")]
+    #[error("{path}: cannot use this model file: {message}")]
     Model { path: PathBuf, message: String },
     #[error("{0}")]
     Other(String),

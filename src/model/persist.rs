@@ -80,12 +80,14 @@ pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Model> {
         Some(h) => h,
         None => serde_json::from_slice(bytes).map_err(|e| {
             bad(format!(
-                "cannot parse ({e}); the file is truncated, corrupted or not a model"
+                "not a policy-themes model, or truncated or corrupted: cannot parse ({e})"
             ))
         })?,
     };
     if header.magic.as_deref() != Some(MAGIC) {
-        return Err(bad("missing the policy-themes model marker".into()));
+        return Err(bad(
+            "not a policy-themes model (no policy-themes model marker)".into(),
+        ));
     }
     match header.format_version {
         Some(FORMAT_VERSION) => {}
