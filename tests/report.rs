@@ -515,5 +515,9 @@ fn analyze_writes_the_html_report() {
         assert!(html.contains(&format!("id=\"theme-{t}\"")), "{t}");
     }
     assert!(html.contains("trained on "), "names the model");
+    assert!(
+        html.contains("(alpha=0.03) on character bigrams, trained on"),
+        "names the default model's features"
+    );
     assert!(html.contains("九原区") && html.contains("id=\"trends\""));
 }

@@ -35,10 +35,21 @@ pub fn describe_model(m: &Model, path: &Path) -> String {
         }
         _ => "classifier".to_string(),
     };
+    let f = &m.vectorizer.config;
+    let features: Vec<&str> = [
+        (f.words, "words"),
+        (f.word_bigrams, "word bigrams"),
+        (f.char_bigrams, "character bigrams"),
+    ]
+    .iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, name)| *name)
+    .collect();
     let hash: String = p.labels_hash.chars().take(12).collect();
     format!(
-        "{}: {classifier}, trained on {} paragraphs of {} label file{} (SHA-256 {hash}…) with policy-themes {}",
+        "{}: {classifier} on {}, trained on {} paragraphs of {} label file{} (SHA-256 {hash}…) with policy-themes {}",
         path.display(),
+        features.join(" + "),
         p.n_train,
         p.label_files.len(),
         if p.label_files.len() == 1 { "" } else { "s" },
