@@ -77,6 +77,16 @@ impl<'de> Deserialize<'de> for StoredNb {
                 "naive Bayes classes repeat a label or differ in feature count",
             ));
         }
+        // Counts are sums of non-negative TF-IDF values; anything else would
+        // turn into NaN scores rather than an error.
+        let bad_number = |x: f64| !(x.is_finite() && x >= 0.0);
+        if file.classes.iter().any(|c| {
+            bad_number(c.prior) || c.prior > 1.0 || c.feature_count.iter().any(|&x| bad_number(x))
+        }) {
+            return Err(D::Error::custom(
+                "naive Bayes priors must lie in 0..1 and counts be finite and non-negative",
+            ));
+        }
         let nb = MultinomialNb::from_class_counts(
             file.alpha,
             file.classes
@@ -148,6 +158,12 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("feature count"));
+        let negative = json.replacen("\"feature_count\":[0.0", "\"feature_count\":[-1.0", 1);
+        assert_ne!(negative, json);
+        assert!(serde_json::from_str::<StoredNb>(&negative)
+            .unwrap_err()
+            .to_string()
+            .contains("non-negative"));
         let repeated = json.replacen("\"label\":1,", "\"label\":0,", 1);
         assert!(serde_json::from_str::<StoredNb>(&repeated)
             .unwrap_err()
