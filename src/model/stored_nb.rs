@@ -148,26 +148,25 @@ mod tests {
     #[test]
     fn inconsistent_stored_models_are_refused() {
         let json = serde_json::to_string(&fitted()).unwrap();
-        let zero_alpha = json.replacen("\"alpha\":0.03", "\"alpha\":0.0", 1);
-        assert!(serde_json::from_str::<StoredNb>(&zero_alpha)
-            .unwrap_err()
-            .to_string()
-            .contains("positive"));
-        let short = json.replacen("\"feature_count\":[", "\"feature_count\":[1.0,", 1);
-        assert!(serde_json::from_str::<StoredNb>(&short)
-            .unwrap_err()
-            .to_string()
-            .contains("feature count"));
-        let negative = json.replacen("\"feature_count\":[0.0", "\"feature_count\":[-1.0", 1);
-        assert_ne!(negative, json);
-        assert!(serde_json::from_str::<StoredNb>(&negative)
-            .unwrap_err()
-            .to_string()
-            .contains("non-negative"));
-        let repeated = json.replacen("\"label\":1,", "\"label\":0,", 1);
-        assert!(serde_json::from_str::<StoredNb>(&repeated)
-            .unwrap_err()
-            .to_string()
-            .contains("repeat a label"));
+        let cases = [
+            ("\"alpha\":0.03", "\"alpha\":0.0", "positive"),
+            (
+                "\"feature_count\":[",
+                "\"feature_count\":[1.0,",
+                "feature count",
+            ),
+            (
+                "\"feature_count\":[0.0",
+                "\"feature_count\":[-1.0",
+                "non-negative",
+            ),
+            ("\"label\":1,", "\"label\":0,", "repeat a label"),
+        ];
+        for (from, to, message) in cases {
+            let bad = json.replacen(from, to, 1);
+            assert_ne!(bad, json, "{from} is in the file");
+            let e = serde_json::from_str::<StoredNb>(&bad).unwrap_err();
+            assert!(e.to_string().contains(message), "{from} -> {to}: {e}");
+        }
     }
 }
