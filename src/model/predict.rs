@@ -7,7 +7,6 @@ use super::train::compile;
 use super::{persist, Model};
 use crate::error::{Error, Result};
 use crate::text::tfidf::Scratch;
-use crate::text::tokenize::BaseDictionary;
 use crate::text::{SparseVec, Tokenizer};
 use crate::themes::Theme;
 
@@ -47,10 +46,6 @@ pub struct Predictor {
     skip_word_filter: bool,
 }
 
-fn thread_failed() -> Error {
-    Error::Other("tokenizer construction failed".into())
-}
-
 /// Per-thread buffers for [`Predictor::predict_with`].
 #[derive(Default)]
 pub struct PredictScratch {
@@ -59,38 +54,23 @@ pub struct PredictScratch {
 }
 
 impl Predictor {
+    /// Build the tokenizer and compile the scorer. jieba's dictionary (~15 ms
+    /// to restore) is built only for a model that reads words: the default
+    /// model does not.
     pub fn new(model: Model) -> Result<Predictor> {
-        Predictor::assemble(model, |m| {
-            Tokenizer::with_dictionary(&m.user_dict, &m.stop_words)
-        })
-    }
-
-    /// Read a model file and build its predictor. jieba's dictionary (~15 ms
-    /// to restore) is restored only for a model that reads words: the
-    /// default model does not, and then loading is the parse alone (~8 ms).
-    pub fn load(path: &Path) -> Result<Predictor> {
-        let model = persist::load(path)?;
-        Predictor::assemble(model, |m| {
-            Tokenizer::on_base(BaseDictionary::restore()?, &m.user_dict, &m.stop_words)
-        })
-    }
-
-    /// The tokenizer, for a model that reads words.
-    pub fn tokenizer(&self) -> Option<&Tokenizer> {
-        self.tokenizer.as_ref()
-    }
-
-    fn assemble(
-        model: Model,
-        tokenizer: impl FnOnce(&Model) -> Result<Tokenizer> + Send,
-    ) -> Result<Predictor> {
         // Building the tokenizer and compiling the scorer are independent:
         // do them at the same time.
         let uses_words = model.vectorizer.config.uses_words();
         let (tokenizer, scorer) = std::thread::scope(|s| {
-            let tok = s.spawn(|| uses_words.then(|| tokenizer(&model)).transpose());
+            let tok = s.spawn(|| {
+                uses_words
+                    .then(|| Tokenizer::with_dictionary(&model.user_dict, &model.stop_words))
+                    .transpose()
+            });
             let scorer = compile(&model.classifier, model.themes.len());
-            let tokenizer = tok.join().unwrap_or_else(|_| Err(thread_failed()));
+            let tokenizer = tok
+                .join()
+                .unwrap_or_else(|_| Err(Error::Other("tokenizer construction failed".into())));
             (tokenizer, scorer)
         });
         let (tokenizer, scorer) = (tokenizer?, scorer?);
@@ -115,6 +95,17 @@ impl Predictor {
             scorer,
             skip_word_filter,
         })
+    }
+
+    /// Read a model file and build its predictor; for the default model the
+    /// parse is most of it (~8 ms).
+    pub fn load(path: &Path) -> Result<Predictor> {
+        Predictor::new(persist::load(path)?)
+    }
+
+    /// The tokenizer, for a model that reads words.
+    pub fn tokenizer(&self) -> Option<&Tokenizer> {
+        self.tokenizer.as_ref()
     }
 
     /// TF-IDF vector of a paragraph.

@@ -26,17 +26,6 @@ fn default_jieba() -> Result<Jieba> {
     })
 }
 
-/// jieba's default dictionary, restored but not yet given a user dictionary:
-/// restore it while something else runs (reading a model file), then finish
-/// with [`Tokenizer::on_base`].
-pub struct BaseDictionary(Jieba);
-
-impl BaseDictionary {
-    pub fn restore() -> Result<BaseDictionary> {
-        default_jieba().map(BaseDictionary)
-    }
-}
-
 /// A configured tokenizer. Building one restores jieba's dictionary and adds
 /// the user dictionary (~20 ms), so build it once and share it (it is `Sync`).
 pub struct Tokenizer {
@@ -72,11 +61,6 @@ impl Tokenizer {
     /// A tokenizer with a custom user dictionary (`term [freq]` per line) and stop words.
     pub fn with_dictionary(user_dict: &str, stop_words: &str) -> Result<Tokenizer> {
         Tokenizer::with_base(default_jieba()?, user_dict, stop_words)
-    }
-
-    /// [`Tokenizer::with_dictionary`] on an already restored base dictionary.
-    pub fn on_base(base: BaseDictionary, user_dict: &str, stop_words: &str) -> Result<Tokenizer> {
-        Tokenizer::with_base(base.0, user_dict, stop_words)
     }
 
     /// [`Tokenizer::with_dictionary`] on top of a given jieba.
