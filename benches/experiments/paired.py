@@ -17,27 +17,25 @@ Add `--group region` to both `eval` runs for the region-grouped comparison.
 
 import argparse
 import csv
+import os
 import random
 import sys
+
+# The metric code of benches/peers, which peers.py checks against `eval`.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "peers"))
+import common  # noqa: E402
 
 
 def load(path):
     with open(path, encoding="utf-8", newline="") as fh:
-        return [(r["doc_id"], r["gold"], r["predicted"]) for r in csv.DictReader(fh)]
+        return [(r["doc_id"], r["gold"], r["predicted"], r["text"])
+                for r in csv.DictReader(fh)]
 
 
 def macro_f1(rows):
     """Mean F1 over the themes present in the gold labels, as `eval`."""
-    themes = sorted({g for _, g, _ in rows})
-    total = 0.0
-    for t in themes:
-        tp = sum(1 for _, g, p in rows if g == t and p == t)
-        fp = sum(1 for _, g, p in rows if g != t and p == t)
-        fn = sum(1 for _, g, p in rows if g == t and p != t)
-        prec = tp / (tp + fp) if tp + fp else 0.0
-        rec = tp / (tp + fn) if tp + fn else 0.0
-        total += 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-    return total / len(themes)
+    doc_ids, gold, pred, texts = zip(*rows)
+    return common.report(doc_ids, texts, gold, pred)["macro_f1"]
 
 
 def main():
@@ -49,10 +47,10 @@ def main():
     args = ap.parse_args()
 
     a, b = load(args.a), load(args.b)
-    if [(d, g) for d, g, _ in a] != [(d, g) for d, g, _ in b]:
+    if [(d, g) for d, g, _, _ in a] != [(d, g) for d, g, _, _ in b]:
         sys.exit("error: the two files do not hold the same paragraphs in the same order")
 
-    docs = sorted({d for d, _, _ in a})
+    docs = sorted({r[0] for r in a})
     by_doc_a = {d: [r for r in a if r[0] == d] for d in docs}
     by_doc_b = {d: [r for r in b if r[0] == d] for d in docs}
     rng = random.Random(args.seed)

@@ -21,11 +21,13 @@ ECE (10 bins) for each setting. Standard library only.
 """
 
 import csv
-import math
+import os
 import sys
 
-THEMES = ("poverty rural ecology investment livelihood social industry "
-          "innovation reform urban safety government overview").split()
+# The theme order and metric code of benches/peers, which peers.py checks
+# against `eval`.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "peers"))
+from common import THEMES, report  # noqa: E402
 
 
 def load(path):
@@ -34,7 +36,7 @@ def load(path):
     with open(path, encoding="utf-8", newline="") as f:
         for r in csv.DictReader(f):
             p = [float(r["p_" + t]) for t in THEMES]
-            docs.setdefault(r["doc_id"], []).append((r["gold"], len(r["text"]), p))
+            docs.setdefault(r["doc_id"], []).append((r["gold"], r["text"], p))
     return docs
 
 
@@ -43,50 +45,34 @@ def argmax(p):
 
 
 def metrics(docs):
-    gold, pred, maes, bins = [], [], [], [[0.0, 0.0, 0] for _ in range(10)]
-    for rows in docs.values():
-        g, h = [0.0] * 13, [0.0] * 13
-        for theme, chars, p in rows:
-            gi, k = THEMES.index(theme), argmax(p)
-            g[gi] += chars
-            h[k] += chars
-            gold.append(gi)
-            pred.append(k)
+    doc_ids, texts, gold, pred = [], [], [], []
+    bins = [[0.0, 0.0, 0] for _ in range(10)]
+    for d, rows in docs.items():
+        for theme, text, p in rows:
+            k = argmax(p)
+            doc_ids.append(d)
+            texts.append(text)
+            gold.append(theme)
+            pred.append(THEMES[k])
             b = bins[min(int(p[k] * 10), 9)]
-            b[0] += gi == k
+            b[0] += theme == THEMES[k]
             b[1] += p[k]
             b[2] += 1
-        gt, ht = sum(g), sum(h)
-        maes.append(sum(abs(a / gt - b / ht) for a, b in zip(g, h)) * 100 / 13)
-    f1s = []
-    for k in range(13):
-        support = sum(1 for g in gold if g == k)
-        if not support:
-            continue
-        tp = sum(1 for g, q in zip(gold, pred) if g == k and q == k)
-        npred = sum(1 for q in pred if q == k)
-        prec, rec = (tp / npred if npred else 0.0), tp / support
-        f1s.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
-    n = len(gold)
-    return {
-        "accuracy": sum(1 for g, q in zip(gold, pred) if g == q) / n,
-        "macro_f1": sum(f1s) / len(f1s),
-        "share_mae": sum(maes) / len(maes),
-        "worst_doc": max(maes),
-        "ece": sum(abs(c - s) for c, s, k in bins if k) / n,
-    }
+    m = report(doc_ids, texts, gold, pred)
+    m["ece"] = sum(abs(c - s) for c, s, k in bins if k) / len(gold)
+    return m
 
 
 def smooth(docs, lam):
     out = {}
     for d, rows in docs.items():
         new = []
-        for i, (theme, chars, p) in enumerate(rows):
+        for i, (theme, text, p) in enumerate(rows):
             nb = [rows[j][2] for j in (i - 1, i + 1) if 0 <= j < len(rows)]
             if nb and lam > 0:
                 mean = [sum(v[k] for v in nb) / len(nb) for k in range(13)]
                 p = [(1 - lam) * a + lam * b for a, b in zip(p, mean)]
-            new.append((theme, chars, p))
+            new.append((theme, text, p))
         out[d] = new
     return out
 
@@ -96,14 +82,14 @@ def blend(a, b, w):
     for d, rows in a.items():
         if len(b.get(d, ())) != len(rows):
             sys.exit(f"{d}: the two files hold different paragraphs")
-        out[d] = [(t, c, [(1 - w) * x + w * y for x, y in zip(p, q[2])])
-                  for (t, c, p), q in zip(rows, b[d])]
+        out[d] = [(t, text, [(1 - w) * x + w * y for x, y in zip(p, q[2])])
+                  for (t, text, p), q in zip(rows, b[d])]
     return out
 
 
 def show(name, m):
     print(f"| {name} | {m['accuracy']:.3f} | {m['macro_f1']:.3f} | "
-          f"{m['share_mae']:.2f} | {m['worst_doc']:.2f} | {m['ece']:.3f} |")
+          f"{m['share_mae_pp']:.2f} | {m['share_mae_worst_pp']:.2f} | {m['ece']:.3f} |")
 
 
 def main():
