@@ -1,7 +1,5 @@
 //! End-to-end tests of the `policy-themes` command on the bundled seeds.
 
-use std::path::Path;
-
 use predicates::prelude::*;
 
 mod common;
@@ -94,7 +92,7 @@ fn train_label_summary_round_trip() {
             .assert()
             .success();
         let (h, rows) = read_csv(&shares);
-        let first_theme = h.iter().position(|c| c == "poverty").unwrap();
+        let first_theme = col(&h, "poverty");
         assert_eq!(h.len(), first_theme + 13);
         assert!(!rows.is_empty());
         for r in &rows {
@@ -136,14 +134,15 @@ fn train_label_summary_round_trip() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines.len(), 1452);
-    let theme_col = h_index(&labelled, "theme");
+    let theme_col = col(&h, "theme");
     for (j, r) in lines.iter().zip(&rows) {
         assert_eq!(j["theme"].as_str().unwrap(), r.get(theme_col).unwrap());
     }
 }
 
-fn h_index(path: &Path, col: &str) -> usize {
-    read_csv(path).0.iter().position(|c| c == col).unwrap()
+/// Index of a column in a header already read.
+fn col(header: &csv::StringRecord, name: &str) -> usize {
+    header.iter().position(|c| c == name).unwrap()
 }
 
 #[test]
@@ -202,7 +201,7 @@ fn eval_reports_grouped_metrics() {
     assert_eq!(rows.len(), 1452);
     let p_cols: Vec<usize> = (0..h.len()).filter(|&i| h[i].starts_with("p_")).collect();
     assert_eq!(p_cols.len(), 13);
-    let predicted = h_index(&preds, "predicted");
+    let predicted = col(&h, "predicted");
     for r in &rows {
         let p: Vec<f64> = p_cols.iter().map(|&i| r[i].parse().unwrap()).collect();
         let total: f64 = p.iter().sum();
