@@ -107,6 +107,39 @@ pub struct ModelArgs {
     /// Drop terms found in fewer training paragraphs than this [default: 2].
     #[arg(long, value_name = "N")]
     pub min_df: Option<u32>,
+    /// Fit a theme prior on each document's own paragraphs when labelling
+    /// (EM, Saerens et al. 2002), with this pseudo-count per theme as a
+    /// fraction of the document's characters; `off` labels each paragraph on
+    /// its own [default: 0.1].
+    #[arg(long, value_name = "STRENGTH|off", value_parser = parse_document_prior)]
+    pub document_prior: Option<DocumentPriorArg>,
+}
+
+/// `--document-prior`: a strength, or off.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DocumentPriorArg {
+    Off,
+    Strength(f64),
+}
+
+impl DocumentPriorArg {
+    /// The strength, `None` for off.
+    pub fn strength(self) -> Option<f64> {
+        match self {
+            DocumentPriorArg::Off => None,
+            DocumentPriorArg::Strength(c) => Some(c),
+        }
+    }
+}
+
+fn parse_document_prior(s: &str) -> Result<DocumentPriorArg, String> {
+    if s.eq_ignore_ascii_case("off") {
+        return Ok(DocumentPriorArg::Off);
+    }
+    match s.parse::<f64>() {
+        Ok(c) if c.is_finite() && c >= 0.0 => Ok(DocumentPriorArg::Strength(c)),
+        _ => Err(format!("`{s}` is neither `off` nor a number >= 0")),
+    }
 }
 
 #[derive(Debug, Args)]

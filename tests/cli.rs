@@ -3,17 +3,13 @@
 use predicates::prelude::*;
 
 mod common;
-use common::{bin, default_model, read_csv, root};
+use common::{bin, default_model, read_csv, root, segment_corpus};
 
 #[test]
 fn segment_writes_the_documented_columns_for_all_documents() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("seg.csv");
-    bin()
-        .args(["segment", "corpus", "-q", "-o"])
-        .arg(&out)
-        .assert()
-        .success();
+    segment_corpus(&out);
     let (h, rows) = read_csv(&out);
     assert_eq!(
         h.iter().collect::<Vec<_>>(),
@@ -113,11 +109,7 @@ fn train_label_summary_round_trip() {
         .stdout(predicate::function(|s: &str| s.lines().count() == 1 + 15));
     // JSON Lines output and --paragraphs input agree with CSV labelling.
     let seg = dir.path().join("seg.csv");
-    bin()
-        .args(["segment", "-q", "corpus", "-o"])
-        .arg(&seg)
-        .assert()
-        .success();
+    segment_corpus(&seg);
     let out = bin()
         .args(["label", "-q", "--format", "jsonl", "--model"])
         .arg(&model)
@@ -363,4 +355,90 @@ fn manifest_overrides_detection_and_unknown_region_is_a_warning() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("manifest.csv:2: bad year"));
+}
+
+/// `(doc_id, para_id) -> (theme, confidence)` of `label` CSV output.
+fn labels_by_paragraph(
+    csv_bytes: &[u8],
+) -> std::collections::BTreeMap<(String, String), (String, String)> {
+    let mut rdr = csv::Reader::from_reader(csv_bytes);
+    let h = rdr.headers().unwrap().clone();
+    let (d, p, t, c) = (
+        col(&h, "doc_id"),
+        col(&h, "para_id"),
+        col(&h, "theme"),
+        col(&h, "confidence"),
+    );
+    rdr.records()
+        .map(|r| {
+            let r = r.unwrap();
+            (
+                (r[d].to_string(), r[p].to_string()),
+                (r[t].to_string(), r[c].to_string()),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn document_prior_sees_whole_documents_and_version_2_models_label_paragraphs_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let label = |model: &std::path::Path, input: &[&str]| {
+        bin()
+            .args(["label", "-q", "--model"])
+            .arg(model)
+            .args(input)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    };
+    // A model without the prior, and the default model rewritten as a
+    // format-2 file (which had no prior): they must label alike.
+    let off = dir.path().join("off.json");
+    bin()
+        .args(["train", "-q", "--document-prior", "off", "-o"])
+        .arg(&off)
+        .assert()
+        .success();
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(default_model()).unwrap()).unwrap();
+    assert!(v["model"]["document_prior"]["strength"].as_f64() == Some(0.1));
+    v["format_version"] = 2.into();
+    v["model"]["format_version"] = 2.into();
+    v["model"].as_object_mut().unwrap().remove("document_prior");
+    v["model"]["provenance"]["params"]
+        .as_object_mut()
+        .unwrap()
+        .remove("document_prior");
+    let v2 = dir.path().join("v2.json");
+    std::fs::write(&v2, serde_json::to_vec(&v).unwrap()).unwrap();
+    let by_off = label(&off, &["corpus"]);
+    assert_eq!(by_off, label(&v2, &["corpus"]));
+    // The prior changes labels.
+    let by_default = label(default_model(), &["corpus"]);
+    let (a, b) = (
+        labels_by_paragraph(&by_default),
+        labels_by_paragraph(&by_off),
+    );
+    assert_eq!(a.len(), b.len());
+    let changed = a.iter().filter(|(k, x)| b[*k].0 != x.0).count();
+    assert!(changed > 0, "the document prior changed no theme");
+    // A paragraphs CSV groups rows by doc_id wherever they are: the same
+    // labels as the documents, in reverse row order too.
+    let seg = dir.path().join("seg.csv");
+    segment_corpus(&seg);
+    let text = std::fs::read_to_string(&seg).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    let header = lines.remove(0);
+    lines.reverse();
+    let reversed = dir.path().join("reversed.csv");
+    std::fs::write(&reversed, format!("{header}\n{}\n", lines.join("\n"))).unwrap();
+    let seg_arg = seg.to_str().unwrap();
+    let rev_arg = reversed.to_str().unwrap();
+    let from_csv = labels_by_paragraph(&label(default_model(), &["--paragraphs", seg_arg]));
+    let from_reversed = labels_by_paragraph(&label(default_model(), &["--paragraphs", rev_arg]));
+    assert_eq!(from_csv, a);
+    assert_eq!(from_reversed, a);
 }

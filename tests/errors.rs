@@ -196,6 +196,11 @@ fn bad_model_files_are_refused_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let good = default_model();
     let text = std::fs::read_to_string(good).unwrap();
+    let current = format!(
+        "\"format_version\":{}",
+        policy_themes::model::FORMAT_VERSION
+    );
+    assert!(text.contains(&current));
     let cases = [
         (
             "truncated.json",
@@ -209,8 +214,22 @@ fn bad_model_files_are_refused_clearly() {
         ),
         (
             "other.json",
-            text.replacen("\"format_version\":2", "\"format_version\":99", 1),
+            text.replacen(&current, "\"format_version\":99", 1),
             "format version 99",
+        ),
+        (
+            "oldest.json",
+            text.replacen(&current, "\"format_version\":1", 1),
+            "format version 1",
+        ),
+        (
+            "badprior.json",
+            text.replacen(
+                "\"document_prior\":{\"strength\":0.1",
+                "\"document_prior\":{\"strength\":-1.0",
+                1,
+            ),
+            "document prior strength -1",
         ),
         (
             "notamodel.json",

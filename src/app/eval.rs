@@ -7,7 +7,6 @@ use crate::cli::{EvalArgs, GroupArg};
 use crate::error::{Error, Result};
 use crate::labels::LabelSet;
 use crate::model::evaluate::{assign_folds, cross_validate, report, EvalItem, EvalReport};
-use crate::model::predict::PredictScratch;
 use crate::model::{ClassifierKind, Predictor, TrainParams};
 use crate::output::write_atomic;
 use crate::text::{FeatureConfig, Tokenizer};
@@ -60,7 +59,12 @@ pub fn candidates() -> Vec<(&'static str, TrainParams)> {
         features,
         chi2_features: chi2,
         balanced,
+        document_prior: None,
         ..base.clone()
+    };
+    let with_prior = |params: TrainParams, strength| TrainParams {
+        document_prior: Some(strength),
+        ..params
     };
     let wb = FeatureConfig {
         word_bigrams: true,
@@ -99,8 +103,24 @@ pub fn candidates() -> Vec<(&'static str, TrainParams)> {
             p(nb(0.01), cb, None, true),
         ),
         (
-            "nb a=0.03 balanced char bigrams only (default)",
+            "nb a=0.03 balanced char bigrams only",
             p(nb(0.03), cb_only, None, true),
+        ),
+        (
+            "nb a=0.03 balanced char bigrams only, document prior 0.03",
+            with_prior(p(nb(0.03), cb_only, None, true), 0.03),
+        ),
+        (
+            "nb a=0.03 balanced char bigrams only, document prior 0.1 (default)",
+            with_prior(p(nb(0.03), cb_only, None, true), 0.1),
+        ),
+        (
+            "nb a=0.03 balanced char bigrams only, document prior 0.3",
+            with_prior(p(nb(0.03), cb_only, None, true), 0.3),
+        ),
+        (
+            "nb a=0.03 balanced words + char bigrams, document prior 0.1",
+            with_prior(p(nb(0.03), cb, None, true), 0.1),
         ),
         (
             "nb a=0.01 balanced char bigrams only",
@@ -148,11 +168,9 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
         let predictor = Predictor::load(model)?;
         let set = LabelSet::read_strict(test)?;
         let items: Vec<EvalItem> = set.rows.iter().map(EvalItem::by_document).collect();
-        let mut s = PredictScratch::default();
-        let preds: Vec<_> = items
-            .iter()
-            .map(|it| predictor.predict_with(&it.text, &mut s))
-            .collect();
+        let texts: Vec<&str> = items.iter().map(|it| it.text.as_str()).collect();
+        let docs: Vec<&str> = items.iter().map(|it| it.doc_id.as_str()).collect();
+        let preds = predictor.predict_documents(&texts, &docs);
         print_report(&report(&items, &preds), args.json)?;
         return Ok(0);
     }

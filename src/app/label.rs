@@ -11,7 +11,7 @@ use crate::corpus::Document;
 use crate::csv_input::CsvInput;
 use crate::error::{Error, Result};
 use crate::model::predict::PredictScratch;
-use crate::model::Predictor;
+use crate::model::{Prediction, Predictor};
 use crate::output::Sink;
 use crate::report::rows::{header, Format, LabelledRow, RowWriter};
 
@@ -22,19 +22,19 @@ pub struct LabelOptions {
     pub explain: bool,
 }
 
-/// Label one paragraph's text.
-pub fn label_text(
+/// A paragraph's row fields (theme or `None` when uncertain, confidence,
+/// runner-up, explanation) from its prediction.
+pub fn decide(
     p: &Predictor,
+    pred: &Prediction,
     text: &str,
     opts: LabelOptions,
-    scratch: &mut PredictScratch,
 ) -> (
     Option<crate::Theme>,
     f64,
     Option<crate::Theme>,
     Option<String>,
 ) {
-    let pred = p.predict_with(text, scratch);
     let ranked = pred.ranked();
     let (top, conf) = ranked[0];
     let runner_up = ranked.get(1).filter(|(_, pr)| *pr > 0.0).map(|(t, _)| *t);
@@ -52,18 +52,29 @@ pub fn label_text(
     (theme, conf, runner_up, explain)
 }
 
-/// Label every paragraph of some documents (paragraphs in parallel, order kept).
-/// Takes the documents so each paragraph's text moves into its row uncopied.
+/// Label every paragraph of some documents (paragraphs in parallel, order kept;
+/// the document prior sees each document whole). Takes the documents so each
+/// paragraph's text moves into its row uncopied.
 pub fn label_documents(p: &Predictor, docs: Vec<Document>, opts: LabelOptions) -> Vec<LabelledRow> {
     docs.into_iter()
         .flat_map(|d| {
             let (region, year) = (d.meta.region, d.meta.year);
             let kind = d.meta.kind.map(|k| k.id().to_string()).unwrap_or_default();
+            let mut preds: Vec<Prediction> = d
+                .paragraphs
+                .par_iter()
+                .map_init(PredictScratch::default, |scratch, para| {
+                    p.predict_with(&para.text, scratch)
+                })
+                .collect();
+            let texts: Vec<&str> = d.paragraphs.iter().map(|para| para.text.as_str()).collect();
+            p.adapt_to_document(&mut preds, &texts);
             d.paragraphs
                 .into_par_iter()
-                .map_init(PredictScratch::default, |scratch, para| {
+                .zip(preds)
+                .map(|(para, pred)| {
                     let (theme, confidence, secondary, explain) =
-                        label_text(p, &para.text, opts, scratch);
+                        decide(p, &pred, &para.text, opts);
                     LabelledRow {
                         doc_id: para.doc_id,
                         para_id: para.para_id,
@@ -182,14 +193,17 @@ pub fn label_paragraph_file<W: Write>(
             explain: None,
         });
     }
-    rows.par_iter_mut()
-        .for_each_init(PredictScratch::default, |scratch, r| {
-            let (theme, conf, sec, explain) = label_text(p, &r.text, opts, scratch);
-            r.theme = theme;
-            r.confidence = conf;
-            r.secondary = sec;
-            r.explain = explain;
-        });
+    // A document's paragraphs are adapted together wherever they sit in the file.
+    let texts: Vec<&str> = rows.iter().map(|r| r.text.as_str()).collect();
+    let docs: Vec<&str> = rows.iter().map(|r| r.doc_id.as_str()).collect();
+    let preds = p.predict_documents(&texts, &docs);
+    rows.par_iter_mut().zip(preds).for_each(|(r, pred)| {
+        let (theme, conf, sec, explain) = decide(p, &pred, &r.text, opts);
+        r.theme = theme;
+        r.confidence = conf;
+        r.secondary = sec;
+        r.explain = explain;
+    });
     for r in &rows {
         writer.write(r)?;
     }

@@ -46,8 +46,14 @@ pub fn describe_model(m: &Model, path: &Path) -> String {
     .map(|(_, name)| *name)
     .collect();
     let hash: String = p.labels_hash.chars().take(12).collect();
+    // Labels depend on the rest of their document under a document prior:
+    // a reader citing the shares should know.
+    let prior = match &m.document_prior {
+        Some(d) => format!(", document prior {}", d.strength),
+        None => String::new(),
+    };
     format!(
-        "{}: {classifier} on {}, trained on {} paragraphs of {} label file{} (SHA-256 {hash}…) with policy-themes {}",
+        "{}: {classifier} on {}{prior}, trained on {} paragraphs of {} label file{} (SHA-256 {hash}…) with policy-themes {}",
         path.display(),
         features.join(" + "),
         p.n_train,

@@ -52,6 +52,9 @@ pub fn params_from(args: &ModelArgs) -> TrainParams {
     if let Some(m) = args.min_df {
         p.features.min_df = m;
     }
+    if let Some(d) = args.document_prior {
+        p.document_prior = d.strength();
+    }
     p
 }
 

@@ -2,10 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use rayon::prelude::*;
 use serde::Serialize;
 
-use super::predict::PredictScratch;
 use super::train::{fit, Example, Sources, TrainParams};
 use super::{Prediction, Predictor};
 use crate::error::{Error, Result};
@@ -70,13 +68,9 @@ pub fn cross_validate(
         let model = fit(&train, params, tokenizer, Sources::default())?;
         let predictor = Predictor::new(model)?;
         let test: Vec<usize> = (0..items.len()).filter(|&i| fold_of[i] == f).collect();
-        let out: Vec<(usize, Prediction)> = test
-            .par_iter()
-            .map_init(PredictScratch::default, |s, &i| {
-                (i, predictor.predict_with(&items[i].text, s))
-            })
-            .collect();
-        for (i, p) in out {
+        let texts: Vec<&str> = test.iter().map(|&i| items[i].text.as_str()).collect();
+        let docs: Vec<&str> = test.iter().map(|&i| items[i].doc_id.as_str()).collect();
+        for (&i, p) in test.iter().zip(predictor.predict_documents(&texts, &docs)) {
             preds[i] = Some(p);
         }
     }

@@ -6,6 +6,7 @@
 //! scorer compiled from the fitted classifier, touching only a paragraph's
 //! non-zero terms.
 
+pub mod document_prior;
 pub mod evaluate;
 pub mod linear;
 pub mod persist;
@@ -15,6 +16,7 @@ pub mod train;
 
 use serde::{Deserialize, Serialize};
 
+pub use document_prior::DocumentPrior;
 pub use linear::LinearScorer;
 pub use predict::{Prediction, Predictor};
 pub use train::{fit, ClassifierKind, Example, TrainParams};
@@ -23,7 +25,11 @@ use crate::text::Vectorizer;
 use crate::themes::Theme;
 
 /// Bumped whenever the model file layout changes; other versions are refused.
-pub const FORMAT_VERSION: u32 = 2;
+/// 3 added the document prior: older builds must not read a model whose labels
+/// depend on it.
+pub const FORMAT_VERSION: u32 = 3;
+/// The oldest version still read: 2 differs only in having no document prior.
+pub const OLDEST_FORMAT_VERSION: u32 = 2;
 
 /// The fitted classifier, stored as the library that fitted it keeps it.
 ///
@@ -73,5 +79,9 @@ pub struct Model {
     pub stop_words: String,
     /// Temperature applied to the scores before softmax, fitted for calibration (1 = none).
     pub temperature: f64,
+    /// Adapts each document's probabilities to its own theme mix (`None` in
+    /// version-2 files and for `train --document-prior off`).
+    #[serde(default)]
+    pub document_prior: Option<DocumentPrior>,
     pub provenance: Provenance,
 }

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::{Model, FORMAT_VERSION};
+use super::{Model, FORMAT_VERSION, OLDEST_FORMAT_VERSION};
 use crate::error::{Error, Result};
 use crate::output::write_atomic;
 
@@ -90,10 +90,10 @@ pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Model> {
         ));
     }
     match header.format_version {
-        Some(FORMAT_VERSION) => {}
+        Some(v) if (OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&v) => {}
         Some(v) => {
             return Err(bad(format!(
-                "model format version {v}, this build reads version {FORMAT_VERSION}; retrain with `policy-themes train`"
+                "model format version {v}, this build reads versions {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION}; retrain with `policy-themes train`"
             )))
         }
         None => return Err(bad("no format_version".into())),
@@ -106,7 +106,7 @@ pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Model> {
         }
     })?;
     let mut model = file.model;
-    if model.format_version != FORMAT_VERSION {
+    if Some(model.format_version) != header.format_version {
         return Err(bad(
             "format version of the header and the model differ".into()
         ));
@@ -114,6 +114,13 @@ pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Model> {
     model.vectorizer.reindex();
     if model.vectorizer.idf.len() != model.vectorizer.terms.len() || model.themes.len() < 2 {
         return Err(bad("inconsistent vocabulary or theme list".into()));
+    }
+    if let Some(why) = model
+        .document_prior
+        .as_ref()
+        .and_then(|d| d.invalid(model.themes.len()))
+    {
+        return Err(bad(why));
     }
     Ok(model)
 }

@@ -1,6 +1,9 @@
 //! Prediction with a loaded model.
 
+use std::collections::HashMap;
 use std::path::Path;
+
+use rayon::prelude::*;
 
 use super::linear::{log_softmax, LinearScorer};
 use super::train::compile;
@@ -147,6 +150,50 @@ impl Predictor {
 
     pub fn predict(&self, text: &str) -> Prediction {
         self.predict_with(text, &mut PredictScratch::default())
+    }
+
+    /// Apply the model's document prior, if it has one, to the predictions
+    /// of one document's paragraphs (`texts`, any order).
+    pub fn adapt_to_document<S: AsRef<str>>(&self, preds: &mut [Prediction], texts: &[S]) {
+        if let Some(prior) = &self.model.document_prior {
+            let weights: Vec<f64> = texts
+                .iter()
+                .map(|t| t.as_ref().chars().count() as f64)
+                .collect();
+            prior.apply(&self.model.themes, preds, &weights);
+        }
+    }
+
+    /// Predict paragraphs of one or more documents, in parallel, order kept:
+    /// `doc_of[i]` names paragraph `i`'s document, so the document prior sees
+    /// each document whole wherever its paragraphs are.
+    pub fn predict_documents<S, D>(&self, texts: &[S], doc_of: &[D]) -> Vec<Prediction>
+    where
+        S: AsRef<str> + Sync,
+        D: Eq + std::hash::Hash + Sync,
+    {
+        debug_assert_eq!(texts.len(), doc_of.len());
+        let mut preds: Vec<Prediction> = texts
+            .par_iter()
+            .map_init(PredictScratch::default, |s, t| {
+                self.predict_with(t.as_ref(), s)
+            })
+            .collect();
+        if self.model.document_prior.is_some() {
+            let mut members: HashMap<&D, Vec<usize>> = HashMap::new();
+            for (i, d) in doc_of.iter().enumerate() {
+                members.entry(d).or_default().push(i);
+            }
+            for idx in members.values() {
+                let mut doc: Vec<Prediction> = idx.iter().map(|&i| preds[i].clone()).collect();
+                let doc_texts: Vec<&str> = idx.iter().map(|&i| texts[i].as_ref()).collect();
+                self.adapt_to_document(&mut doc, &doc_texts);
+                for (&i, p) in idx.iter().zip(doc) {
+                    preds[i] = p;
+                }
+            }
+        }
+        preds
     }
 
     /// The terms of a paragraph that push it most towards `theme`, with their

@@ -8,6 +8,7 @@ use ndarray::{Array1, Array2};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::document_prior::DocumentPrior;
 use super::linear::LinearScorer;
 use super::stored_nb::StoredNb;
 use super::{Classifier, Model, Provenance, FORMAT_VERSION};
@@ -42,13 +43,20 @@ pub struct TrainParams {
     /// Fit a softmax temperature on out-of-fold scores (folds grouped by document)
     /// so that confidence means what it says.
     pub calibrate: bool,
+    /// Fit a theme prior on each document's own paragraphs when labelling,
+    /// with this pseudo-count per theme (a fraction of the document's
+    /// characters); `None` labels every paragraph on its own. See
+    /// [`super::document_prior`]. Absent from models trained before it existed.
+    #[serde(default)]
+    pub document_prior: Option<f64>,
 }
 
 impl Default for TrainParams {
     /// The default chosen by grouped cross-validation (README, "Model"):
     /// linfa-bayes MultinomialNb, alpha 0.03, uniform priors, character
     /// bigrams without jieba's words (as accurate grouped by region, and
-    /// labelling never runs jieba), calibrated.
+    /// labelling never runs jieba), calibrated, with a document prior of
+    /// strength 0.1.
     fn default() -> Self {
         TrainParams {
             classifier: ClassifierKind::MultinomialNb { alpha: 0.03 },
@@ -61,6 +69,7 @@ impl Default for TrainParams {
             balanced: true,
             batch_rows: 256,
             calibrate: true,
+            document_prior: Some(0.1),
         }
     }
 }
@@ -333,6 +342,18 @@ pub fn fit(
             Classifier::Logistic { lr }
         }
     };
+    // The prior the classifier's probabilities carry: uniform for balanced
+    // naive Bayes and for complement NB (which has none), the label
+    // frequencies for the rest.
+    let uniform = match params.classifier {
+        ClassifierKind::MultinomialNb { .. } => params.balanced,
+        ClassifierKind::ComplementNb { .. } => true,
+        ClassifierKind::Logistic { .. } => false,
+    };
+    let document_prior = params.document_prior.map(|strength| {
+        let trained: Vec<Theme> = examples.iter().map(|e| e.theme).collect();
+        DocumentPrior::fitted(strength, &themes, &trained, uniform)
+    });
     let mut model = Model {
         format_version: FORMAT_VERSION,
         themes,
@@ -341,6 +362,7 @@ pub fn fit(
         user_dict: String::new(),
         stop_words: String::new(),
         temperature: 1.0,
+        document_prior,
         provenance: Provenance {
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
             dictionary_hash: tokenizer.dictionary_hash().to_string(),

@@ -17,6 +17,15 @@ pub fn bin() -> Command {
     c
 }
 
+/// `policy-themes segment corpus -o out`.
+pub fn segment_corpus(out: &Path) {
+    bin()
+        .args(["segment", "corpus", "-q", "-o"])
+        .arg(out)
+        .assert()
+        .success();
+}
+
 pub fn read_csv(path: &Path) -> (csv::StringRecord, Vec<csv::StringRecord>) {
     let mut r = csv::Reader::from_path(path).unwrap();
     let h = r.headers().unwrap().clone();
