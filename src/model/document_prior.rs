@@ -79,58 +79,62 @@ impl DocumentPrior {
         debug_assert_eq!(preds.len(), weights.len());
         debug_assert_eq!(classes.len(), self.base.len());
         let total: f64 = weights.iter().sum();
-        if preds.is_empty() || total <= 0.0 || classes.is_empty() {
+        let k = classes.len();
+        if preds.is_empty() || total <= 0.0 || k == 0 {
             return;
         }
         let idx: Vec<usize> = classes.iter().map(|t| t.index()).collect();
-        let original: Vec<Vec<f64>> = preds
+        // The paragraphs' probabilities over the model's classes, row-major.
+        let original: Vec<f64> = preds
             .iter()
-            .map(|p| idx.iter().map(|&i| p.probs[i]).collect())
+            .flat_map(|p| idx.iter().map(|&i| p.probs[i]))
             .collect();
         let mut prior = self.base.clone();
-        let mut post = original.clone();
+        // prior / base: what each class's probability is multiplied by.
+        let mut ratio = vec![1.0; k];
         let pseudo = self.strength * total;
+        let mut mass = vec![0.0; k];
         for _ in 0..MAX_ROUNDS {
-            reweight(&original, &prior, &self.base, &mut post);
-            let mut mass = vec![pseudo; classes.len()];
-            for (q, w) in post.iter().zip(weights) {
-                for (m, x) in mass.iter_mut().zip(q) {
-                    *m += w * x;
+            // The new prior is the weighted mean of the reweighted
+            // probabilities; they are not stored, only summed.
+            mass.fill(pseudo);
+            for (row, w) in original.chunks_exact(k).zip(weights) {
+                let sum: f64 = row.iter().zip(&ratio).map(|(o, r)| o * r).sum();
+                if sum > 0.0 && sum.is_finite() {
+                    let scale = w / sum;
+                    for ((m, o), r) in mass.iter_mut().zip(row).zip(&ratio) {
+                        *m += o * r * scale;
+                    }
+                } else {
+                    for (m, o) in mass.iter_mut().zip(row) {
+                        *m += o * w;
+                    }
                 }
             }
             let sum: f64 = mass.iter().sum();
             let mut moved = 0.0f64;
-            for (p, m) in prior.iter_mut().zip(&mass) {
+            for ((p, m), (r, b)) in prior
+                .iter_mut()
+                .zip(&mass)
+                .zip(ratio.iter_mut().zip(&self.base))
+            {
                 let new = m / sum;
                 moved = moved.max((new - *p).abs());
                 *p = new;
+                *r = new / b;
             }
             if moved < TOLERANCE {
                 break;
             }
         }
-        reweight(&original, &prior, &self.base, &mut post);
-        for (p, q) in preds.iter_mut().zip(&post) {
-            for (&i, x) in idx.iter().zip(q) {
-                p.probs[i] = *x;
+        for (p, row) in preds.iter_mut().zip(original.chunks_exact(k)) {
+            let sum: f64 = row.iter().zip(&ratio).map(|(o, r)| o * r).sum();
+            // A paragraph whose reweighted probabilities vanish keeps its own.
+            if sum > 0.0 && sum.is_finite() {
+                for ((&i, o), r) in idx.iter().zip(row).zip(&ratio) {
+                    p.probs[i] = o * r / sum;
+                }
             }
-        }
-    }
-}
-
-/// `post[k] ∝ original[k] · prior / base`, normalised; a paragraph whose
-/// reweighted probabilities vanish keeps its original ones.
-fn reweight(original: &[Vec<f64>], prior: &[f64], base: &[f64], post: &mut [Vec<f64>]) {
-    for (p, q) in original.iter().zip(post.iter_mut()) {
-        let mut sum = 0.0;
-        for ((x, o), (pr, b)) in q.iter_mut().zip(p).zip(prior.iter().zip(base)) {
-            *x = o * pr / b;
-            sum += *x;
-        }
-        if sum > 0.0 && sum.is_finite() {
-            q.iter_mut().for_each(|x| *x /= sum);
-        } else {
-            q.copy_from_slice(p);
         }
     }
 }
