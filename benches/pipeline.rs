@@ -1,7 +1,8 @@
 //! Criterion benchmarks of each stage on the bundled corpus:
-//! tokenization (jieba, which only `--words` models run), vectorization and
-//! scoring with the default model, and end-to-end labelling with the default
-//! model and with a `--words` model.
+//! tokenization (jieba, which only `--words` models run), vectorization,
+//! scoring and the document prior with the default model, and end-to-end
+//! labelling with the default model, the same model without its document
+//! prior, and a `--words` model.
 //!
 //! `cargo bench --bench pipeline`
 
@@ -19,7 +20,15 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn setup() -> (Predictor, Predictor, Vec<String>) {
+struct Setup {
+    default: Predictor,
+    no_prior: Predictor,
+    words: Predictor,
+    /// Paragraph texts, document by document.
+    docs: Vec<Vec<String>>,
+}
+
+fn setup() -> Setup {
     let set = policy_themes::labels::LabelSet::read_strict(&root().join("labels")).unwrap();
     let ex: Vec<Example> = set
         .rows
@@ -35,20 +44,29 @@ fn setup() -> (Predictor, Predictor, Vec<String>) {
     let mut words = TrainParams::default();
     words.features.words = true;
     let words_model = fit(&ex, &words, &tok, Default::default()).unwrap();
-    let docs = corpus::read_all(&[root().join("corpus")]).unwrap();
-    let texts = docs
+    let mut no_prior = model.clone();
+    no_prior.document_prior = None;
+    let docs = corpus::read_all(&[root().join("corpus")])
+        .unwrap()
         .iter()
-        .flat_map(|d| d.paragraphs.iter().map(|p| p.text.clone()))
+        .map(|d| d.paragraphs.iter().map(|p| p.text.clone()).collect())
         .collect();
-    (
-        Predictor::new(model).unwrap(),
-        Predictor::new(words_model).unwrap(),
-        texts,
-    )
+    Setup {
+        default: Predictor::new(model).unwrap(),
+        no_prior: Predictor::new(no_prior).unwrap(),
+        words: Predictor::new(words_model).unwrap(),
+        docs,
+    }
 }
 
 fn stages(c: &mut Criterion) {
-    let (p, pw, texts) = setup();
+    let Setup {
+        default: p,
+        no_prior,
+        words: pw,
+        docs,
+    } = setup();
+    let texts: Vec<&String> = docs.iter().flatten().collect();
     let tok = Tokenizer::bundled();
     let bytes: u64 = texts.iter().map(|t| t.len() as u64).sum();
     let mut g = c.benchmark_group("stages");
@@ -85,6 +103,24 @@ fn stages(c: &mut Criterion) {
         let mut ps = PredictScratch::default();
         b.iter(|| vecs.iter().map(|x| p.log_proba(x, &mut ps)[0]).sum::<f64>())
     });
+
+    // EM for each document's theme prior, on the paragraphs' probabilities
+    // (copying them, as labelling adapts its own copy).
+    let preds: Vec<Vec<_>> = docs
+        .iter()
+        .map(|d| d.iter().map(|t| p.predict(t)).collect())
+        .collect();
+    g.bench_function("document_prior", |b| {
+        b.iter(|| {
+            let mut top = 0.0;
+            for (d, pr) in docs.iter().zip(&preds) {
+                let mut pr = pr.clone();
+                p.adapt_to_document(&mut pr, d);
+                top += pr.first().map_or(0.0, |x| x.probs[0]);
+            }
+            top
+        })
+    });
     g.finish();
 
     let mut g = c.benchmark_group("end_to_end");
@@ -95,7 +131,11 @@ fn stages(c: &mut Criterion) {
         .sum();
     g.throughput(Throughput::Bytes(corpus_bytes));
     let ui = Ui { quiet: true };
-    for (name, predictor) in [("label_corpus", &p), ("label_corpus_words_model", &pw)] {
+    for (name, predictor) in [
+        ("label_corpus", &p),
+        ("label_corpus_no_document_prior", &no_prior),
+        ("label_corpus_words_model", &pw),
+    ] {
         g.bench_function(name, |b| {
             b.iter(|| {
                 let inp = inputs::open(&[root().join("corpus")], false, ui).unwrap();
