@@ -175,7 +175,8 @@ pub struct LabelArgs {
     )]
     pub inputs: Vec<PathBuf>,
     /// Label the rows of a CSV with at least `doc_id,para_id,text` instead (other columns ignored,
-    /// except region, year, kind and section, which are passed through).
+    /// except region, year, kind and section, which are passed through). Rows with the same
+    /// doc_id are one document for the model's document prior, wherever they are in the file.
     #[arg(long, value_name = "P.csv")]
     pub paragraphs: Option<PathBuf>,
     /// Write here instead of stdout (replaced only when complete).
@@ -184,7 +185,8 @@ pub struct LabelArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: FormatArg,
-    /// Mark paragraphs whose top probability is below X as `uncertain` instead of forcing a theme.
+    /// Mark paragraphs whose top probability (after the model's document prior) is below X as
+    /// `uncertain` instead of forcing a theme.
     #[arg(long, value_name = "X")]
     pub min_confidence: Option<f64>,
     /// Add each paragraph's top contributing terms (column `explain`).
