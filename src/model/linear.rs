@@ -15,7 +15,7 @@ const STRIDE: usize = 16;
 pub struct LinearScorer {
     n_classes: usize,
     /// Term-major: the weights of term `t` are `weights[t*STRIDE ..][..n_classes]`,
-    /// zero-padded to [`STRIDE`].
+    /// zero-padded to `STRIDE`.
     weights: Vec<f32>,
     bias: Vec<f64>,
 }
@@ -24,7 +24,7 @@ impl LinearScorer {
     /// From an `n_features × n_classes` weight matrix and per-class bias.
     ///
     /// There are 13 themes, so a model has at most 13 classes; more than
-    /// [`STRIDE`] columns is a programming error and is refused.
+    /// `STRIDE` columns is a programming error and is refused.
     pub fn new(w: &Array2<f64>, bias: Vec<f64>) -> crate::error::Result<LinearScorer> {
         let n_classes = w.ncols();
         if n_classes > STRIDE || bias.len() != n_classes {

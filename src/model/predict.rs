@@ -138,6 +138,9 @@ impl Predictor {
         s
     }
 
+    /// One paragraph on its own. The model's document prior needs the rest of
+    /// the document: label documents with [`Predictor::predict_documents`] (or
+    /// adapt with [`Predictor::adapt_to_document`]) to get what `label` gives.
     pub fn predict_with(&self, text: &str, scratch: &mut PredictScratch) -> Prediction {
         let x = self.vectorize(text, scratch);
         let lp = self.log_proba(&x, scratch);
@@ -148,6 +151,7 @@ impl Predictor {
         Prediction { probs }
     }
 
+    /// [`Predictor::predict_with`] with fresh buffers.
     pub fn predict(&self, text: &str) -> Prediction {
         self.predict_with(text, &mut PredictScratch::default())
     }
