@@ -176,7 +176,11 @@ impl Predictor {
         S: AsRef<str> + Sync,
         D: Eq + std::hash::Hash + Sync,
     {
-        debug_assert_eq!(texts.len(), doc_of.len());
+        assert_eq!(
+            texts.len(),
+            doc_of.len(),
+            "predict_documents: one document key per text"
+        );
         let mut preds: Vec<Prediction> = texts
             .par_iter()
             .map_init(PredictScratch::default, |s, t| {
