@@ -182,10 +182,19 @@ fn eval_reports_grouped_metrics() {
         .stdout(predicate::function(|s: &str| {
             let v: serde_json::Value = serde_json::from_str(s).unwrap();
             let f1 = v["macro_f1"].as_f64().unwrap();
+            // Every document's share error, worst first, the first being the worst.
+            let docs = v["per_document"].as_array().unwrap();
+            let errs: Vec<f64> = docs
+                .iter()
+                .map(|d| d["share_mae_pp"].as_f64().unwrap())
+                .collect();
             v["paragraphs"] == 1452
                 && f1 > 0.5
                 && f1 <= 1.0
                 && v["confusion"].as_array().unwrap().len() == 13
+                && docs.len() == 23
+                && errs.windows(2).all(|w| w[0] >= w[1])
+                && errs[0] == v["share_mae_worst_pp"].as_f64().unwrap()
         }));
     // One row per labelled paragraph, a probability per theme that sums to
     // one, and the predicted theme is the most probable one.

@@ -90,6 +90,17 @@ pub struct ThemeScore {
     pub support: usize,
 }
 
+/// How far one document's predicted shares are from its gold shares.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentShareError {
+    pub doc_id: String,
+    pub paragraphs: usize,
+    /// Mean absolute error of the 13 character-weighted shares, in percentage points.
+    pub share_mae_pp: f64,
+    /// The largest single-theme error, in percentage points.
+    pub max_error_pp: f64,
+}
+
 /// Everything `eval` reports.
 #[derive(Debug, Clone, Serialize)]
 pub struct EvalReport {
@@ -107,6 +118,8 @@ pub struct EvalReport {
     pub share_mae_worst_pp: f64,
     /// Mean over documents of the largest single-theme share error, in percentage points.
     pub share_max_error_pp: f64,
+    /// Every document's share error, worst first.
+    pub per_document: Vec<DocumentShareError>,
     /// Expected calibration error of the top probability (10 bins).
     pub ece: f64,
 }
@@ -154,27 +167,40 @@ pub fn report(items: &[EvalItem], preds: &[Prediction]) -> EvalReport {
     let macro_f1 = present.iter().map(|s| s.f1).sum::<f64>() / present.len().max(1) as f64;
 
     // Character-weighted shares per document.
-    let mut docs: BTreeMap<&str, ([f64; 13], [f64; 13])> = BTreeMap::new();
+    let mut docs: BTreeMap<&str, ([f64; 13], [f64; 13], usize)> = BTreeMap::new();
     for (it, (t, _)) in items.iter().zip(&tops) {
         let w = it.text.chars().count() as f64;
         let e = docs
             .entry(it.doc_id.as_str())
-            .or_insert(([0.0; 13], [0.0; 13]));
+            .or_insert(([0.0; 13], [0.0; 13], 0));
         e.0[it.gold.index()] += w;
         e.1[t.index()] += w;
+        e.2 += 1;
     }
-    let mut maes = Vec::new();
-    let mut maxes = Vec::new();
-    for (gold, pred) in docs.values() {
-        let gt: f64 = gold.iter().sum();
-        let pt: f64 = pred.iter().sum();
-        let errs: Vec<f64> = (0..13)
-            .map(|i| (gold[i] / gt - pred[i] / pt).abs() * 100.0)
-            .collect();
-        maes.push(errs.iter().sum::<f64>() / 13.0);
-        maxes.push(errs.iter().copied().fold(0.0, f64::max));
-    }
+    let mut per_document: Vec<DocumentShareError> = docs
+        .iter()
+        .map(|(doc_id, (gold, pred, paragraphs))| {
+            let gt: f64 = gold.iter().sum();
+            let pt: f64 = pred.iter().sum();
+            let errs: Vec<f64> = (0..13)
+                .map(|i| (gold[i] / gt - pred[i] / pt).abs() * 100.0)
+                .collect();
+            DocumentShareError {
+                doc_id: doc_id.to_string(),
+                paragraphs: *paragraphs,
+                share_mae_pp: errs.iter().sum::<f64>() / 13.0,
+                max_error_pp: errs.iter().copied().fold(0.0, f64::max),
+            }
+        })
+        .collect();
+    let maes: Vec<f64> = per_document.iter().map(|d| d.share_mae_pp).collect();
+    let maxes: Vec<f64> = per_document.iter().map(|d| d.max_error_pp).collect();
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    per_document.sort_by(|a, b| {
+        b.share_mae_pp
+            .total_cmp(&a.share_mae_pp)
+            .then_with(|| a.doc_id.cmp(&b.doc_id))
+    });
 
     EvalReport {
         paragraphs: n,
@@ -186,6 +212,7 @@ pub fn report(items: &[EvalItem], preds: &[Prediction]) -> EvalReport {
         share_mae_pp: mean(&maes),
         share_mae_worst_pp: maes.iter().copied().fold(0.0, f64::max),
         share_max_error_pp: mean(&maxes),
+        per_document,
         ece: ece(items, &tops, 10),
     }
 }
@@ -238,9 +265,31 @@ impl EvalReport {
             }
             s.push('\n');
         }
+        s.push_str(&self.render_documents(DOCUMENTS_SHOWN));
+        s
+    }
+
+    /// The share error of the `shown` worst documents, and how many more there are.
+    fn render_documents(&self, shown: usize) -> String {
+        let mut s = String::from(
+            "\nshare error by document, worst first (percentage points)\ndocument                     paras  mean abs  largest theme\n",
+        );
+        for d in self.per_document.iter().take(shown) {
+            s.push_str(&format!(
+                "{:<28} {:>5} {:>9.2} {:>14.2}\n",
+                d.doc_id, d.paragraphs, d.share_mae_pp, d.max_error_pp
+            ));
+        }
+        let more = self.per_document.len().saturating_sub(shown);
+        if more > 0 {
+            s.push_str(&format!("… {more} more documents (all with --json)\n"));
+        }
         s
     }
 }
+
+/// Documents listed in the text report (all of them are in the JSON).
+const DOCUMENTS_SHOWN: usize = 25;
 
 #[cfg(test)]
 mod tests {
@@ -296,6 +345,18 @@ mod tests {
         // Doc a: gold 50/50 rural/ecology, predicted 100 rural → errors 50 + 50 over 13 themes.
         assert!((r.share_mae_worst_pp - 100.0 / 13.0).abs() < 1e-9);
         assert_eq!(r.confusion[Theme::Ecology.index()][Theme::Rural.index()], 1);
+        // Per document, worst first: a (two paragraphs, 50 pp off on two themes), then b.
+        let docs: Vec<(&str, usize)> = r
+            .per_document
+            .iter()
+            .map(|d| (d.doc_id.as_str(), d.paragraphs))
+            .collect();
+        assert_eq!(docs, [("a", 2), ("b", 1)]);
+        assert!((r.per_document[0].max_error_pp - 50.0).abs() < 1e-9);
+        assert_eq!(r.per_document[1].share_mae_pp, 0.0);
+        let text = r.render_documents(1);
+        assert!(text.contains("\na ") && !text.contains("\nb "), "{text}");
+        assert!(text.contains("1 more documents"), "{text}");
         assert!(r.ece > 0.0);
     }
 }
