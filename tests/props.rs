@@ -1,9 +1,11 @@
 //! Property tests: arbitrary input never panics ingestion or segmentation, and
-//! no content is lost.
+//! no content is lost; the document prior keeps probabilities probabilities.
 
 use std::path::Path;
 
 use policy_themes::corpus::{decode, parse_file, segment::without_whitespace};
+use policy_themes::model::{DocumentPrior, Prediction};
+use policy_themes::Theme;
 use proptest::prelude::*;
 
 /// Text built from the pieces real reports and scraped pages are made of, so
@@ -64,5 +66,68 @@ proptest! {
     fn arbitrary_bytes_never_panic_decoding(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
         let _ = decode(&bytes);
         let _ = parse_file(Path::new("b.txt"), &bytes, None);
+    }
+}
+
+/// A document for the document prior: the model's classes (the first `k`
+/// themes), per-paragraph probabilities over them (zeros included) and
+/// character weights (zero included), and a strength.
+fn prior_case() -> impl Strategy<Value = (usize, Vec<Vec<f64>>, Vec<f64>, f64)> {
+    (2usize..=13, 1usize..30).prop_flat_map(|(k, n)| {
+        let row = prop::collection::vec(prop_oneof![Just(0.0), 0.0f64..1.0], k)
+            .prop_filter("some probability", |r| r.iter().sum::<f64>() > 1e-6);
+        (
+            Just(k),
+            prop::collection::vec(row, n),
+            prop::collection::vec(prop_oneof![Just(0.0), 1.0f64..600.0], n),
+            0.0f64..2.0,
+        )
+    })
+}
+
+fn predictions(k: usize, rows: &[Vec<f64>]) -> Vec<Prediction> {
+    rows.iter()
+        .map(|r| {
+            let total: f64 = r.iter().sum();
+            let mut probs = [0.0; 13];
+            for (i, x) in r.iter().enumerate().take(k) {
+                probs[Theme::ALL[i].index()] = x / total;
+            }
+            Prediction { probs }
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Whatever the probabilities: distributions stay distributions, a theme
+    /// a paragraph ruled out stays ruled out, and the order of the paragraphs
+    /// does not matter.
+    #[test]
+    fn document_prior_keeps_distributions_and_ignores_order((k, rows, weights, strength) in prior_case()) {
+        let classes: Vec<Theme> = Theme::ALL[..k].to_vec();
+        let prior = DocumentPrior::fitted(strength, &classes, &[], true);
+        let before = predictions(k, &rows);
+        let mut after = before.clone();
+        prior.apply(&classes, &mut after, &weights);
+        for (a, b) in after.iter().zip(&before) {
+            let total: f64 = a.probs.iter().sum();
+            prop_assert!((total - 1.0).abs() < 1e-9, "sums to {}", total);
+            for (x, y) in a.probs.iter().zip(&b.probs) {
+                prop_assert!(x.is_finite() && (0.0..=1.0).contains(x));
+                if *y == 0.0 {
+                    prop_assert_eq!(*x, 0.0);
+                }
+            }
+        }
+        let mut reversed: Vec<Prediction> = before.iter().rev().cloned().collect();
+        let reversed_weights: Vec<f64> = weights.iter().rev().copied().collect();
+        prior.apply(&classes, &mut reversed, &reversed_weights);
+        for (a, b) in after.iter().zip(reversed.iter().rev()) {
+            for (x, y) in a.probs.iter().zip(&b.probs) {
+                prop_assert!((x - y).abs() < 1e-6, "{} vs {}", x, y);
+            }
+        }
     }
 }
