@@ -10,7 +10,6 @@ use crate::cli::{FormatArg, LabelArgs};
 use crate::corpus::Document;
 use crate::csv_input::CsvInput;
 use crate::error::{Error, Result};
-use crate::model::predict::PredictScratch;
 use crate::model::{Prediction, Predictor};
 use crate::output::Sink;
 use crate::report::rows::{header, Format, LabelledRow, RowWriter};
@@ -60,15 +59,8 @@ pub fn label_documents(p: &Predictor, docs: Vec<Document>, opts: LabelOptions) -
         .flat_map(|d| {
             let (region, year) = (d.meta.region, d.meta.year);
             let kind = d.meta.kind.map(|k| k.id().to_string()).unwrap_or_default();
-            let mut preds: Vec<Prediction> = d
-                .paragraphs
-                .par_iter()
-                .map_init(PredictScratch::default, |scratch, para| {
-                    p.predict_with(&para.text, scratch)
-                })
-                .collect();
             let texts: Vec<&str> = d.paragraphs.iter().map(|para| para.text.as_str()).collect();
-            p.adapt_to_document(&mut preds, &texts);
+            let preds = p.predict_document(&texts);
             d.paragraphs
                 .into_par_iter()
                 .zip(preds)

@@ -168,9 +168,23 @@ impl Predictor {
         }
     }
 
-    /// Predict paragraphs of one or more documents, in parallel, order kept:
-    /// `doc_of[i]` names paragraph `i`'s document, so the document prior sees
-    /// each document whole wherever its paragraphs are.
+    /// Predict one document's paragraphs, in parallel, order kept, with the
+    /// model's document prior applied: what `label` gives.
+    pub fn predict_document<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<Prediction> {
+        let mut preds: Vec<Prediction> = texts
+            .par_iter()
+            .map_init(PredictScratch::default, |s, t| {
+                self.predict_with(t.as_ref(), s)
+            })
+            .collect();
+        self.adapt_to_document(&mut preds, texts);
+        preds
+    }
+
+    /// Predict paragraphs of one or more documents, order kept: `doc_of[i]`
+    /// names paragraph `i`'s document, so [`Predictor::predict_document`] sees
+    /// each document whole wherever its paragraphs are. Documents are
+    /// predicted in parallel, and so are their paragraphs.
     pub fn predict_documents<S, D>(&self, texts: &[S], doc_of: &[D]) -> Vec<Prediction>
     where
         S: AsRef<str> + Sync,
@@ -181,24 +195,23 @@ impl Predictor {
             doc_of.len(),
             "predict_documents: one document key per text"
         );
-        let mut preds: Vec<Prediction> = texts
+        let mut members: HashMap<&D, Vec<usize>> = HashMap::new();
+        for (i, d) in doc_of.iter().enumerate() {
+            members.entry(d).or_default().push(i);
+        }
+        let documents: Vec<Vec<usize>> = members.into_values().collect();
+        let predicted: Vec<Vec<Prediction>> = documents
             .par_iter()
-            .map_init(PredictScratch::default, |s, t| {
-                self.predict_with(t.as_ref(), s)
+            .map(|idx| {
+                let doc_texts: Vec<&str> = idx.iter().map(|&i| texts[i].as_ref()).collect();
+                self.predict_document(&doc_texts)
             })
             .collect();
-        if self.model.document_prior.is_some() {
-            let mut members: HashMap<&D, Vec<usize>> = HashMap::new();
-            for (i, d) in doc_of.iter().enumerate() {
-                members.entry(d).or_default().push(i);
-            }
-            for idx in members.values() {
-                let mut doc: Vec<Prediction> = idx.iter().map(|&i| preds[i].clone()).collect();
-                let doc_texts: Vec<&str> = idx.iter().map(|&i| texts[i].as_ref()).collect();
-                self.adapt_to_document(&mut doc, &doc_texts);
-                for (&i, p) in idx.iter().zip(doc) {
-                    preds[i] = p;
-                }
+        // Every paragraph is in exactly one document, so every slot is filled.
+        let mut preds = vec![Prediction { probs: [0.0; 13] }; texts.len()];
+        for (idx, doc) in documents.iter().zip(predicted) {
+            for (&i, p) in idx.iter().zip(doc) {
+                preds[i] = p;
             }
         }
         preds
