@@ -34,15 +34,19 @@ impl Sink {
                     Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
                     _ => PathBuf::from("."),
                 };
-                if p.is_dir() {
-                    return Err(Error::input(p, "output path is a directory"));
-                }
-                if std::fs::metadata(p).is_ok_and(|m| !m.is_file()) {
-                    let f = std::fs::OpenOptions::new()
-                        .write(true)
-                        .open(p)
-                        .map_err(|e| Error::io(p, e))?;
-                    return Ok(Sink::Stream(BufWriter::new(f)));
+                // One stat decides: a directory is refused, any other
+                // existing non-regular file is written in place.
+                if let Ok(m) = std::fs::metadata(p) {
+                    if m.is_dir() {
+                        return Err(Error::input(p, "output path is a directory"));
+                    }
+                    if !m.is_file() {
+                        let f = std::fs::OpenOptions::new()
+                            .write(true)
+                            .open(p)
+                            .map_err(|e| Error::io(p, e))?;
+                        return Ok(Sink::Stream(BufWriter::new(f)));
+                    }
                 }
                 let tmp = tempfile::Builder::new()
                     .prefix(".policy-themes-")
