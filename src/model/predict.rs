@@ -139,8 +139,8 @@ impl Predictor {
     }
 
     /// One paragraph on its own. The model's document prior needs the rest of
-    /// the document: label documents with [`Predictor::predict_documents`] (or
-    /// adapt with [`Predictor::adapt_to_document`]) to get what `label` gives.
+    /// the document: label a document with [`Predictor::predict_document`]
+    /// (several with [`Predictor::predict_documents`]) to get what `label` gives.
     pub fn predict_with(&self, text: &str, scratch: &mut PredictScratch) -> Prediction {
         let x = self.vectorize(text, scratch);
         let lp = self.log_proba(&x, scratch);
