@@ -4,9 +4,11 @@
 Joins each batch row (doc_id, para_id, theme, secondary) with the paragraph
 text of the current segmentation (`policy-themes segment corpus/`), checks
 that every segmented paragraph has exactly one label, and writes one label
-file per corpus file: labels/<file stem>.csv. It copies judgements; it never
-makes one. Paragraphs whose segmentation changed after annotation must be
-listed in manual.csv (labelled by reading) or the merge fails.
+file per corpus file: labels/<file stem>.csv. Adjudicated disagreements
+(adjudicated.csv, then second/adjudicated.csv) replace the batch label. It
+copies judgements; it never makes one. Paragraphs whose segmentation changed
+after annotation must be listed in manual.csv (labelled by reading) or the
+merge fails.
 
 usage: python3 labels/annotation/merge.py SEGMENTS.csv
 """
@@ -40,6 +42,13 @@ def main():
         if key not in given:
             sys.exit(f"adjudicated.csv: {key} has no first label")
         given[key] = (r["theme"], r["secondary"], "adjudicated.csv")
+    # Disagreements of the second, whole-corpus blind annotation, settled by two
+    # blind adjudicators (second/settle.py).
+    for r in csv.DictReader(open(HERE / "second" / "adjudicated.csv", encoding="utf-8")):
+        key = (r["doc_id"], int(r["para_id"]))
+        if key not in given:
+            sys.exit(f"second/adjudicated.csv: {key} has no first label")
+        given[key] = (r["theme"], r["secondary"], "second/adjudicated.csv")
     manual = HERE / "manual.csv"
     if manual.exists():
         for r in csv.DictReader(open(manual, encoding="utf-8")):
