@@ -322,6 +322,30 @@ pub struct ReportArgs {
 pub enum LabelsCommand {
     /// Validate label files against the codebook and the current segmentation; print counts.
     Check(CheckArgs),
+    /// Agreement between two coders' labels of the same paragraphs (intercoder reliability).
+    ///
+    /// Cohen's kappa, agreement per theme, the most frequent disagreements,
+    /// and per document the difference of character-weighted theme shares:
+    /// the measure `eval` reports for the model, so its error can be set
+    /// beside what two coders differ by.
+    Agree(AgreeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AgreeArgs {
+    /// The first coder's labels, in the codebook format (with text).
+    #[arg(value_name = "FIRST")]
+    pub first: PathBuf,
+    /// The second coder's label files or directories. They need `doc_id,para_id,theme`;
+    /// `text` (checked against FIRST) and `secondary` are read when present. They
+    /// may cover a sample of FIRST's paragraphs. Without `text`, paragraphs are
+    /// paired by `doc_id` and `para_id` alone, so both must come from the same
+    /// segmentation.
+    #[arg(value_name = "SECOND", required = true)]
+    pub second: Vec<PathBuf>,
+    /// Print the report as JSON (every document and disagreement) instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -110,9 +110,38 @@ impl FromStr for Theme {
     }
 }
 
+/// How far two theme-share vectors are apart, in percentage points: the mean
+/// absolute difference over the 13 themes and the largest single difference.
+/// Inputs are weights per theme (characters, say), normalised here; an empty
+/// side counts as all shares 0.
+pub fn share_difference_pp(a: &[f64; 13], b: &[f64; 13]) -> (f64, f64) {
+    let (ta, tb) = (a.iter().sum::<f64>(), b.iter().sum::<f64>());
+    let share = |w: f64, t: f64| if t > 0.0 { w / t } else { 0.0 };
+    let diffs = (0..13).map(|i| (share(a[i], ta) - share(b[i], tb)).abs() * 100.0);
+    let (sum, max) = diffs.fold((0.0, 0.0f64), |(s, m), d| (s + d, m.max(d)));
+    (sum / 13.0, max)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn share_difference_is_mean_and_max_of_percentage_points() {
+        let mut a = [0.0; 13];
+        let mut b = [0.0; 13];
+        a[0] = 3.0;
+        a[1] = 1.0; // 75% / 25%
+        b[0] = 1.0;
+        b[1] = 1.0; // 50% / 50%
+        let (mean, max) = share_difference_pp(&a, &b);
+        assert!((mean - 50.0 / 13.0).abs() < 1e-12, "{mean}");
+        assert!((max - 25.0).abs() < 1e-12);
+        assert_eq!(share_difference_pp(&a, &a), (0.0, 0.0));
+        // Only proportions count, not totals.
+        let doubled = a.map(|w| w * 2.0);
+        assert!(share_difference_pp(&a, &doubled).1 < 1e-12);
+    }
 
     #[test]
     fn ids_round_trip_and_index_matches_order() {

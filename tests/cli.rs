@@ -228,6 +228,13 @@ fn every_subcommand_documents_its_flags() {
             .success()
             .stdout(predicate::str::contains("Usage:"));
     }
+    for sub in ["check", "agree"] {
+        bin()
+            .args(["labels", sub, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Usage:"));
+    }
 }
 
 #[test]
@@ -450,4 +457,68 @@ fn document_prior_sees_whole_documents_and_version_2_models_label_paragraphs_alo
     let from_reversed = labels_by_paragraph(&label(default_model(), &["--paragraphs", rev_arg]));
     assert_eq!(from_csv, a);
     assert_eq!(from_reversed, a);
+}
+
+/// The second, blind annotation of the corpus against the gold labels: the
+/// agreement `labels agree` reports equals a direct count over the files.
+#[test]
+fn labels_agree_on_the_second_annotation_matches_a_direct_count() {
+    let second_dir = common::root().join("labels/annotation/second");
+    let batches: Vec<std::path::PathBuf> = (1..=8)
+        .map(|n| second_dir.join(format!("batch_{n}.csv")))
+        .collect();
+    let mut gold = std::collections::HashMap::new();
+    for entry in std::fs::read_dir(common::root().join("labels")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "csv") {
+            let (h, rows) = read_csv(&path);
+            for r in rows {
+                gold.insert(
+                    (
+                        r[col(&h, "doc_id")].to_string(),
+                        r[col(&h, "para_id")].to_string(),
+                    ),
+                    r[col(&h, "theme")].to_string(),
+                );
+            }
+        }
+    }
+    let (mut same, mut total) = (0usize, 0usize);
+    for b in &batches {
+        let (h, rows) = read_csv(b);
+        for r in rows {
+            let key = (
+                r[col(&h, "doc_id")].to_string(),
+                r[col(&h, "para_id")].to_string(),
+            );
+            total += 1;
+            same += usize::from(gold[&key] == r[col(&h, "theme")]);
+        }
+    }
+    let out = bin()
+        .args(["labels", "agree", "--json", "labels"])
+        .args(&batches)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["paragraphs"].as_u64().unwrap() as usize, total);
+    assert_eq!(total, gold.len(), "the second annotation covers the corpus");
+    let agreement = v["agreement"].as_f64().unwrap();
+    assert!((agreement - same as f64 / total as f64).abs() < 1e-12);
+    assert!(same < total, "the two annotations are not identical");
+    let kappa = v["cohen_kappa"].as_f64().unwrap();
+    assert!(kappa > 0.0 && kappa < agreement, "kappa {kappa}");
+    let docs = v["per_document"].as_array().unwrap();
+    assert_eq!(docs.len(), 23);
+    let maes: Vec<f64> = docs
+        .iter()
+        .map(|d| d["share_mae_pp"].as_f64().unwrap())
+        .collect();
+    assert!(
+        maes.windows(2).all(|w| w[0] >= w[1]),
+        "worst first: {maes:?}"
+    );
 }

@@ -192,6 +192,59 @@ fn bad_label_files_name_file_and_line() {
 }
 
 #[test]
+fn labels_agree_refuses_paragraphs_it_cannot_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = "doc_id,para_id,text,theme,secondary\n";
+    let first = write(
+        dir.path(),
+        "first.csv",
+        format!("{h}d,0,乡村振兴,rural,\nd,1,招商引资,investment,\n").as_bytes(),
+    );
+    let agree_fails = |second: &str, needle: &str| {
+        let path = write(dir.path(), "second.csv", second.as_bytes());
+        bin()
+            .args(["labels", "agree"])
+            .arg(&first)
+            .arg(&path)
+            .assert()
+            .code(2)
+            .stdout(predicate::str::is_empty())
+            .stderr(predicate::str::contains(needle));
+    };
+    agree_fails(
+        "doc_id,para_id,theme\nd,0,rural\nd,5,rural\n",
+        "second.csv:3: (d, 5) is not in the first labels",
+    );
+    agree_fails(
+        "doc_id,para_id,text,theme\nd,1,引进项目,investment\n",
+        "second.csv:2: text of (d, 1) differs from the first labels",
+    );
+    agree_fails(
+        "doc_id,para_id,theme\nd,0,rurl\n",
+        "second.csv:2: unknown theme id",
+    );
+    agree_fails(
+        "doc_id,para_id,text\nd,0,x\n",
+        "second.csv:1: missing column `theme`",
+    );
+    // A sample of the first labels is fine.
+    let path = write(
+        dir.path(),
+        "second.csv",
+        b"doc_id,para_id,theme\nd,1,industry\n",
+    );
+    bin()
+        .args(["labels", "agree"])
+        .arg(&first)
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "paragraphs compared 1  documents 1  only in the first labels 1",
+        ));
+}
+
+#[test]
 fn bad_model_files_are_refused_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let good = default_model();

@@ -1,5 +1,6 @@
 //! Command implementations: what each subcommand does, on top of the library stages.
 
+pub mod agree;
 pub mod analyze;
 pub mod compare;
 pub mod eval;
@@ -60,6 +61,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Compare(a) => compare::run(&a, ui),
         Command::Report(a) => report::run(&a, ui),
         Command::Labels(LabelsCommand::Check(a)) => train::run_check(&a, ui),
+        Command::Labels(LabelsCommand::Agree(a)) => agree::run(&a, ui),
         Command::Eval(a) => eval::run(&a, ui),
         Command::Explain(a) => train::run_explain(&a, ui),
     }

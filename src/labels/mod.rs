@@ -1,5 +1,6 @@
 //! Label files in the codebook's format: `doc_id,para_id,text,theme,secondary`.
 
+pub mod agree;
 pub mod check;
 
 use std::collections::HashMap;
@@ -42,6 +43,16 @@ pub fn label_files(path: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// Which columns a label file must have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Columns {
+    /// The codebook format: `doc_id,para_id,text,theme,secondary`.
+    Codebook,
+    /// A coder's judgements only: `doc_id,para_id,theme`, with `text` and
+    /// `secondary` read when present (a second coder's file for `labels agree`).
+    Judgements,
+}
+
 /// Label rows and every problem found, so `labels check` can list them all.
 #[derive(Debug, Default)]
 pub struct LabelSet {
@@ -55,6 +66,11 @@ pub struct LabelSet {
 impl LabelSet {
     /// Read every file of a path, collecting problems instead of stopping at the first.
     pub fn read(path: &Path) -> Result<LabelSet> {
+        LabelSet::read_columns(path, Columns::Codebook)
+    }
+
+    /// [`LabelSet::read`] with the given column requirements.
+    pub fn read_columns(path: &Path, columns: Columns) -> Result<LabelSet> {
         let files = label_files(path)?;
         let mut set = LabelSet::default();
         let mut hashed = Vec::new();
@@ -63,7 +79,7 @@ impl LabelSet {
             hashed.extend_from_slice(f.file_name().map(|n| n.as_encoded_bytes()).unwrap_or(b""));
             hashed.push(0);
             hashed.extend_from_slice(&bytes);
-            read_rows(f, &bytes, &mut set.rows, &mut set.problems);
+            read_rows(f, &bytes, columns, &mut set.rows, &mut set.problems);
         }
         let mut seen: HashMap<(String, usize), (PathBuf, u64)> = HashMap::new();
         for r in &set.rows {
@@ -89,7 +105,12 @@ impl LabelSet {
 
     /// Read and fail on any problem, listing all of them.
     pub fn read_strict(path: &Path) -> Result<LabelSet> {
-        let set = LabelSet::read(path)?;
+        LabelSet::read(path)?.into_strict()
+    }
+
+    /// Fail on any problem found while reading, listing all of them.
+    pub fn into_strict(self) -> Result<LabelSet> {
+        let set = self;
         if set.problems.is_empty() {
             Ok(set)
         } else {
@@ -111,7 +132,13 @@ impl LabelSet {
 
 const COLUMNS: [&str; 5] = ["doc_id", "para_id", "text", "theme", "secondary"];
 
-fn read_rows(path: &Path, bytes: &[u8], rows: &mut Vec<LabelRow>, problems: &mut Vec<Error>) {
+fn read_rows(
+    path: &Path,
+    bytes: &[u8],
+    columns: Columns,
+    rows: &mut Vec<LabelRow>,
+    problems: &mut Vec<Error>,
+) {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
     let headers = match rdr.headers() {
@@ -121,18 +148,24 @@ fn read_rows(path: &Path, bytes: &[u8], rows: &mut Vec<LabelRow>, problems: &mut
             return;
         }
     };
-    let mut col = [0usize; 5];
+    // Column index per COLUMNS entry; None for an optional column that is absent.
+    let mut col = [None; 5];
     for (k, name) in COLUMNS.iter().enumerate() {
-        match headers.iter().position(|h| h.trim() == *name) {
-            Some(i) => col[k] = i,
-            None => {
-                problems.push(Error::line(
-                    path,
-                    1,
-                    format!("missing column `{name}` (header must be doc_id,para_id,text,theme,secondary)"),
-                ));
-                return;
-            }
+        col[k] = headers.iter().position(|h| h.trim() == *name);
+        let optional = columns == Columns::Judgements && matches!(*name, "text" | "secondary");
+        if col[k].is_none() && !optional {
+            let header = match columns {
+                Columns::Codebook => "header must be doc_id,para_id,text,theme,secondary",
+                Columns::Judgements => {
+                    "header needs doc_id,para_id,theme (text, secondary optional)"
+                }
+            };
+            problems.push(Error::line(
+                path,
+                1,
+                format!("missing column `{name}` ({header})"),
+            ));
+            return;
         }
     }
     for rec in rdr.records() {
@@ -149,7 +182,7 @@ fn read_rows(path: &Path, bytes: &[u8], rows: &mut Vec<LabelRow>, problems: &mut
             }
         };
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        let get = |k: usize| rec.get(col[k]).unwrap_or("");
+        let get = |k: usize| col[k].and_then(|i| rec.get(i)).unwrap_or("");
         let mut bad = |m: String| problems.push(Error::line(path, line, m));
         let doc_id = get(0).trim().to_string();
         if doc_id.is_empty() {
@@ -164,7 +197,7 @@ fn read_rows(path: &Path, bytes: &[u8], rows: &mut Vec<LabelRow>, problems: &mut
             continue;
         };
         let text = get(2).to_string();
-        if text.trim().is_empty() {
+        if col[2].is_some() && text.trim().is_empty() {
             bad(format!("empty text for ({doc_id}, {para_id})"));
             continue;
         }
@@ -208,7 +241,13 @@ mod tests {
     fn read_str(s: &str) -> (Vec<LabelRow>, Vec<Error>) {
         let mut rows = Vec::new();
         let mut problems = Vec::new();
-        read_rows(Path::new("l.csv"), s.as_bytes(), &mut rows, &mut problems);
+        read_rows(
+            Path::new("l.csv"),
+            s.as_bytes(),
+            Columns::Codebook,
+            &mut rows,
+            &mut problems,
+        );
         (rows, problems)
     }
 
@@ -234,6 +273,40 @@ mod tests {
         assert!(msgs[1].starts_with("l.csv:3: empty text"));
         assert!(msgs[2].starts_with("l.csv:4: para_id"));
         assert!(msgs[3].starts_with("l.csv:5: secondary"));
+    }
+
+    #[test]
+    fn judgements_need_no_text_or_secondary() {
+        let mut rows = Vec::new();
+        let mut problems = Vec::new();
+        let csv = "doc_id,para_id,theme\nd,0,social\nd,1,socal\n";
+        read_rows(
+            Path::new("j.csv"),
+            csv.as_bytes(),
+            Columns::Judgements,
+            &mut rows,
+            &mut problems,
+        );
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].text, "");
+        assert_eq!(rows[0].secondary, None);
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0]
+            .to_string()
+            .starts_with("j.csv:3: unknown theme id"));
+        // The codebook format still requires every column.
+        let (_, p) = read_str("doc_id,para_id,theme\nd,0,social\n");
+        assert!(p[0].to_string().contains("missing column `text`"), "{p:?}");
+        // Without `theme` even a judgements file is refused.
+        problems.clear();
+        read_rows(
+            Path::new("j.csv"),
+            b"doc_id,para_id,text\nd,0,x\n",
+            Columns::Judgements,
+            &mut rows,
+            &mut problems,
+        );
+        assert!(problems[0].to_string().contains("missing column `theme`"));
     }
 
     #[test]

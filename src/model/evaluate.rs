@@ -180,16 +180,12 @@ pub fn report(items: &[EvalItem], preds: &[Prediction]) -> EvalReport {
     let mut per_document: Vec<DocumentShareError> = docs
         .iter()
         .map(|(doc_id, (gold, pred, paragraphs))| {
-            let gt: f64 = gold.iter().sum();
-            let pt: f64 = pred.iter().sum();
-            let errs: Vec<f64> = (0..13)
-                .map(|i| (gold[i] / gt - pred[i] / pt).abs() * 100.0)
-                .collect();
+            let (share_mae_pp, max_error_pp) = crate::themes::share_difference_pp(gold, pred);
             DocumentShareError {
                 doc_id: doc_id.to_string(),
                 paragraphs: *paragraphs,
-                share_mae_pp: errs.iter().sum::<f64>() / 13.0,
-                max_error_pp: errs.iter().copied().fold(0.0, f64::max),
+                share_mae_pp,
+                max_error_pp,
             }
         })
         .collect();
