@@ -12,6 +12,10 @@ the 13 themes, percentage points). With --predictions (the CSV of
 (first annotation after adjudication) and against the second annotation is
 printed beside it.
 
+`policy-themes labels agree labels labels/annotation/second/batch_?.csv`
+gives the same measures for the gold labels as they are now (after
+adjudication); this script exists for the figures before it.
+
 usage: python3 labels/annotation/second/compare.py [--second DIR] [--predictions FILE]
        [--disagreements OUT.csv]
 """
