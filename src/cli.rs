@@ -401,6 +401,11 @@ pub struct EvalArgs {
     /// Print the report as JSON instead of text.
     #[arg(long)]
     pub json: bool,
+    /// A second coder's labels of the same paragraphs (files or directories, as for
+    /// `labels agree`): each document's share error is shown beside how far the two
+    /// coders' shares are apart, what the model's error can be judged against.
+    #[arg(long, value_name = "FILE|DIR", num_args = 1.., conflicts_with = "compare")]
+    pub second_coder: Vec<PathBuf>,
     #[command(flatten)]
     pub model_args: ModelArgs,
 }

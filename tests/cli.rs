@@ -522,3 +522,61 @@ fn labels_agree_on_the_second_annotation_matches_a_direct_count() {
         "worst first: {maes:?}"
     );
 }
+
+/// `eval --second-coder` puts, beside each document's share error, the same
+/// difference between the gold labels and a second coder that
+/// `labels agree` reports.
+#[test]
+fn eval_sets_each_document_beside_the_second_coder() {
+    let batches: Vec<std::path::PathBuf> = (1..=8)
+        .map(|n| common::root().join(format!("labels/annotation/second/batch_{n}.csv")))
+        .collect();
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = bin()
+            .args(args)
+            .args(&batches)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&out).unwrap()
+    };
+    let agree = json(&["labels", "agree", "--json", "labels"]);
+    let eval = json(&["eval", "-q", "--json", "--second-coder"]);
+    assert_eq!(eval["second_coder"]["agreement"], agree["agreement"]);
+    let by_doc: std::collections::HashMap<&str, f64> = agree["per_document"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["doc_id"].as_str().unwrap(),
+                d["share_mae_pp"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    let docs = eval["per_document"].as_array().unwrap();
+    assert_eq!(docs.len(), by_doc.len());
+    for d in docs {
+        let doc = d["doc_id"].as_str().unwrap();
+        assert_eq!(
+            d["coders_share_mae_pp"].as_f64().unwrap(),
+            by_doc[doc],
+            "{doc}"
+        );
+    }
+    // Without the flag the report is as before: no coder fields.
+    let plain = bin()
+        .args(["eval", "-q", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let plain: serde_json::Value = serde_json::from_slice(&plain).unwrap();
+    assert!(plain.get("second_coder").is_none());
+    assert!(plain["per_document"][0]
+        .get("coders_share_mae_pp")
+        .is_none());
+}

@@ -227,6 +227,23 @@ fn labels_agree_refuses_paragraphs_it_cannot_pair() {
         "doc_id,para_id,text\nd,0,x\n",
         "second.csv:1: missing column `theme`",
     );
+    // eval refuses the same file before fitting anything.
+    let path = write(
+        dir.path(),
+        "second.csv",
+        b"doc_id,para_id,theme\nd,9,rural\n",
+    );
+    bin()
+        .args(["eval", "--labels"])
+        .arg(&first)
+        .arg("--second-coder")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains(
+            "second.csv:2: (d, 9) is not in the first labels",
+        ));
     // A sample of the first labels is fine.
     let path = write(
         dir.path(),

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use super::Ui;
 use crate::cli::{EvalArgs, GroupArg};
 use crate::error::{Error, Result};
+use crate::labels::agree::AgreementReport;
 use crate::labels::LabelSet;
 use crate::model::evaluate::{assign_folds, cross_validate, report, EvalItem, EvalReport};
 use crate::model::{ClassifierKind, Predictor, TrainParams};
@@ -162,18 +163,37 @@ fn print_report(r: &EvalReport, json: bool) -> Result<()> {
     Ok(())
 }
 
+/// The gold labels against a second coder's, when `--second-coder` is given.
+/// Read before any model work, so bad files fail fast.
+fn second_coder(args: &EvalArgs, gold: &std::path::Path) -> Result<Option<AgreementReport>> {
+    if args.second_coder.is_empty() {
+        return Ok(None);
+    }
+    let gold = LabelSet::read_strict(gold)?;
+    super::agree::compare_paths(&gold, &args.second_coder).map(Some)
+}
+
+fn print_with_coders(r: EvalReport, coders: Option<AgreementReport>, json: bool) -> Result<()> {
+    match coders {
+        Some(c) => print_report(&r.with_second_coder(c), json),
+        None => print_report(&r, json),
+    }
+}
+
 /// `policy-themes eval`.
 pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
     if let (Some(model), Some(test)) = (&args.model, &args.test) {
+        let coders = second_coder(args, test)?;
         let predictor = Predictor::load(model)?;
         let set = LabelSet::read_strict(test)?;
         let items: Vec<EvalItem> = set.rows.iter().map(EvalItem::by_document).collect();
         let texts: Vec<&str> = items.iter().map(|it| it.text.as_str()).collect();
         let docs: Vec<&str> = items.iter().map(|it| it.doc_id.as_str()).collect();
         let preds = predictor.predict_documents(&texts, &docs);
-        print_report(&report(&items, &preds), args.json)?;
+        print_with_coders(report(&items, &preds), coders, args.json)?;
         return Ok(0);
     }
+    let coders = second_coder(args, &args.labels)?;
     // Cross-validation fits with the bundled tokenizer; a held-out
     // evaluation above uses the model's own.
     let tokenizer = Tokenizer::bundled();
@@ -244,7 +264,7 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
             GroupArg::Region => "region",
         }
     ));
-    print_report(&r, args.json)?;
+    print_with_coders(r, coders, args.json)?;
     Ok(0)
 }
 

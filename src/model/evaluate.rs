@@ -1,12 +1,13 @@
 //! Grouped cross-validation and the metrics users need to trust the shares.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
 use super::train::{fit, Example, Sources, TrainParams};
 use super::{Prediction, Predictor};
 use crate::error::{Error, Result};
+use crate::labels::agree::AgreementReport;
 use crate::text::Tokenizer;
 use crate::themes::Theme;
 
@@ -99,6 +100,11 @@ pub struct DocumentShareError {
     pub share_mae_pp: f64,
     /// The largest single-theme error, in percentage points.
     pub max_error_pp: f64,
+    /// How far two coders' shares of this document are apart (the same
+    /// measure), when a second coder's labels were given; `None` otherwise or
+    /// when the second coder did not label this document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coders_share_mae_pp: Option<f64>,
 }
 
 /// Everything `eval` reports.
@@ -122,6 +128,9 @@ pub struct EvalReport {
     pub per_document: Vec<DocumentShareError>,
     /// Expected calibration error of the top probability (10 bins).
     pub ece: f64,
+    /// The gold labels against a second coder's (`eval --second-coder`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub second_coder: Option<AgreementReport>,
 }
 
 /// Metrics of predictions against gold labels.
@@ -186,6 +195,7 @@ pub fn report(items: &[EvalItem], preds: &[Prediction]) -> EvalReport {
                 paragraphs: *paragraphs,
                 share_mae_pp,
                 max_error_pp,
+                coders_share_mae_pp: None,
             }
         })
         .collect();
@@ -210,6 +220,7 @@ pub fn report(items: &[EvalItem], preds: &[Prediction]) -> EvalReport {
         share_max_error_pp: mean(&maxes),
         per_document,
         ece: ece(items, &tops, 10),
+        second_coder: None,
     }
 }
 
@@ -230,6 +241,21 @@ pub fn ece(items: &[EvalItem], tops: &[(Theme, f64)], bins: usize) -> f64 {
 }
 
 impl EvalReport {
+    /// Set each document's error beside how far two coders' shares of it are
+    /// apart: the gold labels against `coders`, a second coder's labels.
+    pub fn with_second_coder(mut self, coders: AgreementReport) -> EvalReport {
+        let by_doc: HashMap<&str, f64> = coders
+            .per_document
+            .iter()
+            .map(|d| (d.doc_id.as_str(), d.share_mae_pp))
+            .collect();
+        for d in &mut self.per_document {
+            d.coders_share_mae_pp = by_doc.get(d.doc_id.as_str()).copied();
+        }
+        self.second_coder = Some(coders);
+        self
+    }
+
     /// A readable report.
     pub fn render(&self) -> String {
         let mut s = String::new();
@@ -261,20 +287,39 @@ impl EvalReport {
             }
             s.push('\n');
         }
+        if let Some(c) = &self.second_coder {
+            let kappa = c
+                .cohen_kappa
+                .map_or_else(|| "n/a".to_string(), |k| format!("{k:.3}"));
+            s.push_str(&format!(
+                "\ngold labels against the second coder ({} paragraphs): agreement {:.3}, Cohen's kappa {kappa}, share difference per document mean abs {:.2}, worst {:.2}\n",
+                c.paragraphs, c.agreement, c.share_mae_pp, c.share_mae_worst_pp
+            ));
+        }
         s.push_str(&self.render_documents(DOCUMENTS_SHOWN));
         s
     }
 
     /// The share error of the `shown` worst documents, and how many more there are.
     fn render_documents(&self, shown: usize) -> String {
+        let coders = self.second_coder.is_some();
         let mut s = String::from(
-            "\nshare error by document, worst first (percentage points)\ndocument                     paras  mean abs  largest theme\n",
+            "\nshare error by document, worst first (percentage points)\ndocument                     paras  mean abs  largest theme",
         );
+        s.push_str(if coders { "  two coders\n" } else { "\n" });
         for d in self.per_document.iter().take(shown) {
             s.push_str(&format!(
-                "{:<28} {:>5} {:>9.2} {:>14.2}\n",
+                "{:<28} {:>5} {:>9.2} {:>14.2}",
                 d.doc_id, d.paragraphs, d.share_mae_pp, d.max_error_pp
             ));
+            if coders {
+                match d.coders_share_mae_pp {
+                    Some(c) => s.push_str(&format!(" {c:>11.2}\n")),
+                    None => s.push_str(&format!(" {:>11}\n", "-")),
+                }
+            } else {
+                s.push('\n');
+            }
         }
         let more = self.per_document.len().saturating_sub(shown);
         if more > 0 {
@@ -314,6 +359,44 @@ mod tests {
             }
         }
         assert_eq!(f.iter().max(), Some(&2));
+    }
+
+    #[test]
+    fn second_coder_column_sits_beside_each_document() {
+        use crate::labels::{agree, LabelRow};
+        let items = vec![
+            item("a", Theme::Rural, "一二"),
+            item("b", Theme::Rural, "三"),
+        ];
+        let mut probs = [0.0; 13];
+        probs[Theme::Rural.index()] = 1.0;
+        let r = report(&items, &[Prediction { probs }, Prediction { probs }]);
+        assert!(!r.render().contains("two coders"));
+        // The second coder labelled only document a, and differently.
+        let row = |theme| LabelRow {
+            doc_id: "a".into(),
+            para_id: 0,
+            text: "一二".into(),
+            theme,
+            secondary: None,
+            file: "x.csv".into(),
+            line: 2,
+        };
+        let coders = agree::compare(&[row(Theme::Rural)], &[row(Theme::Urban)]).unwrap();
+        let r = r.with_second_coder(coders);
+        let a = r.per_document.iter().find(|d| d.doc_id == "a").unwrap();
+        assert!((a.coders_share_mae_pp.unwrap() - 200.0 / 13.0).abs() < 1e-9);
+        let b = r.per_document.iter().find(|d| d.doc_id == "b").unwrap();
+        assert_eq!(b.coders_share_mae_pp, None);
+        let text = r.render();
+        assert!(text.contains("largest theme  two coders"), "{text}");
+        assert!(text.contains("agreement 0.000"), "{text}");
+        assert!(text.contains("       15.38\n"), "{text}");
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with("b ") && l.ends_with(" -")),
+            "{text}"
+        );
     }
 
     #[test]
