@@ -459,14 +459,31 @@ fn document_prior_sees_whole_documents_and_version_2_models_label_paragraphs_alo
     assert_eq!(from_reversed, a);
 }
 
+/// The eight files of the second, blind annotation of the corpus.
+fn second_annotation() -> Vec<std::path::PathBuf> {
+    (1..=8)
+        .map(|n| common::root().join(format!("labels/annotation/second/batch_{n}.csv")))
+        .collect()
+}
+
+/// Run the command with `args` and then `files`; parse its JSON output.
+fn json_of(args: &[&str], files: &[std::path::PathBuf]) -> serde_json::Value {
+    let out = bin()
+        .args(args)
+        .args(files)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
 /// The second, blind annotation of the corpus against the gold labels: the
 /// agreement `labels agree` reports equals a direct count over the files.
 #[test]
 fn labels_agree_on_the_second_annotation_matches_a_direct_count() {
-    let second_dir = common::root().join("labels/annotation/second");
-    let batches: Vec<std::path::PathBuf> = (1..=8)
-        .map(|n| second_dir.join(format!("batch_{n}.csv")))
-        .collect();
+    let batches = second_annotation();
     let mut gold = std::collections::HashMap::new();
     for entry in std::fs::read_dir(common::root().join("labels")).unwrap() {
         let path = entry.unwrap().path();
@@ -495,15 +512,7 @@ fn labels_agree_on_the_second_annotation_matches_a_direct_count() {
             same += usize::from(gold[&key] == r[col(&h, "theme")]);
         }
     }
-    let out = bin()
-        .args(["labels", "agree", "--json", "labels"])
-        .args(&batches)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v = json_of(&["labels", "agree", "--json", "labels"], &batches);
     assert_eq!(v["paragraphs"].as_u64().unwrap() as usize, total);
     assert_eq!(total, gold.len(), "the second annotation covers the corpus");
     let agreement = v["agreement"].as_f64().unwrap();
@@ -528,22 +537,9 @@ fn labels_agree_on_the_second_annotation_matches_a_direct_count() {
 /// `labels agree` reports.
 #[test]
 fn eval_sets_each_document_beside_the_second_coder() {
-    let batches: Vec<std::path::PathBuf> = (1..=8)
-        .map(|n| common::root().join(format!("labels/annotation/second/batch_{n}.csv")))
-        .collect();
-    let json = |args: &[&str]| -> serde_json::Value {
-        let out = bin()
-            .args(args)
-            .args(&batches)
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        serde_json::from_slice(&out).unwrap()
-    };
-    let agree = json(&["labels", "agree", "--json", "labels"]);
-    let eval = json(&["eval", "-q", "--json", "--second-coder"]);
+    let batches = second_annotation();
+    let agree = json_of(&["labels", "agree", "--json", "labels"], &batches);
+    let eval = json_of(&["eval", "-q", "--json", "--second-coder"], &batches);
     assert_eq!(eval["second_coder"]["agreement"], agree["agreement"]);
     let by_doc: std::collections::HashMap<&str, f64> = agree["per_document"]
         .as_array()
