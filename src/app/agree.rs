@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use super::Ui;
 use crate::cli::AgreeArgs;
 use crate::error::{Error, Result};
-use crate::labels::{agree, Columns, LabelSet};
+use crate::labels::{agree, problems_error, Columns, LabelSet};
 
 /// Compare a second coder's labels with the first's and print the report.
 pub fn run(args: &AgreeArgs, _ui: Ui) -> Result<i32> {
@@ -32,13 +32,6 @@ pub fn compare_paths(first: &LabelSet, second: &[PathBuf]) -> Result<agree::Agre
                 .rows,
         );
     }
-    agree::compare(&first.rows, &rows).map_err(|problems| {
-        let shown: Vec<String> = problems.iter().take(20).map(|e| e.to_string()).collect();
-        Error::Other(format!(
-            "{} problem(s) comparing the labels:\n  {}{}",
-            problems.len(),
-            shown.join("\n  "),
-            if problems.len() > 20 { "\n  …" } else { "" }
-        ))
-    })
+    agree::compare(&first.rows, &rows)
+        .map_err(|problems| problems_error("comparing the labels", &problems))
 }

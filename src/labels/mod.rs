@@ -110,24 +110,23 @@ impl LabelSet {
 
     /// Fail on any problem found while reading, listing all of them.
     pub fn into_strict(self) -> Result<LabelSet> {
-        let set = self;
-        if set.problems.is_empty() {
-            Ok(set)
+        if self.problems.is_empty() {
+            Ok(self)
         } else {
-            let n = set.problems.len();
-            let shown: Vec<String> = set
-                .problems
-                .iter()
-                .take(20)
-                .map(|e| e.to_string())
-                .collect();
-            Err(Error::Other(format!(
-                "{n} problem(s) in labels:\n  {}{}",
-                shown.join("\n  "),
-                if n > 20 { "\n  …" } else { "" }
-            )))
+            Err(problems_error("in labels", &self.problems))
         }
     }
+}
+
+/// One error listing problems (the first 20): `N problem(s) WHERE:` then one per line.
+pub fn problems_error(place: &str, problems: &[Error]) -> Error {
+    let shown: Vec<String> = problems.iter().take(20).map(|e| e.to_string()).collect();
+    Error::Other(format!(
+        "{} problem(s) {place}:\n  {}{}",
+        problems.len(),
+        shown.join("\n  "),
+        if problems.len() > 20 { "\n  …" } else { "" }
+    ))
 }
 
 const COLUMNS: [&str; 5] = ["doc_id", "para_id", "text", "theme", "secondary"];
