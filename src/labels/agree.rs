@@ -1,5 +1,6 @@
 //! Agreement between two coders' labels of the same paragraphs (intercoder
-//! reliability): how often their primary themes match, Cohen's kappa, and how
+//! reliability): how often their primary themes match, Cohen's kappa and
+//! Krippendorff's alpha (nominal; what content analysis usually reports), and how
 //! far apart the character-weighted theme shares of each document are — the
 //! measure `eval` reports for the model, so a model's error can be set beside
 //! what two careful readers differ by.
@@ -60,6 +61,9 @@ pub struct AgreementReport {
     /// Cohen's kappa of the primary themes; `None` when chance agreement is 1
     /// (both coders used one and the same theme throughout).
     pub cohen_kappa: Option<f64>,
+    /// Krippendorff's alpha of the primary themes, nominal metric, two coders
+    /// (Krippendorff 2004); `None` when only one theme was used at all.
+    pub krippendorff_alpha: Option<f64>,
     /// Share of paragraphs where the primary themes match or one coder's
     /// primary is the other's secondary.
     pub agreement_with_secondary: f64,
@@ -174,6 +178,15 @@ fn report(pairs: &[(&LabelRow, &LabelRow)], first_total: usize) -> AgreementRepo
         .map(|i| first_counts[i] as f64 / n * second_counts[i] as f64 / n)
         .sum();
     let cohen_kappa = (1.0 - pe > 1e-12).then(|| (po - pe) / (1.0 - pe));
+    // Nominal alpha from the coincidence matrix: every paragraph gives one
+    // pairable value per coder (2N values), each disagreement two coincidences.
+    let values = 2.0 * n;
+    let per_value: Vec<f64> = (0..13)
+        .map(|i| (first_counts[i] + second_counts[i]) as f64)
+        .collect();
+    let expected: f64 = values * values - per_value.iter().map(|c| c * c).sum::<f64>();
+    let observed = 2.0 * (pairs.len() - agreed) as f64;
+    let krippendorff_alpha = (expected > 0.0).then(|| 1.0 - (values - 1.0) * observed / expected);
 
     let per_theme = Theme::ALL
         .iter()
@@ -227,6 +240,7 @@ fn report(pairs: &[(&LabelRow, &LabelRow)], first_total: usize) -> AgreementRepo
         documents: per_document.len(),
         agreement: po,
         cohen_kappa,
+        krippendorff_alpha,
         agreement_with_secondary: lenient as f64 / n,
         per_theme,
         disagreements,
@@ -242,12 +256,11 @@ const SHOWN: usize = 25;
 impl AgreementReport {
     /// A readable report.
     pub fn render(&self) -> String {
-        let kappa = self
-            .cohen_kappa
-            .map_or_else(|| "n/a".to_string(), |k| format!("{k:.3}"));
+        let fmt = |x: Option<f64>| x.map_or_else(|| "n/a".to_string(), |k| format!("{k:.3}"));
+        let (kappa, alpha) = (fmt(self.cohen_kappa), fmt(self.krippendorff_alpha));
         let mut s = format!(
             "paragraphs compared {}  documents {}  only in the first labels {}\n\
-             agreement on the primary theme {:.3}  Cohen's kappa {kappa}\n\
+             agreement on the primary theme {:.3}  Cohen's kappa {kappa}  Krippendorff's alpha {alpha}\n\
              agreement allowing either side's secondary theme {:.3}\n\n",
             self.paragraphs,
             self.documents,
@@ -342,6 +355,7 @@ mod tests {
         let r = compare(&a, &second(&a)).unwrap();
         assert_eq!(r.agreement, 1.0);
         assert_eq!(r.cohen_kappa, Some(1.0));
+        assert_eq!(r.krippendorff_alpha, Some(1.0));
         assert_eq!(r.share_mae_worst_pp, 0.0);
         assert!(r.disagreements.is_empty());
         assert_eq!(r.documents, 2);
@@ -364,6 +378,9 @@ mod tests {
         let r = compare(&a, &b).unwrap();
         assert!((r.agreement - 0.75).abs() < 1e-12);
         assert!((r.cohen_kappa.unwrap() - 0.5).abs() < 1e-12);
+        // Alpha: 8 values, R 3 and U 5; one disagreement = 2 coincidences.
+        // 1 - (8 - 1) * 2 / (2 * 3 * 5) = 1 - 14/30.
+        assert!((r.krippendorff_alpha.unwrap() - (1.0 - 14.0 / 30.0)).abs() < 1e-12);
         // The changed paragraph's primary is the first coder's secondary.
         assert_eq!(r.agreement_with_secondary, 1.0);
         // Characters: 8 in all; first R 4/8, U 4/8; second R 1/8, U 7/8.
@@ -398,7 +415,10 @@ mod tests {
         assert_eq!((r.paragraphs, r.first_only), (1, 2));
         // One theme throughout on both sides: chance agreement is 1, kappa undefined.
         assert_eq!(r.cohen_kappa, None);
-        assert!(r.render().contains("Cohen's kappa n/a"));
+        assert_eq!(r.krippendorff_alpha, None);
+        assert!(r
+            .render()
+            .contains("Cohen's kappa n/a  Krippendorff's alpha n/a"));
     }
 
     #[test]

@@ -80,6 +80,15 @@ def kappa(pairs):
     return po, (po - pe) / (1 - pe)
 
 
+def alpha(pairs):
+    """Krippendorff's alpha, nominal, two coders, from the coincidence matrix."""
+    n = 2 * len(pairs)
+    values = Counter(a for a, _ in pairs) + Counter(b for _, b in pairs)
+    observed = 2 * sum(a != b for a, b in pairs)
+    expected = n * n - sum(c * c for c in values.values())
+    return 1 - (n - 1) * observed / expected
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--second", default=str(HERE))
@@ -94,7 +103,8 @@ def main():
     po, k = kappa(pairs)
     lenient = sum(b in (gold[key]["theme"], gold[key]["secondary"]) or a == second[key][1]
                   for key, (a, b) in zip(keys, pairs))
-    print(f"paragraphs {len(keys)}  primary agreement {po:.3f}  Cohen's kappa {k:.3f}")
+    print(f"paragraphs {len(keys)}  primary agreement {po:.3f}  Cohen's kappa {k:.3f}  "
+          f"Krippendorff's alpha {alpha(pairs):.3f}")
     print(f"agreement allowing either annotation's secondary: {lenient / len(keys):.3f}")
     print("most frequent disagreements (first -> second):")
     for (a, b), c in Counter((a, b) for a, b in pairs if a != b).most_common(12):
