@@ -2,6 +2,7 @@
 //!
 //! Ids are stable: models, label files and summaries use exactly these strings.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -122,6 +123,80 @@ pub fn share_difference_pp(a: &[f64; 13], b: &[f64; 13]) -> (f64, f64) {
     (sum / 13.0, max)
 }
 
+/// The character-weighted theme shares of two labellings of the same
+/// paragraphs (gold and predicted, or two coders), per document.
+#[derive(Debug, Default)]
+pub struct ShareTally<'a> {
+    /// Per document: weights of the first labelling, of the second, paragraphs.
+    docs: BTreeMap<&'a str, ([f64; 13], [f64; 13], usize)>,
+}
+
+/// How far one document's two sets of shares are apart ([`share_difference_pp`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentDifference<'a> {
+    pub doc_id: &'a str,
+    pub paragraphs: usize,
+    pub mean_pp: f64,
+    pub max_pp: f64,
+}
+
+/// Every document's difference, and their summaries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShareDifferences<'a> {
+    /// Largest mean difference first (ties by document id).
+    pub per_document: Vec<DocumentDifference<'a>>,
+    /// Mean over documents of `mean_pp`.
+    pub mean_pp: f64,
+    /// The largest `mean_pp`.
+    pub worst_pp: f64,
+    /// Mean over documents of `max_pp`.
+    pub mean_max_pp: f64,
+}
+
+impl<'a> ShareTally<'a> {
+    /// Count one paragraph of `chars` characters, labelled `a` by the first
+    /// labelling and `b` by the second.
+    pub fn add(&mut self, doc_id: &'a str, chars: f64, a: Theme, b: Theme) {
+        let d = self.docs.entry(doc_id).or_insert(([0.0; 13], [0.0; 13], 0));
+        d.0[a.index()] += chars;
+        d.1[b.index()] += chars;
+        d.2 += 1;
+    }
+
+    /// The differences of every document counted.
+    pub fn finish(self) -> ShareDifferences<'a> {
+        let mut per_document: Vec<DocumentDifference<'a>> = self
+            .docs
+            .into_iter()
+            .map(|(doc_id, (a, b, paragraphs))| {
+                let (mean_pp, max_pp) = share_difference_pp(&a, &b);
+                DocumentDifference {
+                    doc_id,
+                    paragraphs,
+                    mean_pp,
+                    max_pp,
+                }
+            })
+            .collect();
+        // Summed in document-id order, before sorting.
+        let n = per_document.len().max(1) as f64;
+        let mean_pp = per_document.iter().map(|d| d.mean_pp).sum::<f64>() / n;
+        let mean_max_pp = per_document.iter().map(|d| d.max_pp).sum::<f64>() / n;
+        let worst_pp = per_document.iter().map(|d| d.mean_pp).fold(0.0, f64::max);
+        per_document.sort_by(|a, b| {
+            b.mean_pp
+                .total_cmp(&a.mean_pp)
+                .then_with(|| a.doc_id.cmp(b.doc_id))
+        });
+        ShareDifferences {
+            per_document,
+            mean_pp,
+            worst_pp,
+            mean_max_pp,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +216,28 @@ mod tests {
         // Only proportions count, not totals.
         let doubled = a.map(|w| w * 2.0);
         assert!(share_difference_pp(&a, &doubled).1 < 1e-12);
+    }
+
+    #[test]
+    fn a_tally_summarises_documents_worst_first() {
+        let mut t = ShareTally::default();
+        // Document b: 3 of 4 characters agree. Document a: all agree.
+        t.add("b", 3.0, Theme::Rural, Theme::Rural);
+        t.add("b", 1.0, Theme::Rural, Theme::Urban);
+        t.add("a", 5.0, Theme::Safety, Theme::Safety);
+        let d = t.finish();
+        let order: Vec<(&str, usize)> = d
+            .per_document
+            .iter()
+            .map(|x| (x.doc_id, x.paragraphs))
+            .collect();
+        assert_eq!(order, [("b", 2), ("a", 1)]);
+        // b: rural 100% vs 75%, urban 0 vs 25%: mean 50/13, largest 25.
+        assert!((d.per_document[0].mean_pp - 50.0 / 13.0).abs() < 1e-12);
+        assert!((d.per_document[0].max_pp - 25.0).abs() < 1e-12);
+        assert!((d.mean_pp - 25.0 / 13.0).abs() < 1e-12);
+        assert!((d.worst_pp - 50.0 / 13.0).abs() < 1e-12);
+        assert!((d.mean_max_pp - 12.5).abs() < 1e-12);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::LabelRow;
 use crate::error::Error;
-use crate::themes::{share_difference_pp, Theme};
+use crate::themes::{ShareTally, Theme};
 
 /// How the two coders used one theme.
 #[derive(Debug, Clone, Serialize)]
@@ -151,8 +151,7 @@ fn report(pairs: &[(&LabelRow, &LabelRow)], first_total: usize) -> AgreementRepo
     let mut both = [0usize; 13];
     let mut confusions: BTreeMap<(Theme, Theme), usize> = BTreeMap::new();
     let mut lenient = 0usize;
-    // Per document: (first coder's weights, second's, paragraphs).
-    let mut docs: BTreeMap<&str, ([f64; 13], [f64; 13], usize)> = BTreeMap::new();
+    let mut tally = ShareTally::default();
     for (f, s) in pairs {
         first_counts[f.theme.index()] += 1;
         second_counts[s.theme.index()] += 1;
@@ -164,13 +163,7 @@ fn report(pairs: &[(&LabelRow, &LabelRow)], first_total: usize) -> AgreementRepo
         if f.theme == s.theme || f.secondary == Some(s.theme) || s.secondary == Some(f.theme) {
             lenient += 1;
         }
-        let w = f.text.chars().count() as f64;
-        let d = docs
-            .entry(f.doc_id.as_str())
-            .or_insert(([0.0; 13], [0.0; 13], 0));
-        d.0[f.theme.index()] += w;
-        d.1[s.theme.index()] += w;
-        d.2 += 1;
+        tally.add(&f.doc_id, f.text.chars().count() as f64, f.theme, s.theme);
     }
     let agreed: usize = both.iter().sum();
     let po = agreed as f64 / n;
@@ -216,24 +209,17 @@ fn report(pairs: &[(&LabelRow, &LabelRow)], first_total: usize) -> AgreementRepo
     // Stable: ties keep codebook order.
     disagreements.sort_by_key(|d| std::cmp::Reverse(d.paragraphs));
 
-    let mut per_document: Vec<DocumentShareDifference> = docs
+    let shares = tally.finish();
+    let per_document: Vec<DocumentShareDifference> = shares
+        .per_document
         .iter()
-        .map(|(doc_id, (a, b, paragraphs))| {
-            let (share_mae_pp, max_difference_pp) = share_difference_pp(a, b);
-            DocumentShareDifference {
-                doc_id: doc_id.to_string(),
-                paragraphs: *paragraphs,
-                share_mae_pp,
-                max_difference_pp,
-            }
+        .map(|d| DocumentShareDifference {
+            doc_id: d.doc_id.to_string(),
+            paragraphs: d.paragraphs,
+            share_mae_pp: d.mean_pp,
+            max_difference_pp: d.max_pp,
         })
         .collect();
-    per_document.sort_by(|a, b| {
-        b.share_mae_pp
-            .total_cmp(&a.share_mae_pp)
-            .then_with(|| a.doc_id.cmp(&b.doc_id))
-    });
-    let maes: Vec<f64> = per_document.iter().map(|d| d.share_mae_pp).collect();
     AgreementReport {
         paragraphs: pairs.len(),
         first_only: first_total - pairs.len(),
@@ -244,8 +230,8 @@ fn report(pairs: &[(&LabelRow, &LabelRow)], first_total: usize) -> AgreementRepo
         agreement_with_secondary: lenient as f64 / n,
         per_theme,
         disagreements,
-        share_mae_pp: maes.iter().sum::<f64>() / maes.len() as f64,
-        share_mae_worst_pp: maes.iter().copied().fold(0.0, f64::max),
+        share_mae_pp: shares.mean_pp,
+        share_mae_worst_pp: shares.worst_pp,
         per_document,
     }
 }
@@ -256,8 +242,10 @@ const SHOWN: usize = 25;
 impl AgreementReport {
     /// A readable report.
     pub fn render(&self) -> String {
-        let fmt = |x: Option<f64>| x.map_or_else(|| "n/a".to_string(), |k| format!("{k:.3}"));
-        let (kappa, alpha) = (fmt(self.cohen_kappa), fmt(self.krippendorff_alpha));
+        let (kappa, alpha) = (
+            statistic(self.cohen_kappa),
+            statistic(self.krippendorff_alpha),
+        );
         let mut s = format!(
             "paragraphs compared {}  documents {}  only in the first labels {}\n\
              agreement on the primary theme {:.3}  Cohen's kappa {kappa}  Krippendorff's alpha {alpha}\n\
@@ -308,6 +296,11 @@ impl AgreementReport {
         more(&mut s, self.per_document.len(), "documents");
         s
     }
+}
+
+/// A reliability statistic to three decimals, `n/a` where it is undefined.
+pub fn statistic(x: Option<f64>) -> String {
+    x.map_or_else(|| "n/a".to_string(), |k| format!("{k:.3}"))
 }
 
 fn more(s: &mut String, total: usize, what: &str) {

@@ -1,6 +1,6 @@
 //! Grouped cross-validation and the metrics users need to trust the shares.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -9,7 +9,7 @@ use super::{Prediction, Predictor};
 use crate::error::{Error, Result};
 use crate::labels::agree::AgreementReport;
 use crate::text::Tokenizer;
-use crate::themes::Theme;
+use crate::themes::{ShareTally, Theme};
 
 /// One labelled paragraph for evaluation.
 #[derive(Debug, Clone)]
@@ -176,48 +176,33 @@ pub fn report(items: &[EvalItem], preds: &[Prediction]) -> EvalReport {
     let macro_f1 = present.iter().map(|s| s.f1).sum::<f64>() / present.len().max(1) as f64;
 
     // Character-weighted shares per document.
-    let mut docs: BTreeMap<&str, ([f64; 13], [f64; 13], usize)> = BTreeMap::new();
+    let mut tally = ShareTally::default();
     for (it, (t, _)) in items.iter().zip(&tops) {
-        let w = it.text.chars().count() as f64;
-        let e = docs
-            .entry(it.doc_id.as_str())
-            .or_insert(([0.0; 13], [0.0; 13], 0));
-        e.0[it.gold.index()] += w;
-        e.1[t.index()] += w;
-        e.2 += 1;
+        tally.add(&it.doc_id, it.text.chars().count() as f64, it.gold, *t);
     }
-    let mut per_document: Vec<DocumentShareError> = docs
+    let shares = tally.finish();
+    let per_document: Vec<DocumentShareError> = shares
+        .per_document
         .iter()
-        .map(|(doc_id, (gold, pred, paragraphs))| {
-            let (share_mae_pp, max_error_pp) = crate::themes::share_difference_pp(gold, pred);
-            DocumentShareError {
-                doc_id: doc_id.to_string(),
-                paragraphs: *paragraphs,
-                share_mae_pp,
-                max_error_pp,
-                coders_share_mae_pp: None,
-            }
+        .map(|d| DocumentShareError {
+            doc_id: d.doc_id.to_string(),
+            paragraphs: d.paragraphs,
+            share_mae_pp: d.mean_pp,
+            max_error_pp: d.max_pp,
+            coders_share_mae_pp: None,
         })
         .collect();
-    let maes: Vec<f64> = per_document.iter().map(|d| d.share_mae_pp).collect();
-    let maxes: Vec<f64> = per_document.iter().map(|d| d.max_error_pp).collect();
-    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
-    per_document.sort_by(|a, b| {
-        b.share_mae_pp
-            .total_cmp(&a.share_mae_pp)
-            .then_with(|| a.doc_id.cmp(&b.doc_id))
-    });
 
     EvalReport {
         paragraphs: n,
-        documents: docs.len(),
+        documents: per_document.len(),
         accuracy: correct as f64 / n.max(1) as f64,
         macro_f1,
         per_theme,
         confusion,
-        share_mae_pp: mean(&maes),
-        share_mae_worst_pp: maes.iter().copied().fold(0.0, f64::max),
-        share_max_error_pp: mean(&maxes),
+        share_mae_pp: shares.mean_pp,
+        share_mae_worst_pp: shares.worst_pp,
+        share_max_error_pp: shares.mean_max_pp,
         per_document,
         ece: ece(items, &tops, 10),
         second_coder: None,
@@ -288,9 +273,7 @@ impl EvalReport {
             s.push('\n');
         }
         if let Some(c) = &self.second_coder {
-            let kappa = c
-                .cohen_kappa
-                .map_or_else(|| "n/a".to_string(), |k| format!("{k:.3}"));
+            let kappa = crate::labels::agree::statistic(c.cohen_kappa);
             s.push_str(&format!(
                 "\ngold labels against the second coder ({} paragraphs): agreement {:.3}, Cohen's kappa {kappa}, share difference per document mean abs {:.2}, worst {:.2}\n",
                 c.paragraphs, c.agreement, c.share_mae_pp, c.share_mae_worst_pp
