@@ -14,8 +14,7 @@ use crate::text::{FeatureConfig, Tokenizer};
 use crate::themes::Theme;
 
 /// Evaluation items from labels, grouped by document or by region (from the corpus).
-pub fn items(args: &EvalArgs, ui: Ui) -> Result<Vec<EvalItem>> {
-    let set = LabelSet::read_strict(&args.labels)?;
+pub fn items(set: &LabelSet, args: &EvalArgs, ui: Ui) -> Result<Vec<EvalItem>> {
     let regions: HashMap<String, String> = if args.group == GroupArg::Region {
         super::inputs::read_documents(std::slice::from_ref(&args.corpus), ui)?
             .into_iter()
@@ -164,13 +163,12 @@ fn print_report(r: &EvalReport, json: bool) -> Result<()> {
 }
 
 /// The gold labels against a second coder's, when `--second-coder` is given.
-/// Read before any model work, so bad files fail fast.
-fn second_coder(args: &EvalArgs, gold: &std::path::Path) -> Result<Option<AgreementReport>> {
+/// Compared before any prediction or fitting, so bad files fail fast.
+fn second_coder(args: &EvalArgs, gold: &LabelSet) -> Result<Option<AgreementReport>> {
     if args.second_coder.is_empty() {
         return Ok(None);
     }
-    let gold = LabelSet::read_strict(gold)?;
-    super::agree::compare_paths(&gold, &args.second_coder).map(Some)
+    super::agree::compare_paths(gold, &args.second_coder).map(Some)
 }
 
 fn print_with_coders(r: EvalReport, coders: Option<AgreementReport>, json: bool) -> Result<()> {
@@ -183,9 +181,9 @@ fn print_with_coders(r: EvalReport, coders: Option<AgreementReport>, json: bool)
 /// `policy-themes eval`.
 pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
     if let (Some(model), Some(test)) = (&args.model, &args.test) {
-        let coders = second_coder(args, test)?;
         let predictor = Predictor::load(model)?;
         let set = LabelSet::read_strict(test)?;
+        let coders = second_coder(args, &set)?;
         let items: Vec<EvalItem> = set.rows.iter().map(EvalItem::by_document).collect();
         let texts: Vec<&str> = items.iter().map(|it| it.text.as_str()).collect();
         let docs: Vec<&str> = items.iter().map(|it| it.doc_id.as_str()).collect();
@@ -193,11 +191,12 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
         print_with_coders(report(&items, &preds), coders, args.json)?;
         return Ok(0);
     }
-    let coders = second_coder(args, &args.labels)?;
+    let gold = LabelSet::read_strict(&args.labels)?;
+    let coders = second_coder(args, &gold)?;
     // Cross-validation fits with the bundled tokenizer; a held-out
     // evaluation above uses the model's own.
     let tokenizer = Tokenizer::bundled();
-    let items = items(args, ui)?;
+    let items = items(&gold, args, ui)?;
     if args.compare {
         println!("| configuration | accuracy | macro-F1 | share MAE (pp) | worst doc (pp) | ECE | seconds |");
         println!("|---|---|---|---|---|---|---|");
