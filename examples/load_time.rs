@@ -2,12 +2,13 @@
 //!
 //! `predictor_load_ms` is what a command pays, measured first so it is cold
 //! as in a real run: `Predictor::load` parses the model file, compiles the
-//! scorer and, for a model that reads words, restores jieba's dictionary. The parts, measured after it (memory is warm by
-//! then, so they are a little faster than cold): `tokenizer_bundled_ms`
-//! restores the snapshot embedded at build time and adds the user dictionary;
-//! `jieba_new_ms` is building jieba's dictionary from its word list instead,
-//! as the tokenizer did before the snapshot; `parse_model_ms` reads the model
-//! file; `predictor_new_ms` compiles the scorer (and builds a words model's tokenizer).
+//! scorer and, for a model that reads words, restores jieba's dictionary.
+//! The parts, measured after it (memory is warm by then, so they are a little
+//! faster than cold): `tokenizer_bundled_ms` restores the snapshot embedded at
+//! build time and adds the user dictionary; `jieba_new_ms` is building jieba's
+//! dictionary from its word list instead, as the tokenizer did before the
+//! snapshot; `parse_model_ms` reads the model file; `predictor_new_ms`
+//! compiles the scorer (and builds a words model's tokenizer).
 
 use std::path::Path;
 use std::time::Instant;
