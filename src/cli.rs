@@ -26,6 +26,10 @@ pub enum Command {
     /// Main job: train (if needed), label every document, write out/ and print the region × theme table.
     Analyze(AnalyzeArgs),
     /// Split reports into paragraphs: CSV `doc_id,para_id,region,year,kind,section,text`.
+    ///
+    /// A line is a paragraph; a line too long to be one is split at section
+    /// markers and sentence ends. Lines wrapped at one width (text copied from
+    /// a PDF) are first joined back into paragraphs, with a warning.
     Segment(SegmentArgs),
     /// Train a model on label files in the codebook format.
     Train(TrainArgs),

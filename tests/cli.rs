@@ -373,6 +373,48 @@ fn manifest_overrides_detection_and_unknown_region_is_a_warning() {
         .stderr(predicate::str::contains("manifest.csv:2: bad year"));
 }
 
+#[test]
+fn wrapped_text_is_joined_back_with_a_warning() {
+    // The first seed report cut into lines of 36 characters, as a fixed-width dump would.
+    let source = std::fs::read_to_string(root().join("corpus/000_948226ca6efd262f.txt")).unwrap();
+    let mut wrapped = String::new();
+    for line in source.lines() {
+        let chars: Vec<char> = line.trim().chars().collect();
+        for piece in chars.chunks(36) {
+            wrapped.extend(piece);
+            wrapped.push('\n');
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.txt");
+    std::fs::write(&file, &wrapped).unwrap();
+    let out = bin().arg("segment").arg(&file).assert().success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("report (") && stderr.contains("lines look wrapped at 36 characters"),
+        "{stderr}"
+    );
+    let rows = String::from_utf8_lossy(&out.get_output().stdout)
+        .lines()
+        .count()
+        - 1;
+    let original = bin()
+        .args(["segment", "-q", "corpus/000_948226ca6efd262f.txt"])
+        .assert()
+        .success();
+    let want = String::from_utf8_lossy(&original.get_output().stdout)
+        .lines()
+        .count()
+        - 1;
+    // Unindented, a full line that ends a sentence ends its paragraph, which
+    // sometimes cuts one in two; read line by line it would be about 280.
+    assert!(
+        rows * 100 >= want * 85 && rows * 100 <= want * 115,
+        "{rows} paragraphs, not about {want}"
+    );
+    assert!(wrapped.lines().count() > 3 * want);
+}
+
 /// `(doc_id, para_id) -> (theme, confidence)` of `label` CSV output.
 fn labels_by_paragraph(
     csv_bytes: &[u8],

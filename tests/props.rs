@@ -63,6 +63,33 @@ proptest! {
     }
 
     #[test]
+    fn wrapped_text_never_panics_and_loses_nothing(
+        text in report_like(),
+        width in 8usize..40,
+        page_every in 0usize..30,
+        indent: bool,
+    ) {
+        // Lines cut at `width` characters, some indented, page numbers between.
+        let mut wrapped = String::new();
+        let mut n = 0;
+        for line in text.lines() {
+            let chars: Vec<char> = line.chars().collect();
+            for (i, piece) in chars.chunks(width).enumerate() {
+                if indent && i == 0 {
+                    wrapped.push('\u{3000}');
+                }
+                wrapped.extend(piece);
+                wrapped.push('\n');
+                n += 1;
+                if page_every > 0 && n % page_every == 0 {
+                    wrapped.push_str(&format!("- {} -\n", n / page_every));
+                }
+            }
+        }
+        check_no_loss(&wrapped);
+    }
+
+    #[test]
     fn arbitrary_bytes_never_panic_decoding(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
         let _ = decode(&bytes);
         let _ = parse_file(Path::new("b.txt"), &bytes, None);

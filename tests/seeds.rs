@@ -101,3 +101,110 @@ fn reports_have_review_and_plan_sections() {
         assert_eq!(d.paragraphs[0].section, Section::Other, "{}", d.doc_id);
     }
 }
+
+/// A report as a PDF export gives it: every line of `source` longer than a
+/// heading broken into lines of at most `columns` display columns, the first
+/// of them indented by two ideographic spaces when `indent`.
+fn as_pdf_text(source: &str, columns: usize, indent: bool) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let mut out = Vec::new();
+    for line in source.lines() {
+        let line = line.trim();
+        if line.chars().count() < 10 {
+            out.push(line.to_string());
+            continue;
+        }
+        let mut current = if indent {
+            "\u{3000}\u{3000}".to_string()
+        } else {
+            String::new()
+        };
+        for c in line.chars() {
+            let mut next = current.clone();
+            next.push(c);
+            if next.width_cjk() > columns && !current.trim().is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            current.push(c);
+        }
+        out.push(current);
+    }
+    out.join("\n")
+}
+
+#[test]
+fn seeds_are_not_taken_for_wrapped_text() {
+    for d in corpus::read_all(&[corpus_dir()]).unwrap() {
+        assert!(
+            !d.warnings.iter().any(|w| w.contains("wrapped")),
+            "{}: {:?}",
+            d.doc_id,
+            d.warnings
+        );
+    }
+}
+
+#[test]
+fn a_report_copied_from_a_pdf_segments_like_the_original() {
+    // The plain seed reports, written as a PDF holds them: one paragraph (as
+    // segmented) per line; some of their lines hold several paragraphs,
+    // which no PDF does.
+    for name in [
+        "000_948226ca6efd262f",
+        "002_d156648063b80b79",
+        "003_cbd66c4364d6c9dc",
+    ] {
+        let path = corpus_dir().join(format!("{name}.txt"));
+        let seed = corpus::read_file(&path, None).unwrap();
+        // A PDF sets a table out in cells, not as a `|`-separated line.
+        let lines: Vec<&str> = seed[0]
+            .paragraphs
+            .iter()
+            .map(|p| p.text.as_str())
+            .filter(|t| !t.contains('|'))
+            .collect();
+        let source = lines.join("\n");
+        let original = corpus::parse_file(&path, source.as_bytes(), None).unwrap();
+        let texts = |docs: &[corpus::Document]| -> Vec<String> {
+            docs[0]
+                .paragraphs
+                .iter()
+                .map(|p| without_whitespace(&p.text))
+                .collect()
+        };
+        let want = texts(&original);
+        assert_eq!(want.len(), lines.len(), "{name}");
+        for columns in [60, 70, 80] {
+            // Indented paragraph starts settle every boundary.
+            let wrapped = as_pdf_text(&source, columns, true);
+            let docs = corpus::parse_file(&path, wrapped.as_bytes(), None).unwrap();
+            assert!(
+                wrapped.lines().count() > 2 * source.lines().count(),
+                "{name} {columns}"
+            );
+            assert!(
+                docs[0].warnings.iter().any(|w| w.contains("wrapped")),
+                "{name}"
+            );
+            assert_eq!(texts(&docs), want, "{name} at {columns} columns, indented");
+            assert_eq!(docs[0].meta, original[0].meta, "{name}");
+
+            // Without indentation a full line that ends a sentence ends its
+            // paragraph, which now and then cuts one in two; merged ones are
+            // rare (a full last line that ends with a colon, say).
+            let wrapped = as_pdf_text(&source, columns, false);
+            let got = texts(&corpus::parse_file(&path, wrapped.as_bytes(), None).unwrap());
+            let whole = want.iter().filter(|p| got.contains(p)).count();
+            let merged = got
+                .iter()
+                .filter(|g| !want.iter().any(|p| p.contains(g.as_str())))
+                .count();
+            assert!(
+                whole * 100 >= want.len() * 80 && merged * 100 <= got.len() * 3,
+                "{name} at {columns} columns: {whole} of {} paragraphs whole, {merged} of {} merged",
+                want.len(),
+                got.len()
+            );
+        }
+    }
+}

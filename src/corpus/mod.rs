@@ -6,6 +6,7 @@ pub mod manifest;
 pub mod metadata;
 pub mod records;
 pub mod segment;
+pub mod unwrap;
 
 use std::path::{Path, PathBuf};
 
@@ -37,7 +38,8 @@ pub struct Document {
     pub record: Option<usize>,
     pub meta: Metadata,
     pub paragraphs: Vec<Paragraph>,
-    /// Body text exactly as read (lines joined by `\n`): the reference for the no-loss property.
+    /// Body text as read (lines joined by `\n`; the lines of wrapped text
+    /// joined back, without page numbers): the reference for the no-loss property.
     pub body: String,
     pub warnings: Vec<String>,
 }
@@ -61,20 +63,39 @@ pub fn parse_file(path: &Path, bytes: &[u8], manifest: Option<&Manifest>) -> Res
     let mut docs = Vec::with_capacity(raws.len());
     for raw in raws {
         let id = doc_id(path, raw.record);
-        let opening: String = raw
-            .lines
+        let mut warnings = Vec::new();
+        let lines = match unwrap::unwrap_lines(&raw.lines) {
+            Some((wrap, joined)) => {
+                warnings.push(format!(
+                    "lines look wrapped at {} {} (text copied from a PDF?): \
+                     joined {} lines into {}",
+                    wrap.width,
+                    wrap.measure.unit(),
+                    raw.lines.len(),
+                    joined.len()
+                ));
+                joined
+            }
+            None => raw.lines,
+        };
+        let body = lines
+            .iter()
+            .map(|(_, l)| l.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let opening: String = lines
             .iter()
             .flat_map(|(_, l)| l.chars().chain(std::iter::once('\n')))
             .take(400)
             .collect();
-        let (mut meta, mut warnings) = metadata::detect(&raw.title, &opening);
+        let (mut meta, meta_warnings) = metadata::detect(&raw.title, &opening);
+        warnings.extend(meta_warnings);
         if let Some(m) = manifest.and_then(|m| m.get(&id)) {
             m.apply(&mut meta);
             warnings.retain(|w| !w.starts_with("region") || meta.region.is_empty());
         }
         let track = meta.kind != Some(Kind::Article);
-        let segments =
-            segment::segment_lines(raw.lines.iter().map(|(n, l)| (*n, l.as_str())), track);
+        let segments = segment::segment_lines(lines.iter().map(|(n, l)| (*n, l.as_str())), track);
         let paragraphs = segments
             .into_iter()
             .enumerate()
@@ -86,12 +107,6 @@ pub fn parse_file(path: &Path, bytes: &[u8], manifest: Option<&Manifest>) -> Res
                 line: s.line,
             })
             .collect();
-        let body = raw
-            .lines
-            .iter()
-            .map(|(_, l)| l.as_str())
-            .collect::<Vec<_>>()
-            .join("\n");
         docs.push(Document {
             doc_id: id,
             source: path.to_path_buf(),

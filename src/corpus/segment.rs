@@ -134,6 +134,12 @@ fn opening_of(text: &str) -> Opening {
     }
 }
 
+/// Whether a line opens with a section marker (`一、`, `(三)`, `二是`, `4.`)
+/// or is an unnumbered heading: it starts a paragraph wherever it stands.
+pub fn opens_section(text: &str) -> bool {
+    opening_of(text) != Opening::Plain
+}
+
 /// An unnumbered heading names a period (年, 时期) early on, or is 名词解释.
 fn may_be_heading(t: &str) -> bool {
     t.starts_with("名词解释") || t.chars().take(40).any(|c| c == '年' || c == '期')
