@@ -2,7 +2,7 @@
 //! tokenization (jieba, which only `--words` models run), vectorization,
 //! scoring and the document prior with the default model, and end-to-end
 //! labelling with the default model, the same model without its document
-//! prior, and a `--words` model.
+//! prior, and a `--words` model; and reading and segmenting the corpus.
 //!
 //! `cargo bench --bench pipeline`
 
@@ -130,6 +130,11 @@ fn stages(c: &mut Criterion) {
         .map(|e| e.unwrap().metadata().unwrap().len())
         .sum();
     g.throughput(Throughput::Bytes(corpus_bytes));
+    // Reading, decoding, record splitting and segmentation (with the check
+    // for wrapped lines) of the whole corpus: where labelling starts.
+    g.bench_function("segment_corpus", |b| {
+        b.iter(|| corpus::read_all(&[root().join("corpus")]).unwrap())
+    });
     let ui = Ui { quiet: true };
     for (name, predictor) in [
         ("label_corpus", &p),
