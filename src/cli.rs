@@ -55,7 +55,7 @@ pub enum Command {
 /// Input files and directories.
 #[derive(Debug, Args, Clone)]
 pub struct InputArgs {
-    /// Report files, or directories whose *.txt files are read (UTF-8, GB18030/GBK, UTF-16 with BOM).
+    /// Report files, or directories whose *.txt files are read (UTF-8, GB18030/GBK, UTF-16 with BOM); `-` reads standard input (document id `stdin`).
     #[arg(required = true, value_name = "FILES|DIRS")]
     pub inputs: Vec<PathBuf>,
     /// Skip files that cannot be read (they are listed on stderr, exit code 1) instead of stopping.

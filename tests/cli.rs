@@ -415,6 +415,56 @@ fn wrapped_text_is_joined_back_with_a_warning() {
     assert!(wrapped.lines().count() > 3 * want);
 }
 
+#[test]
+fn standard_input_is_read_as_a_document_named_stdin() {
+    let path = "corpus/000_948226ca6efd262f.txt";
+    let source = std::fs::read(root().join(path)).unwrap();
+    let from_file = bin().args(["segment", "-q", path]).assert().success();
+    let want = String::from_utf8_lossy(&from_file.get_output().stdout)
+        .replace("\n000_948226ca6efd262f,", "\nstdin,");
+    let from_stdin = bin()
+        .args(["segment", "-q", "-"])
+        .write_stdin(source.clone())
+        .assert()
+        .success();
+    assert_eq!(
+        String::from_utf8_lossy(&from_stdin.get_output().stdout),
+        want
+    );
+    // Beside files, in command-line order, through `label` too.
+    let out = bin()
+        .args(["label", "-q", "--model"])
+        .arg(default_model())
+        .args(["-", "corpus/002_d156648063b80b79.txt"])
+        .write_stdin(source)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    let docs: Vec<&str> = stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(docs.first(), Some(&"stdin"));
+    assert_eq!(docs.last(), Some(&"002_d156648063b80b79"));
+    // Empty input and a second `-` are errors, with nothing on stdout.
+    for (args, message) in [
+        (&["segment", "-"][..], "stdin: empty file"),
+        (
+            &["segment", "-", "-"][..],
+            "standard input (`-`) can be read only once",
+        ),
+    ] {
+        bin()
+            .args(args)
+            .write_stdin("")
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(message));
+    }
+}
+
 /// `(doc_id, para_id) -> (theme, confidence)` of `label` CSV output.
 fn labels_by_paragraph(
     csv_bytes: &[u8],

@@ -1,5 +1,6 @@
 //! Reading inputs: check every file before any output is written, then stream.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -17,6 +18,8 @@ pub struct Inputs {
     pub total_bytes: u64,
     /// Files skipped under `--keep-going`.
     pub skipped: Vec<Error>,
+    /// Standard input, read once when `-` is among the inputs.
+    stdin: Option<Vec<u8>>,
 }
 
 /// Expand paths and decode every file once, so a bad file fails the command
@@ -31,7 +34,11 @@ pub fn open(paths: &[PathBuf], keep_going: bool, ui: Ui) -> Result<Inputs> {
         Err(e) if keep_going => {
             // A missing path among several: keep the ones that exist.
             skipped.push(e);
-            let existing: Vec<PathBuf> = paths.iter().filter(|p| p.exists()).cloned().collect();
+            let existing: Vec<PathBuf> = paths
+                .iter()
+                .filter(|p| p.exists() || corpus::is_stdin(p))
+                .cloned()
+                .collect();
             if existing.is_empty() {
                 return Err(Error::Other("no readable inputs".into()));
             }
@@ -41,7 +48,33 @@ pub fn open(paths: &[PathBuf], keep_going: bool, ui: Ui) -> Result<Inputs> {
     };
     // Checked on all cores (the files are independent); results are taken
     // in input order, so errors and skips are reported as before.
-    let checked: Vec<Result<u64>> = candidates.par_iter().map(|f| check_file(f)).collect();
+    let mut stdin = None;
+    let checked: Vec<Result<u64>> = candidates
+        .par_iter()
+        .map(|f| {
+            if corpus::is_stdin(f) {
+                Ok(0)
+            } else {
+                check_file(f)
+            }
+        })
+        .collect();
+    let checked: Vec<Result<u64>> = candidates
+        .iter()
+        .zip(checked)
+        .map(|(f, r)| {
+            if !corpus::is_stdin(f) {
+                return r;
+            }
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|e| Error::io(corpus::STDIN_NAME, e))?;
+            let n = check_bytes(Path::new(corpus::STDIN_NAME), &bytes)?;
+            stdin = Some(bytes);
+            Ok(n)
+        })
+        .collect();
     for (f, r) in candidates.into_iter().zip(checked) {
         match r {
             Ok(n) => {
@@ -63,12 +96,17 @@ pub fn open(paths: &[PathBuf], keep_going: bool, ui: Ui) -> Result<Inputs> {
         manifest,
         total_bytes,
         skipped,
+        stdin,
     })
 }
 
 fn check_file(path: &Path) -> Result<u64> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let (text, _) = decode(&bytes).map_err(|e| Error::input(path, e.to_string()))?;
+    check_bytes(path, &bytes)
+}
+
+fn check_bytes(path: &Path, bytes: &[u8]) -> Result<u64> {
+    let (text, _) = decode(bytes).map_err(|e| Error::input(path, e.to_string()))?;
     if text.trim().is_empty() {
         return Err(Error::input(path, "no text"));
     }
@@ -78,13 +116,30 @@ fn check_file(path: &Path) -> Result<u64> {
 impl Inputs {
     /// Read and segment one checked file, reporting metadata warnings.
     pub fn read(&self, path: &Path, ui: Ui) -> Result<Vec<Document>> {
-        let docs = corpus::read_file(path, self.manifest.as_ref())?;
+        let (docs, name) = match (&self.stdin, corpus::is_stdin(path)) {
+            (Some(bytes), true) => {
+                let name = Path::new(corpus::STDIN_NAME);
+                (
+                    corpus::parse_file(name, bytes, self.manifest.as_ref())?,
+                    name,
+                )
+            }
+            _ => (corpus::read_file(path, self.manifest.as_ref())?, path),
+        };
         for d in &docs {
             for w in &d.warnings {
-                ui.warn(format!("{} ({}): {w}", d.doc_id, path.display()));
+                ui.warn(format!("{} ({}): {w}", d.doc_id, name.display()));
             }
         }
         Ok(docs)
+    }
+
+    /// Size in bytes of one checked input, for progress.
+    pub fn size(&self, path: &Path) -> u64 {
+        match (&self.stdin, corpus::is_stdin(path)) {
+            (Some(bytes), true) => bytes.len() as u64,
+            _ => std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+        }
     }
 
     /// Exit code: 1 when files were skipped, so scripts notice.

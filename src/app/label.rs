@@ -109,7 +109,7 @@ pub fn label_files<W: Write>(
             .par_iter()
             .map(|f| {
                 let docs = inputs.read(f, ui)?;
-                let size = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
+                let size = inputs.size(f);
                 let rows = label_documents(p, docs, opts);
                 let mut w = RowWriter::body_only(Vec::new(), format, opts.explain)?;
                 for row in &rows {

@@ -129,13 +129,33 @@ pub fn read_file(path: &Path, manifest: Option<&Manifest>) -> Result<Vec<Documen
     parse_file(path, &bytes, manifest)
 }
 
+/// The command-line name of standard input.
+pub const STDIN: &str = "-";
+/// The name standard input's document and messages go by.
+pub const STDIN_NAME: &str = "stdin";
+
+/// Whether a command-line path means standard input.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == STDIN
+}
+
 /// Expand the command line's files and directories into input files, sorted.
 ///
 /// A directory contributes its `*.txt` files (not recursively); a file named
-/// on the command line is taken whatever its extension. A missing path is an error.
+/// on the command line is taken whatever its extension; `-` is standard
+/// input, at most once. A missing path is an error.
 pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
+    if paths.iter().filter(|p| is_stdin(p)).count() > 1 {
+        return Err(Error::Other(
+            "standard input (`-`) can be read only once".into(),
+        ));
+    }
     for p in paths {
+        if is_stdin(p) {
+            files.push(p.clone());
+            continue;
+        }
         let meta = std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
         if meta.is_dir() {
             let mut in_dir = Vec::new();
@@ -163,7 +183,7 @@ pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 
 /// The manifest that applies to inputs: `manifest.csv` in the first directory given.
 pub fn find_manifest(paths: &[PathBuf]) -> Result<Option<Manifest>> {
-    for p in paths {
+    for p in paths.iter().filter(|p| !is_stdin(p)) {
         let candidate = if p.is_dir() {
             p.join("manifest.csv")
         } else {
