@@ -47,6 +47,12 @@ fn empty_and_binary_files_are_refused_by_name() {
         &[0x89, b'P', b'N', b'G', 0, 0, 0, 13, 0xff, 0xfe, 0, 1],
     );
     segment_fails(&[&bin_file], "image.txt: binary data");
+    // A saved web page is text, but its tags are not report text; with a
+    // good file before it, nothing is written either.
+    let page = format!("<!DOCTYPE html>\n<html><body><p>{REPORT}</p></body></html>");
+    let page = write(dir.path(), "report.html", page.as_bytes());
+    let good = write(dir.path(), "good.txt", REPORT.as_bytes());
+    segment_fails(&[&good, &page], "report.html: an HTML page, not plain text");
 }
 
 #[test]

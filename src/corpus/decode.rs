@@ -27,6 +27,11 @@ pub enum DecodeError {
     BadUtf16,
     #[error("not UTF-8, UTF-16 (with BOM) or GB18030/GBK text (first bad byte at {0})")]
     Unknown(usize),
+    #[error(
+        "{0}, not plain text: its tags would be read as report text; save it as text first \
+         (a browser's Save As → Text, or `pandoc -t plain`) and read that"
+    )]
+    Markup(&'static str),
 }
 
 /// Decode a whole file's bytes.
@@ -103,7 +108,31 @@ fn check_text(s: &str) -> Result<(), DecodeError> {
     if s.trim().is_empty() {
         return Err(DecodeError::Empty);
     }
+    if let Some(kind) = markup_kind(s) {
+        return Err(DecodeError::Markup(kind));
+    }
     Ok(())
+}
+
+/// A saved web page or an RTF/XML document is text too, but its markup is
+/// not report text: recognised by how it starts, so a report that merely
+/// mentions `<p>` is not refused.
+fn markup_kind(s: &str) -> Option<&'static str> {
+    let head: String = s
+        .trim_start()
+        .chars()
+        .take(16)
+        .flat_map(char::to_lowercase)
+        .collect();
+    if head.starts_with("<!doctype html") || head.starts_with("<html") {
+        Some("an HTML page")
+    } else if head.starts_with("<?xml") {
+        Some("an XML document")
+    } else if head.starts_with("{\\rtf") {
+        Some("an RTF document")
+    } else {
+        None
+    }
 }
 
 /// Byte `c` at `i` of `b`: a NUL is binary at once; control characters
@@ -159,6 +188,30 @@ mod tests {
             be.extend_from_slice(&u.to_be_bytes());
         }
         assert_eq!(decode(&be).unwrap(), (TEXT.into(), Encoding::Utf16Be));
+    }
+
+    #[test]
+    fn saved_web_pages_and_documents_are_refused() {
+        for (page, kind) in [
+            (
+                "\n  <!DOCTYPE html>\n<html><body><p>各位代表:</p>",
+                "an HTML page",
+            ),
+            ("<HTML lang=\"zh\"><p>各位代表:</p>", "an HTML page"),
+            ("<?xml version=\"1.0\"?><w:document>", "an XML document"),
+            ("{\\rtf1\\ansi 各位代表}", "an RTF document"),
+        ] {
+            assert_eq!(
+                decode(page.as_bytes()),
+                Err(DecodeError::Markup(kind)),
+                "{page}"
+            );
+        }
+        let (gbk, _, _) = GB18030.encode("<html><body>各位代表:</body></html>");
+        assert_eq!(decode(&gbk), Err(DecodeError::Markup("an HTML page")));
+        // A report that mentions markup further in is text.
+        let text = "各位代表:\n网页中的<html>标签与{\\rtf}无关。\n";
+        assert!(decode(text.as_bytes()).is_ok());
     }
 
     /// The byte-by-byte check the chunked one must agree with.
