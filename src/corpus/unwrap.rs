@@ -86,6 +86,11 @@ const MIN_INDENTED: usize = 3;
 /// Display columns and characters of a line, in one pass, counted up to
 /// just past [`MAX_MEASURED`] columns.
 fn lengths(line: &str) -> (usize, usize) {
+    // Every character but a zero-width one takes at least a column per two
+    // bytes of UTF-8, so a line of many bytes is long without counting.
+    if line.len() > 2 * MAX_MEASURED + 2 {
+        return (MAX_MEASURED + 1, MAX_MEASURED + 1);
+    }
     let (mut columns, mut chars) = (0, 0);
     for c in line.trim_end().chars() {
         columns += c.width_cjk().unwrap_or(0);
