@@ -53,6 +53,15 @@ fn empty_and_binary_files_are_refused_by_name() {
     let page = write(dir.path(), "report.html", page.as_bytes());
     let good = write(dir.path(), "good.txt", REPORT.as_bytes());
     segment_fails(&[&good, &page], "report.html: an HTML page, not plain text");
+    let pdf = write(
+        dir.path(),
+        "report.txt.pdf",
+        b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n",
+    );
+    segment_fails(
+        &[&pdf],
+        "report.txt.pdf: a PDF file, not plain text: extract its text",
+    );
 }
 
 #[test]

@@ -32,7 +32,29 @@ pub enum DecodeError {
          (a browser's Save As → Text, or `pandoc -t plain`) and read that"
     )]
     Markup(&'static str),
+    #[error("{0}, not plain text: extract its text first ({1}) and read that")]
+    Document(&'static str, &'static str),
 }
+
+/// Documents people keep reports in, by their first bytes, and how to get
+/// their text out.
+const DOCUMENTS: [(&[u8], &str, &str); 3] = [
+    (
+        b"%PDF-",
+        "a PDF file",
+        "`pdftotext -enc UTF-8 report.pdf`; wrapped lines are joined back",
+    ),
+    (
+        b"PK\x03\x04",
+        "a ZIP archive such as a Word .docx",
+        "Save As → Plain Text, or `pandoc -t plain report.docx`",
+    ),
+    (
+        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
+        "an old Word .doc or Excel file",
+        "Save As → Plain Text",
+    ),
+];
 
 /// Decode a whole file's bytes.
 ///
@@ -41,6 +63,12 @@ pub enum DecodeError {
 pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
+    }
+    if let Some((_, kind, how)) = DOCUMENTS
+        .iter()
+        .find(|(magic, _, _)| bytes.starts_with(magic))
+    {
+        return Err(DecodeError::Document(kind, how));
     }
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return simdutf8::compat::from_utf8(rest)
@@ -188,6 +216,21 @@ mod tests {
             be.extend_from_slice(&u.to_be_bytes());
         }
         assert_eq!(decode(&be).unwrap(), (TEXT.into(), Encoding::Utf16Be));
+    }
+
+    #[test]
+    fn pdf_and_office_files_are_refused_with_how_to_get_their_text() {
+        let pdf = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj";
+        match decode(pdf) {
+            Err(e @ DecodeError::Document("a PDF file", _)) => {
+                assert!(e.to_string().contains("pdftotext"), "{e}")
+            }
+            other => panic!("{other:?}"),
+        }
+        let docx = b"PK\x03\x04\x14\x00\x06\x00word/document.xml";
+        assert!(matches!(decode(docx), Err(DecodeError::Document(k, _)) if k.contains(".docx")));
+        // Text that happens to start with the letters is text.
+        assert!(decode("PDF文件说明\n各位代表:".as_bytes()).is_ok());
     }
 
     #[test]
