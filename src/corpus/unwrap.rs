@@ -116,8 +116,11 @@ fn ends_sentence(line: &str) -> bool {
 }
 
 /// Starts with indentation: a paragraph's first line in most PDF exports.
+/// `pdftotext` puts a form feed before each page's first line; that is a
+/// page break, not indentation.
 fn indented(line: &str) -> bool {
-    line.starts_with(|c: char| c.is_whitespace())
+    line.trim_start_matches('\u{c}')
+        .starts_with(|c: char| c.is_whitespace())
 }
 
 /// A page number between pages (`- 3 -`, `— 12 —`, `第3页`), which a PDF
@@ -467,6 +470,10 @@ mod tests {
         let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
         let (_, out) = unwrap_lines(&numbered(&refs)).expect("wrapped");
         assert_eq!(texts(&out), PARAS);
+        // pdftotext marks a new page with a form feed before its first line.
+        let mut lines = wrap(&PARAS, 20, true);
+        lines[5].insert(0, '\u{c}');
+        assert_eq!(unwrapped(&lines), PARAS);
     }
 
     #[test]
