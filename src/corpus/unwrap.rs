@@ -81,18 +81,27 @@ impl Wrap {
     }
 }
 
+/// Lines are measured up to this many columns (100 Chinese characters, far
+/// wider than any page); a longer one counts as "longer than the wrap".
+const MAX_MEASURED: usize = 200;
+/// Whether a document is wrapped is judged on its first this many lines.
+const SAMPLE_LINES: usize = 2000;
+/// At least this many lines at the wrap width before a document counts as wrapped.
+const MIN_FULL_LINES: usize = 8;
 /// A document with this many indented lines marks its paragraphs by indentation.
 const MIN_INDENTED: usize = 3;
+
 /// Display columns and characters of a line, in one pass, counted up to
 /// just past [`MAX_MEASURED`] columns.
 fn lengths(line: &str) -> (usize, usize) {
     // Every character but a zero-width one takes at least a column per two
     // bytes of UTF-8, so a line of many bytes is long without counting.
+    let line = line.trim_end();
     if line.len() > 2 * MAX_MEASURED + 2 {
         return (MAX_MEASURED + 1, MAX_MEASURED + 1);
     }
     let (mut columns, mut chars) = (0, 0);
-    for c in line.trim_end().chars() {
+    for c in line.chars() {
         columns += c.width_cjk().unwrap_or(0);
         chars += 1;
         if columns > MAX_MEASURED {
@@ -102,25 +111,19 @@ fn lengths(line: &str) -> (usize, usize) {
     (columns, chars)
 }
 
-/// Lines are measured up to this many columns (100 Chinese characters, far
-/// wider than any page); a longer one counts as "longer than the wrap".
-const MAX_MEASURED: usize = 200;
-/// Whether a document is wrapped is judged on its first this many lines.
-const SAMPLE_LINES: usize = 2000;
-/// At least this many lines at the wrap width before a document counts as wrapped.
-const MIN_FULL_LINES: usize = 8;
-
 fn ends_sentence(line: &str) -> bool {
     line.trim_end()
         .ends_with(['。', '!', '?', '!', '?', '”', '…'])
 }
 
-/// Starts with indentation: a paragraph's first line in most PDF exports.
+/// How far a line is indented: its leading whitespace, in characters.
 /// `pdftotext` puts a form feed before each page's first line; that is a
 /// page break, not indentation.
-fn indented(line: &str) -> bool {
+fn indent(line: &str) -> usize {
     line.trim_start_matches('\u{c}')
-        .starts_with(|c: char| c.is_whitespace())
+        .chars()
+        .take_while(|c| c.is_whitespace())
+        .count()
 }
 
 /// A page number between pages (`- 3 -`, `— 12 —`, `第3页`), which a PDF
@@ -216,6 +219,10 @@ pub fn unwrap_lines(lines: &[(usize, String)]) -> Option<(Wrap, Vec<(usize, Stri
     let wrap = wrap_width(lines)?;
     // Where paragraphs are indented, indentation alone marks their starts; a
     // wrapped line may then begin with `二是` in the middle of an enumeration.
+    // Indentation is counted from the left margin that every line shares
+    // (`pdftotext -layout` keeps the page's).
+    let margin = lines.iter().map(|(_, l)| indent(l)).min().unwrap_or(0);
+    let indented = |line: &str| indent(line) > margin;
     let uses_indent = lines.iter().filter(|(_, l)| indented(l)).count() >= MIN_INDENTED;
     let mut joined: Vec<Joined> = Vec::new();
     // Whether the last line kept was full, whether it ended a sentence, its
@@ -472,6 +479,13 @@ mod tests {
         assert_eq!(texts(&out), PARAS);
         // pdftotext marks a new page with a form feed before its first line.
         let mut lines = wrap(&PARAS, 20, true);
+        lines[5].insert(0, '\u{c}');
+        assert_eq!(unwrapped(&lines), PARAS);
+        // With -layout, every line keeps the page's left margin.
+        let mut lines: Vec<String> = wrap(&PARAS, 20, true)
+            .iter()
+            .map(|l| format!("    {l}"))
+            .collect();
         lines[5].insert(0, '\u{c}');
         assert_eq!(unwrapped(&lines), PARAS);
     }
