@@ -48,8 +48,7 @@ pub fn open(paths: &[PathBuf], keep_going: bool, ui: Ui) -> Result<Inputs> {
     };
     // Checked on all cores (the files are independent); results are taken
     // in input order, so errors and skips are reported as before.
-    let mut stdin = None;
-    let checked: Vec<Result<u64>> = candidates
+    let mut checked: Vec<Result<u64>> = candidates
         .par_iter()
         .map(|f| {
             if corpus::is_stdin(f) {
@@ -59,22 +58,15 @@ pub fn open(paths: &[PathBuf], keep_going: bool, ui: Ui) -> Result<Inputs> {
             }
         })
         .collect();
-    let checked: Vec<Result<u64>> = candidates
-        .iter()
-        .zip(checked)
-        .map(|(f, r)| {
-            if !corpus::is_stdin(f) {
-                return r;
-            }
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|e| Error::io(corpus::STDIN_NAME, e))?;
-            let n = check_bytes(Path::new(corpus::STDIN_NAME), &bytes)?;
+    // Standard input can be read only once: keep it for the reading pass.
+    let mut stdin = None;
+    if let Some(i) = candidates.iter().position(|f| corpus::is_stdin(f)) {
+        checked[i] = read_stdin().map(|bytes| {
+            let n = bytes.len() as u64;
             stdin = Some(bytes);
-            Ok(n)
-        })
-        .collect();
+            n
+        });
+    }
     for (f, r) in candidates.into_iter().zip(checked) {
         match r {
             Ok(n) => {
@@ -98,6 +90,17 @@ pub fn open(paths: &[PathBuf], keep_going: bool, ui: Ui) -> Result<Inputs> {
         skipped,
         stdin,
     })
+}
+
+/// All of standard input, checked like a file.
+fn read_stdin() -> Result<Vec<u8>> {
+    let name = Path::new(corpus::STDIN_NAME);
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(name, e))?;
+    check_bytes(name, &bytes)?;
+    Ok(bytes)
 }
 
 fn check_file(path: &Path) -> Result<u64> {
