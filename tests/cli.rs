@@ -465,6 +465,69 @@ fn standard_input_is_read_as_a_document_named_stdin() {
     }
 }
 
+#[test]
+fn text_the_model_cannot_read_is_labelled_with_a_warning() {
+    let simplified = "各位代表:现在,我代表区人民政府向大会报告工作,请予审议,并请区政协各位委员和列席会议的同志提出意见。\n过去一年,我们坚持稳中求进工作总基调,全力以赴稳增长、促改革、调结构、惠民生、防风险,经济社会发展主要目标任务较好完成。\n坚定不移推进招商引资,全年引进亿元以上项目四十二个,到位资金一百八十亿元。\n";
+    // The same report in traditional characters, and in English.
+    let traditional = "各位代表:現在,我代表區人民政府向大會報告工作,請予審議,並請區政協各位委員和列席會議的同志提出意見。\n過去一年,我們堅持穩中求進工作總基調,全力以赴穩增長、促改革、調結構、惠民生、防風險,經濟社會發展主要目標任務較好完成。\n堅定不移推進招商引資,全年引進億元以上項目四十二個,到位資金一百八十億元。\n";
+    let english = "Report on the work of the government\nLast year we kept growth stable and pushed reform forward.\nWe attracted forty-two projects worth more than 100 million yuan each.\n";
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [("s", simplified), ("t", traditional), ("e", english)] {
+        std::fs::write(dir.path().join(format!("{name}.txt")), text).unwrap();
+    }
+    let out = bin()
+        .args(["label", "--model"])
+        .arg(default_model())
+        .arg(dir.path())
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let warned = |doc: &str, what: &str| {
+        stderr
+            .lines()
+            .any(|l| l.contains(&format!("{doc} (")) && l.contains(what))
+    };
+    assert!(
+        warned("t", "of its terms are in the model's vocabulary"),
+        "{stderr}"
+    );
+    assert!(
+        warned("e", "no Chinese text the model can read"),
+        "{stderr}"
+    );
+    assert!(
+        !warned("s", "vocabulary") && !warned("s", "Chinese"),
+        "{stderr}"
+    );
+    // The rows are still written: a warning, not a refusal.
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    for doc in ["s,", "t,", "e,"] {
+        assert!(stdout.lines().any(|l| l.starts_with(doc)), "{doc}");
+    }
+    // The same from a paragraphs file, document by document.
+    let csv_path = dir.path().join("p.csv");
+    let mut w = csv::Writer::from_path(&csv_path).unwrap();
+    w.write_record(["doc_id", "para_id", "text"]).unwrap();
+    for (doc, text) in [("s", simplified), ("t", traditional)] {
+        for (i, line) in text.lines().enumerate() {
+            w.write_record([doc, &i.to_string(), line]).unwrap();
+        }
+    }
+    w.flush().unwrap();
+    let out = bin()
+        .args(["label", "--model"])
+        .arg(default_model())
+        .arg("--paragraphs")
+        .arg(&csv_path)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("t (") && !stderr.contains("s ("),
+        "{stderr}"
+    );
+}
+
 /// `(doc_id, para_id) -> (theme, confidence)` of `label` CSV output.
 fn labels_by_paragraph(
     csv_bytes: &[u8],

@@ -208,3 +208,47 @@ fn a_report_copied_from_a_pdf_segments_like_the_original() {
         }
     }
 }
+
+#[test]
+fn held_out_seed_documents_are_text_the_model_can_read() {
+    use policy_themes::app::label::{coverage_warning, MIN_COVERAGE};
+    use policy_themes::model::{fit, Example, Predictor, TrainParams};
+    use policy_themes::text::Tokenizer;
+    // Five folds grouped by document, like `eval`'s: the model never
+    // saw the document it reads, as with a report from another region.
+    let set =
+        policy_themes::labels::LabelSet::read_strict(&corpus_dir().join("../labels")).unwrap();
+    let docs = corpus::read_all(&[corpus_dir()]).unwrap();
+    let tok = Tokenizer::bundled();
+    let mut lowest = f64::INFINITY;
+    for fold in 0..5 {
+        let held_out: Vec<&corpus::Document> = docs
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 5 == fold)
+            .map(|(_, d)| d)
+            .collect();
+        let ex: Vec<Example> = set
+            .rows
+            .iter()
+            .filter(|r| !held_out.iter().any(|d| d.doc_id == r.doc_id))
+            .map(|r| Example {
+                text: r.text.clone(),
+                theme: r.theme,
+                group: r.doc_id.clone(),
+            })
+            .collect();
+        let model = fit(&ex, &TrainParams::default(), &tok, Default::default()).unwrap();
+        let p = Predictor::new(model).unwrap();
+        for d in held_out {
+            let texts = d.paragraphs.iter().map(|p| p.text.as_str());
+            assert_eq!(coverage_warning(&p, texts), None, "{}", d.doc_id);
+            let text: String = d.paragraphs.iter().map(|p| p.text.as_str()).collect();
+            let (known, total) = p.coverage(&text);
+            lowest = lowest.min(known as f64 / total as f64);
+        }
+    }
+    eprintln!("lowest held-out coverage {lowest:.3}");
+    // Not just above the line: well clear of it.
+    assert!(lowest >= MIN_COVERAGE + 0.1, "{lowest}");
+}

@@ -51,6 +51,51 @@ pub fn decide(
     (theme, conf, runner_up, explain)
 }
 
+/// Below this share of its terms in the model's vocabulary, a document is
+/// not text the model can read: traditional characters (about 40% on a
+/// report's opening), another language, OCR noise. Held-out seed documents
+/// are at 0.6 or more (`tests/seeds.rs`).
+pub const MIN_COVERAGE: f64 = 0.5;
+
+/// The characters of a document's opening that its coverage is judged on:
+/// enough to tell, little enough to cost nothing beside labelling.
+const COVERAGE_SAMPLE_CHARS: usize = 2000;
+/// Fewer terms than this (a heading, a date) are too few to judge by.
+const MIN_COVERAGE_TERMS: usize = 20;
+
+/// A warning when too little of a document (its paragraphs' texts, in
+/// order) is text the model can read.
+pub fn coverage_warning<'a>(
+    p: &Predictor,
+    paragraphs: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    let (mut sample, mut chars) = (String::new(), 0);
+    for text in paragraphs {
+        if chars >= COVERAGE_SAMPLE_CHARS {
+            break;
+        }
+        sample.push_str(text);
+        sample.push('\n');
+        chars += text.chars().count();
+    }
+    let (known, total) = p.coverage(&sample);
+    if total < MIN_COVERAGE_TERMS {
+        // Too short to judge, unless there is text and none of it is Chinese.
+        let text = sample.chars().filter(|c| !c.is_whitespace()).count();
+        return (total == 0 && text >= MIN_COVERAGE_TERMS)
+            .then(|| "no Chinese text the model can read: its labels mean nothing".to_string());
+    }
+    let share = known as f64 / total as f64;
+    (share < MIN_COVERAGE).then(|| {
+        format!(
+            "only {:.0}% of its terms are in the model's vocabulary (below {:.0}%): \
+             traditional characters, another language or garbled text? Its labels are unreliable",
+            100.0 * share,
+            100.0 * MIN_COVERAGE
+        )
+    })
+}
+
 /// Label every paragraph of some documents (paragraphs in parallel, order kept;
 /// the document prior sees each document whole). Takes the documents so each
 /// paragraph's text moves into its row uncopied.
@@ -109,6 +154,12 @@ pub fn label_files<W: Write>(
             .par_iter()
             .map(|f| {
                 let docs = inputs.read(f, ui)?;
+                for d in &docs {
+                    let texts = d.paragraphs.iter().map(|para| para.text.as_str());
+                    if let Some(w) = coverage_warning(p, texts) {
+                        ui.warn(format!("{} ({}): {w}", d.doc_id, f.display()));
+                    }
+                }
                 let size = inputs.size(f);
                 let rows = label_documents(p, docs, opts);
                 let mut w = RowWriter::body_only(Vec::new(), format, opts.explain)?;
@@ -135,6 +186,7 @@ pub fn label_paragraph_file<W: Write>(
     path: &Path,
     opts: LabelOptions,
     writer: &mut RowWriter<W>,
+    ui: Ui,
 ) -> Result<usize> {
     let mut input = CsvInput::open(path)?;
     let hint = " (need at least doc_id,para_id,text)";
@@ -188,6 +240,21 @@ pub fn label_paragraph_file<W: Write>(
     // A document's paragraphs are adapted together wherever they sit in the file.
     let texts: Vec<&str> = rows.iter().map(|r| r.text.as_str()).collect();
     let docs: Vec<&str> = rows.iter().map(|r| r.doc_id.as_str()).collect();
+    // Each document's paragraphs, documents in order of first appearance.
+    let mut by_doc: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut slot: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (&doc, &text) in docs.iter().zip(&texts) {
+        let i = *slot.entry(doc).or_insert_with(|| {
+            by_doc.push((doc, Vec::new()));
+            by_doc.len() - 1
+        });
+        by_doc[i].1.push(text);
+    }
+    for (doc, paragraphs) in &by_doc {
+        if let Some(w) = coverage_warning(p, paragraphs.iter().copied()) {
+            ui.warn(format!("{doc} ({}): {w}", path.display()));
+        }
+    }
     let preds = p.predict_documents(&texts, &docs);
     rows.par_iter_mut().zip(preds).for_each(|(r, pred)| {
         let (theme, conf, sec, explain) = decide(p, &pred, &r.text, opts);
@@ -241,7 +308,7 @@ pub fn run(args: &LabelArgs, ui: Ui) -> Result<i32> {
         let n = match (&args.paragraphs, &inputs) {
             (Some(path), _) => {
                 let mut writer = RowWriter::new(&mut buf, format, args.explain)?;
-                let n = label_paragraph_file(&predictor, path, opts, &mut writer)?;
+                let n = label_paragraph_file(&predictor, path, opts, &mut writer, ui)?;
                 writer.finish()?;
                 n
             }

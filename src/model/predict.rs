@@ -125,6 +125,16 @@ impl Predictor {
             .transform(&toks, text, &mut scratch.tfidf)
     }
 
+    /// Term occurrences of `text` in the model's vocabulary, and all of them
+    /// (see [`crate::text::tfidf::Vectorizer::coverage`]).
+    pub fn coverage(&self, text: &str) -> (usize, usize) {
+        let mut toks = Vec::new();
+        if let Some(t) = &self.tokenizer {
+            t.tokens_into(text, &mut toks);
+        }
+        self.model.vectorizer.coverage(&toks, text)
+    }
+
     /// Whether [`Predictor::vectorize`] skips the content-word filter (see the field).
     pub fn skips_word_filter(&self) -> bool {
         self.skip_word_filter

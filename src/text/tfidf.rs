@@ -140,6 +140,28 @@ impl Vectorizer {
         self.index.get(term).copied()
     }
 
+    /// How many of a text's term occurrences are in the vocabulary, and how
+    /// many there are: how much of the text the model can read at all.
+    /// Looks terms up as [`Vectorizer::transform`] does.
+    pub fn coverage(&self, tokens: &[&str], text: &str) -> (usize, usize) {
+        let (mut known, mut total) = (0, 0);
+        let only_words = FeatureConfig {
+            char_bigrams: false,
+            ..self.config
+        };
+        only_words.for_each_term(tokens, text, &mut String::new(), |t| {
+            total += 1;
+            known += usize::from(self.index.contains_key(t));
+        });
+        if self.config.char_bigrams {
+            for (p, c) in super::features::cjk_pairs(text) {
+                total += 1;
+                known += usize::from(self.char_index.contains_key(&pack(p, c)));
+            }
+        }
+        (known, total)
+    }
+
     /// TF-IDF vector of one paragraph, L2-normalised; unknown terms are ignored.
     ///
     /// Finds the same terms as [`FeatureConfig::for_each_term`] (tested), but
@@ -303,5 +325,19 @@ mod tests {
             idx.sort_unstable();
             assert_eq!(idx, counts.keys().copied().collect::<Vec<_>>());
         }
+        // Coverage counts term occurrences the same two ways, unknown ones too.
+        for text in ["乡村振兴战略,高标准农田#建设", "未知词语乡村", "abc", ""] {
+            let words: Vec<&str> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            let (mut known, mut total) = (0, 0);
+            cfg.for_each_term(&words, text, &mut String::new(), |term| {
+                total += 1;
+                known += usize::from(v.term_index(term).is_some());
+            });
+            assert_eq!(v.coverage(&words, text), (known, total), "{text}");
+        }
+        assert_eq!(v.coverage(&["未知"], "未知词语"), (0, 4));
     }
 }
