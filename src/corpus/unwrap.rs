@@ -12,7 +12,7 @@
 //!
 //! Where paragraphs are indented, indentation alone says where they start.
 //! Where they are not, a full line that ends a sentence may end a paragraph
-//! or not; see [`Joined::split`]. A document of one paragraph per line, like
+//! or not; see `Joined::split`. A document of one paragraph per line, like
 //! every seed, has lines of every width and is left exactly as it is.
 
 use unicode_width::UnicodeWidthChar;
