@@ -338,25 +338,21 @@ fn summary_ci_is_reproducible_and_brackets_every_share() {
     );
 }
 
+/// `summary --adjust --ci --csv --by doc` of a labelled file: header and rows.
+fn adjusted_by_doc(labelled: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let out = stdout(
+        bin()
+            .args(["summary", "-q", "--adjust", "--ci", "--samples", "100"])
+            .args(["--csv", "--by", "doc"])
+            .arg(labelled),
+    );
+    parse_csv(&out)
+}
+
 #[test]
 fn summary_adjust_shows_raw_and_adjusted_shares_summing_to_one() {
     // A label file is a labelled CSV too (doc_id, theme, text); group by document.
-    let out = stdout(
-        bin()
-            .args([
-                "summary",
-                "-q",
-                "--adjust",
-                "--ci",
-                "--samples",
-                "100",
-                "--csv",
-                "--by",
-                "doc",
-            ])
-            .arg("labels/001_88e7c62cb5127eba.csv"),
-    );
-    let (h, rows) = parse_csv(&out);
+    let (h, rows) = adjusted_by_doc(Path::new("labels/001_88e7c62cb5127eba.csv"));
     assert_eq!(rows.len(), 10);
     for r in &rows {
         for suffix in ["", "_adj"] {
@@ -374,6 +370,33 @@ fn summary_adjust_shows_raw_and_adjusted_shares_summing_to_one() {
             );
         }
     }
+    // A document whose paragraphs all carry one theme: resampling its
+    // paragraphs changes nothing, so only the redrawn confusion gives its
+    // adjusted shares an interval wider than a point.
+    let dir = tempfile::tempdir().unwrap();
+    let one = dir.path().join("one.csv");
+    let mut w = csv::Writer::from_path(&one).unwrap();
+    w.write_record(["doc_id", "para_id", "theme", "text"])
+        .unwrap();
+    for i in 0..8 {
+        w.write_record([
+            "d",
+            &i.to_string(),
+            "reform",
+            "深化放管服改革,优化营商环境。",
+        ])
+        .unwrap();
+    }
+    w.flush().unwrap();
+    let (h, rows) = adjusted_by_doc(&one);
+    let r = &rows[0];
+    assert_eq!(num(r, col(&h, "reform_lo")), num(r, col(&h, "reform_hi")));
+    let (lo, hi) = (
+        num(r, col(&h, "reform_adj_lo")),
+        num(r, col(&h, "reform_adj_hi")),
+    );
+    assert!(lo < hi - 0.005, "adjusted interval {lo}-{hi}");
+
     bin()
         .args(["summary", "--gold", "--adjust"])
         .assert()

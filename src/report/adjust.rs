@@ -17,6 +17,7 @@ use rayon::prelude::*;
 use crate::error::Result;
 use crate::model::evaluate::{cross_validate, EvalItem};
 use crate::model::TrainParams;
+use crate::report::bootstrap::SplitMix64;
 use crate::report::shares::Weight;
 use crate::text::Tokenizer;
 use crate::themes::Theme;
@@ -32,6 +33,9 @@ pub struct Adjuster {
     pub m: [[f64; 13]; 13],
     /// Paragraphs the confusion was measured on.
     pub paragraphs: usize,
+    /// The weighted counts `[gold][pred]` of each document the confusion was
+    /// measured on, for [`Adjuster::resampled`]; empty when not known.
+    pub documents: Vec<[[f64; 13]; 13]>,
 }
 
 impl Adjuster {
@@ -48,7 +52,35 @@ impl Adjuster {
                 m[i][i] = 1.0;
             }
         }
-        Adjuster { m, paragraphs }
+        Adjuster {
+            m,
+            paragraphs,
+            documents: Vec::new(),
+        }
+    }
+
+    /// The confusion measured again on the documents drawn with replacement:
+    /// one bootstrap replicate of it. A classifier's errors cluster within
+    /// documents, so documents, not paragraphs, are redrawn. Without
+    /// per-document counts, the confusion itself.
+    pub fn resampled(&self, rng: &mut SplitMix64) -> Adjuster {
+        if self.documents.is_empty() {
+            return Adjuster {
+                m: self.m,
+                paragraphs: self.paragraphs,
+                documents: Vec::new(),
+            };
+        }
+        let mut counts = [[0.0; 13]; 13];
+        for _ in 0..self.documents.len() {
+            let d = &self.documents[rng.below(self.documents.len())];
+            for (row, drow) in counts.iter_mut().zip(d) {
+                for (c, x) in row.iter_mut().zip(drow) {
+                    *c += x;
+                }
+            }
+        }
+        Adjuster::from_counts(&counts, self.paragraphs)
     }
 
     /// The identity: predictions taken as they are.
@@ -71,14 +103,23 @@ impl Adjuster {
         let preds = cross_validate(items, FOLDS, params, tokenizer)?;
         let tops: Vec<Theme> = preds.par_iter().map(|p| p.top().0).collect();
         let mut counts = [[0.0; 13]; 13];
+        let mut documents: Vec<[[f64; 13]; 13]> = Vec::new();
+        let mut slot: std::collections::HashMap<&str, usize> = Default::default();
         for (it, pred) in items.iter().zip(&tops) {
             let w = match weight {
                 Weight::Chars => it.text.chars().count() as f64,
                 Weight::Paragraphs => 1.0,
             };
             counts[it.gold.index()][pred.index()] += w;
+            let i = *slot.entry(it.doc_id.as_str()).or_insert_with(|| {
+                documents.push([[0.0; 13]; 13]);
+                documents.len() - 1
+            });
+            documents[i][it.gold.index()][pred.index()] += w;
         }
-        Ok(Adjuster::from_counts(&counts, items.len()))
+        let mut adjuster = Adjuster::from_counts(&counts, items.len());
+        adjuster.documents = documents;
+        Ok(adjuster)
     }
 
     /// Corrected shares for observed (predicted) shares. All-zero input stays all zero.
@@ -208,5 +249,30 @@ mod tests {
             assert!(adj.iter().all(|x| x.is_finite() && *x >= 0.0));
         }
         assert_eq!(a.apply(&[0.0; 13]), [0.0; 13]);
+    }
+
+    #[test]
+    fn resampling_redraws_whole_documents() {
+        // Two documents: one where theme 0 is always right, one where it is
+        // always read as theme 1.
+        let mut right = [[0.0; 13]; 13];
+        right[0][0] = 10.0;
+        let mut wrong = [[0.0; 13]; 13];
+        wrong[0][1] = 10.0;
+        let mut total = right;
+        total[0][1] = 10.0;
+        let mut a = Adjuster::from_counts(&total, 2);
+        assert_eq!(
+            a.resampled(&mut SplitMix64::new(1)).m,
+            a.m,
+            "no documents: itself"
+        );
+        a.documents = vec![right, wrong];
+        let mut rng = SplitMix64::new(7);
+        let seen: std::collections::BTreeSet<u64> = (0..200)
+            .map(|_| (a.resampled(&mut rng).m[0][0] * 100.0).round() as u64)
+            .collect();
+        // Both documents drawn (50%), or one twice (100% or 0% right).
+        assert_eq!(seen.into_iter().collect::<Vec<_>>(), [0, 50, 100]);
     }
 }

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use crate::error::{Error, Result};
 use crate::report::adjust::Adjuster;
-use crate::report::bootstrap::{stream_seed, Contribution, Interval, Strata};
+use crate::report::bootstrap::{stream_seed, Contribution, Interval, SplitMix64, Strata};
 use crate::report::rows::LabelledRow;
 use crate::themes::Theme;
 
@@ -229,6 +229,16 @@ impl ShareTable {
         adjuster: Option<&Adjuster>,
     ) {
         let strata = group_strata(rows, by, weight);
+        // One replicate of the measured confusion per bootstrap replicate,
+        // shared by all groups: the adjusted intervals then also carry the
+        // uncertainty of the confusion, not only of the paragraphs.
+        let confusions: Vec<Adjuster> = match (ci, adjuster) {
+            (Some(rs), Some(adj)) => {
+                let mut rng = SplitMix64::new(stream_seed(rs.seed, &["confusion".to_string()]));
+                (0..rs.samples).map(|_| adj.resampled(&mut rng)).collect()
+            }
+            _ => Vec::new(),
+        };
         for row in &mut self.rows {
             let Some(s) = strata.get(&row.key) else {
                 continue;
@@ -239,8 +249,12 @@ impl ShareTable {
             if let Some(rs) = ci {
                 let reps = s.replicates(rs.samples, stream_seed(rs.seed, &row.key));
                 row.ci = Some(Interval::from_replicates(&reps));
-                if let Some(adj) = adjuster {
-                    let adj_reps: Vec<[f64; 13]> = reps.iter().map(|r| adj.apply(r)).collect();
+                if adjuster.is_some() {
+                    let adj_reps: Vec<[f64; 13]> = reps
+                        .iter()
+                        .zip(&confusions)
+                        .map(|(r, c)| c.apply(r))
+                        .collect();
                     row.adjusted_ci = Some(Interval::from_replicates(&adj_reps));
                 }
             }
@@ -285,7 +299,7 @@ impl ShareTable {
                     .into(),
             );
             if self.rows.iter().any(|r| r.adjusted_ci.is_some()) {
-                notes.push("adjusted intervals resample the paragraphs; they leave out the uncertainty of the measured confusions".into());
+                notes.push("adjusted intervals resample the paragraphs and the documents the confusions were measured on".into());
             }
         }
         render_blocks(&self.group_title(), "paras", &blocks, &notes)
