@@ -12,7 +12,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use policy_themes::app::{inputs, label, Ui};
 use policy_themes::corpus;
 use policy_themes::model::predict::PredictScratch;
-use policy_themes::model::{fit, Example, Predictor, TrainParams};
+use policy_themes::model::{fit, Predictor, TrainParams};
 use policy_themes::report::rows::Format;
 use policy_themes::text::Tokenizer;
 
@@ -30,15 +30,7 @@ struct Setup {
 
 fn setup() -> Setup {
     let set = policy_themes::labels::LabelSet::read_strict(&root().join("labels")).unwrap();
-    let ex: Vec<Example> = set
-        .rows
-        .iter()
-        .map(|r| Example {
-            text: r.text.clone(),
-            theme: r.theme,
-            group: r.doc_id.clone(),
-        })
-        .collect();
+    let ex = policy_themes::app::train::examples(&set);
     let tok = Tokenizer::bundled();
     let model = fit(&ex, &TrainParams::default(), &tok, Default::default()).unwrap();
     let mut words = TrainParams::default();

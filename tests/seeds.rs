@@ -212,6 +212,7 @@ fn a_report_copied_from_a_pdf_segments_like_the_original() {
 #[test]
 fn held_out_seed_documents_are_text_the_model_can_read() {
     use policy_themes::app::label::{coverage_warning, MIN_COVERAGE};
+    use policy_themes::app::train::examples;
     use policy_themes::model::{fit, Example, Predictor, TrainParams};
     use policy_themes::text::Tokenizer;
     // Five folds grouped by document, like `eval`'s: the model never
@@ -219,6 +220,7 @@ fn held_out_seed_documents_are_text_the_model_can_read() {
     let set =
         policy_themes::labels::LabelSet::read_strict(&corpus_dir().join("../labels")).unwrap();
     let docs = corpus::read_all(&[corpus_dir()]).unwrap();
+    let all = examples(&set);
     let tok = Tokenizer::bundled();
     let mut lowest = f64::INFINITY;
     for fold in 0..5 {
@@ -228,15 +230,11 @@ fn held_out_seed_documents_are_text_the_model_can_read() {
             .filter(|(i, _)| i % 5 == fold)
             .map(|(_, d)| d)
             .collect();
-        let ex: Vec<Example> = set
-            .rows
+        // An example's group is its document.
+        let ex: Vec<Example> = all
             .iter()
-            .filter(|r| !held_out.iter().any(|d| d.doc_id == r.doc_id))
-            .map(|r| Example {
-                text: r.text.clone(),
-                theme: r.theme,
-                group: r.doc_id.clone(),
-            })
+            .filter(|e| !held_out.iter().any(|d| d.doc_id == e.group))
+            .cloned()
             .collect();
         let model = fit(&ex, &TrainParams::default(), &tok, Default::default()).unwrap();
         let p = Predictor::new(model).unwrap();
