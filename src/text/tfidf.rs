@@ -142,30 +142,42 @@ impl Vectorizer {
 
     /// How many of a text's term occurrences are in the vocabulary, and how
     /// many there are: how much of the text the model can read at all.
-    /// Looks terms up as [`Vectorizer::transform`] does.
     pub fn coverage(&self, tokens: &[&str], text: &str) -> (usize, usize) {
         let (mut known, mut total) = (0, 0);
+        self.for_each_lookup(tokens, text, &mut String::new(), |i| {
+            total += 1;
+            known += usize::from(i.is_some());
+        });
+        (known, total)
+    }
+
+    /// Each term occurrence of a text (the terms of
+    /// [`FeatureConfig::for_each_term`]), looked up: its index, or `None`
+    /// when it is not in the vocabulary. Character bigrams are looked up by
+    /// packed key instead of building strings.
+    fn for_each_lookup(
+        &self,
+        tokens: &[&str],
+        text: &str,
+        term: &mut String,
+        mut f: impl FnMut(Option<u32>),
+    ) {
         let only_words = FeatureConfig {
             char_bigrams: false,
             ..self.config
         };
-        only_words.for_each_term(tokens, text, &mut String::new(), |t| {
-            total += 1;
-            known += usize::from(self.index.contains_key(t));
-        });
+        only_words.for_each_term(tokens, text, term, |t| f(self.index.get(t).copied()));
         if self.config.char_bigrams {
             for (p, c) in super::features::cjk_pairs(text) {
-                total += 1;
-                known += usize::from(self.char_index.contains_key(&pack(p, c)));
+                f(self.char_index.get(&pack(p, c)).copied());
             }
         }
-        (known, total)
     }
 
     /// TF-IDF vector of one paragraph, L2-normalised; unknown terms are ignored.
     ///
     /// Finds the same terms as [`FeatureConfig::for_each_term`] (tested), but
-    /// looks character bigrams up by packed key instead of building strings.
+    /// looks character bigrams up by packed key (`for_each_lookup`).
     pub fn transform(&self, tokens: &[&str], text: &str, scratch: &mut Scratch) -> SparseVec {
         COUNTS.with(|counts| {
             let mut counts = counts.borrow_mut();
@@ -194,22 +206,11 @@ impl Vectorizer {
             }
             *c += 1;
         };
-        let only_words = FeatureConfig {
-            char_bigrams: false,
-            ..self.config
-        };
-        only_words.for_each_term(tokens, text, term, |t| {
-            if let Some(&i) = self.index.get(t) {
+        self.for_each_lookup(tokens, text, term, |i| {
+            if let Some(i) = i {
                 add(i);
             }
         });
-        if self.config.char_bigrams {
-            for (p, c) in super::features::cjk_pairs(text) {
-                if let Some(&i) = self.char_index.get(&pack(p, c)) {
-                    add(i);
-                }
-            }
-        }
         // First-occurrence order: nothing needs the terms sorted.
         let mut v = SparseVec {
             idx: Vec::with_capacity(touched.len()),
