@@ -4,9 +4,10 @@
 Compares two out-of-fold prediction files of the same labels and folds
 (`policy-themes eval --predictions`), paired: a bootstrap resamples whole
 documents (a document's paragraphs are not independent) and recomputes the
-macro-F1 difference B - A on each resample. Prints both macro-F1 values to
-four decimals and the 95% interval of the difference; an interval holding 0
-means the labels cannot tell the two apart. Standard library only.
+macro-F1 difference B - A on each resample (or, with `--metric share`, the
+difference in mean per-document share error). Prints both values and the 95%
+interval of the difference; an interval holding 0 means the labels cannot
+tell the two apart. Standard library only.
 
     policy-themes eval --words --predictions a.csv              # words + char bigrams
     policy-themes eval --predictions b.csv                      # default
@@ -38,12 +39,20 @@ def macro_f1(rows):
     return common.report(doc_ids, texts, gold, pred)["macro_f1"]
 
 
+def share_error(rows):
+    """One document's share error, as `eval` (percentage points)."""
+    doc_ids, gold, pred, texts = zip(*rows)
+    return common.report(doc_ids, texts, gold, pred)["share_mae_pp"]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("a", help="predictions of configuration A")
     ap.add_argument("b", help="predictions of configuration B")
     ap.add_argument("--resamples", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--metric", choices=["macro-f1", "share"], default="macro-f1",
+                    help="macro-F1, or the mean per-document share error (pp, as `eval`)")
     args = ap.parse_args()
 
     a, b = load(args.a), load(args.b)
@@ -54,19 +63,32 @@ def main():
     by_doc_a = {d: [r for r in a if r[0] == d] for d in docs}
     by_doc_b = {d: [r for r in b if r[0] == d] for d in docs}
     rng = random.Random(args.seed)
+    if args.metric == "share":
+        # A document's share error depends on its own paragraphs only: the
+        # statistic is the mean over the drawn documents.
+        err_a = {d: share_error(by_doc_a[d]) for d in docs}
+        err_b = {d: share_error(by_doc_b[d]) for d in docs}
+
+        def stat(sample, by_doc):
+            errs = err_a if by_doc is by_doc_a else err_b
+            return sum(errs[d] for d in sample) / len(sample)
+        name, fmt = "share error (pp)", "{:.3f}"
+    else:
+        def stat(sample, by_doc):
+            return macro_f1([r for d in sample for r in by_doc[d]])
+        name, fmt = "macro-F1", "{:.4f}"
     diffs = []
     for _ in range(args.resamples):
         sample = [rng.choice(docs) for _ in docs]
-        ra = [r for d in sample for r in by_doc_a[d]]
-        rb = [r for d in sample for r in by_doc_b[d]]
-        diffs.append(macro_f1(rb) - macro_f1(ra))
+        diffs.append(stat(sample, by_doc_b) - stat(sample, by_doc_a))
     diffs.sort()
     lo = diffs[int(0.025 * len(diffs))]
     hi = diffs[int(0.975 * len(diffs)) - 1]
-    fa, fb = macro_f1(a), macro_f1(b)
-    print(f"macro-F1  A {fa:.4f}  B {fb:.4f}  B - A {fb - fa:+.4f}")
+    fa, fb = stat(docs, by_doc_a), stat(docs, by_doc_b)
+    sign = fmt.replace("{:", "{:+")
+    print(f"{name}  A {fmt.format(fa)}  B {fmt.format(fb)}  B - A {sign.format(fb - fa)}")
     print(f"95% interval of B - A, {args.resamples} resamples of the {len(docs)} documents: "
-          f"[{lo:+.4f}, {hi:+.4f}]")
+          f"[{sign.format(lo)}, {sign.format(hi)}]")
 
 
 if __name__ == "__main__":
