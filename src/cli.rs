@@ -79,8 +79,10 @@ pub enum ClassifierArg {
     Nb,
     /// Complement naive Bayes.
     Cnb,
-    /// linfa-logistic multinomial logistic regression.
+    /// linfa-logistic multinomial logistic regression (dense, slow on large vocabularies).
     Logistic,
+    /// Multinomial logistic regression on the sparse TF-IDF rows, fitted by L-BFGS (argmin).
+    SparseLogistic,
 }
 
 /// Model hyper-parameters; unset flags keep the default model's settings.
@@ -89,7 +91,7 @@ pub struct ModelArgs {
     /// Classifier [default: nb, the one chosen by grouped cross-validation].
     #[arg(long, value_enum)]
     pub classifier: Option<ClassifierArg>,
-    /// Smoothing (naive Bayes) or L2 penalty (logistic regression) [default: nb 0.03, cnb 0.3, logistic 0.001].
+    /// Smoothing (naive Bayes) or L2 penalty (logistic regression) [default: sparse-logistic 0.03, nb 0.03, cnb 0.3, logistic 0.001].
     #[arg(long)]
     pub alpha: Option<f64>,
     /// Word bigrams as features (`--word-bigrams` or `--word-bigrams=false`) [default: false].

@@ -79,6 +79,10 @@ pub fn candidates() -> Vec<(&'static str, TrainParams)> {
         alpha,
         max_iterations,
     };
+    let slr = |alpha| ClassifierKind::SparseLogistic {
+        alpha,
+        max_iterations: 500,
+    };
     vec![
         (
             "nb a=1.0 (linfa-bayes baseline)",
@@ -146,6 +150,30 @@ pub fn candidates() -> Vec<(&'static str, TrainParams)> {
         (
             "logistic a=0.01 chi2 3000, 50 iterations",
             p(lr_iters(0.01, 50), f, Some(3000), false),
+        ),
+        (
+            "sparse-logistic a=0.03 balanced char bigrams only",
+            p(slr(0.03), cb_only, None, true),
+        ),
+        (
+            "sparse-logistic a=0.1 balanced char bigrams only",
+            p(slr(0.1), cb_only, None, true),
+        ),
+        (
+            "sparse-logistic a=0.3 balanced char bigrams only",
+            p(slr(0.3), cb_only, None, true),
+        ),
+        (
+            "sparse-logistic a=0.1 char bigrams only",
+            p(slr(0.1), cb_only, None, false),
+        ),
+        (
+            "sparse-logistic a=0.1 balanced words + char bigrams",
+            p(slr(0.1), cb, None, true),
+        ),
+        (
+            "sparse-logistic a=0.1 balanced char bigrams only, document prior 0.1",
+            with_prior(p(slr(0.1), cb_only, None, true), 0.1),
         ),
     ]
 }

@@ -22,6 +22,10 @@ pub fn params_from(args: &ModelArgs) -> TrainParams {
                 alpha: 0.001,
                 max_iterations: 100,
             },
+            ClassifierArg::SparseLogistic => ClassifierKind::SparseLogistic {
+                alpha: 0.03,
+                max_iterations: 500,
+            },
         };
     }
     if let Some(a) = args.alpha {
@@ -32,6 +36,12 @@ pub fn params_from(args: &ModelArgs) -> TrainParams {
                 alpha: a,
                 max_iterations,
             },
+            ClassifierKind::SparseLogistic { max_iterations, .. } => {
+                ClassifierKind::SparseLogistic {
+                    alpha: a,
+                    max_iterations,
+                }
+            }
         };
     }
     if let Some(b) = args.words {

@@ -11,6 +11,7 @@ pub mod evaluate;
 pub mod linear;
 pub mod persist;
 pub mod predict;
+pub mod sparse_logistic;
 pub mod stored_nb;
 pub mod train;
 
@@ -26,8 +27,8 @@ use crate::themes::Theme;
 
 /// Bumped whenever the model file layout changes; other versions are refused.
 /// 3 added the document prior: older builds must not read a model whose labels
-/// depend on it.
-pub const FORMAT_VERSION: u32 = 3;
+/// depend on it. 4 added the sparse logistic regression.
+pub const FORMAT_VERSION: u32 = 4;
 /// The oldest version still read: 2 differs only in having no document prior.
 pub const OLDEST_FORMAT_VERSION: u32 = 2;
 
@@ -50,6 +51,13 @@ pub enum Classifier {
     /// linfa-logistic multinomial logistic regression.
     Logistic {
         lr: linfa_logistic::MultiFittedLogisticRegression<f64, usize>,
+    },
+    /// Multinomial logistic regression fitted on sparse rows
+    /// ([`sparse_logistic`]): `n_features × n_classes` weights and one
+    /// intercept per class.
+    SparseLogistic {
+        weights: ndarray::Array2<f64>,
+        bias: Vec<f64>,
     },
 }
 

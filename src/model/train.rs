@@ -27,6 +27,9 @@ pub enum ClassifierKind {
     ComplementNb { alpha: f64 },
     /// linfa-logistic multinomial logistic regression with L2 penalty `alpha`.
     Logistic { alpha: f64, max_iterations: u64 },
+    /// Multinomial logistic regression on the sparse rows with L2 penalty
+    /// `alpha` (linfa-logistic's loss), class-weighted when `balanced`.
+    SparseLogistic { alpha: f64, max_iterations: u64 },
 }
 
 /// Everything that decides how a model is fitted.
@@ -249,6 +252,7 @@ pub fn compile(classifier: &Classifier, n_classes: usize) -> Result<LinearScorer
             }
             LinearScorer::new(&w, b)
         }
+        Classifier::SparseLogistic { weights, bias } => LinearScorer::new(weights, bias.clone()),
     }
 }
 
@@ -341,6 +345,24 @@ pub fn fit(
                 .map_err(|e| Error::Other(format!("fitting logistic regression: {e}")))?;
             Classifier::Logistic { lr }
         }
+        ClassifierKind::SparseLogistic {
+            alpha,
+            max_iterations,
+        } => {
+            let f = super::sparse_logistic::fit(
+                &rows,
+                &y,
+                themes.len(),
+                n_features,
+                alpha,
+                params.balanced,
+                max_iterations,
+            )?;
+            Classifier::SparseLogistic {
+                weights: f.weights,
+                bias: f.bias,
+            }
+        }
     };
     // The prior the classifier's probabilities carry: uniform for balanced
     // naive Bayes and for complement NB (which has none), the label
@@ -349,6 +371,7 @@ pub fn fit(
         ClassifierKind::MultinomialNb { .. } => params.balanced,
         ClassifierKind::ComplementNb { .. } => true,
         ClassifierKind::Logistic { .. } => false,
+        ClassifierKind::SparseLogistic { .. } => params.balanced,
     };
     let document_prior = params.document_prior.map(|strength| {
         let trained: Vec<Theme> = examples.iter().map(|e| e.theme).collect();
@@ -582,6 +605,32 @@ mod tests {
             log_softmax(&mut out, 1.0);
             for c in 0..4 {
                 assert!((out[c].exp() - probs[[i, c]]).abs() < 1e-4);
+            }
+        }
+    }
+
+    #[test]
+    fn sparse_scorer_equals_the_sparse_logistic_fit() {
+        let (rows, y) = data(200, 30);
+        let f = super::super::sparse_logistic::fit(&rows, &y, 4, 30, 0.1, true, 200).unwrap();
+        let scorer = compile(
+            &Classifier::SparseLogistic {
+                weights: f.weights.clone(),
+                bias: f.bias.clone(),
+            },
+            4,
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        for r in &rows {
+            scorer.scores_into(r, &mut out);
+            for (c, &scored) in out.iter().enumerate() {
+                let z = f.bias[c]
+                    + r.iter()
+                        .map(|(t, v)| f64::from(v) * f.weights[[t, c]])
+                        .sum::<f64>();
+                // f32 weights in the scorer.
+                assert!((scored - z).abs() < 1e-4, "{scored} vs {z}");
             }
         }
     }
