@@ -1,8 +1,9 @@
 //! Criterion benchmarks of each stage on the bundled corpus:
-//! tokenization (jieba, which only `--words` models run), vectorization,
-//! scoring and the document prior with the default model, and end-to-end
-//! labelling with the default model, the same model without its document
-//! prior, and a `--words` model; and reading and segmenting the corpus.
+//! tokenization (jieba, which only `--words` models run), vectorization and
+//! scoring with the default model, the document prior (on the naive Bayes
+//! model it was made for), and end-to-end labelling with the default model,
+//! naive Bayes with a document prior (the default until 2026-11-23) and a
+//! `--words` model; and reading and segmenting the corpus.
 //!
 //! `cargo bench --bench pipeline`
 
@@ -12,7 +13,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use policy_themes::app::{inputs, label, Ui};
 use policy_themes::corpus;
 use policy_themes::model::predict::PredictScratch;
-use policy_themes::model::{fit, Predictor, TrainParams};
+use policy_themes::model::{fit, ClassifierKind, Predictor, TrainParams};
 use policy_themes::report::rows::Format;
 use policy_themes::text::Tokenizer;
 
@@ -22,7 +23,8 @@ fn root() -> PathBuf {
 
 struct Setup {
     default: Predictor,
-    no_prior: Predictor,
+    /// Naive Bayes with a document prior, the default until 2026-11-23.
+    nb_prior: Predictor,
     words: Predictor,
     /// Paragraph texts, document by document.
     docs: Vec<Vec<String>>,
@@ -36,8 +38,12 @@ fn setup() -> Setup {
     let mut words = TrainParams::default();
     words.features.words = true;
     let words_model = fit(&ex, &words, &tok, Default::default()).unwrap();
-    let mut no_prior = model.clone();
-    no_prior.document_prior = None;
+    let nb_params = TrainParams {
+        classifier: ClassifierKind::MultinomialNb { alpha: 0.03 },
+        document_prior: Some(0.1),
+        ..TrainParams::default()
+    };
+    let nb_model = fit(&ex, &nb_params, &tok, Default::default()).unwrap();
     let docs = corpus::read_all(&[root().join("corpus")])
         .unwrap()
         .iter()
@@ -45,7 +51,7 @@ fn setup() -> Setup {
         .collect();
     Setup {
         default: Predictor::new(model).unwrap(),
-        no_prior: Predictor::new(no_prior).unwrap(),
+        nb_prior: Predictor::new(nb_model).unwrap(),
         words: Predictor::new(words_model).unwrap(),
         docs,
     }
@@ -54,7 +60,7 @@ fn setup() -> Setup {
 fn stages(c: &mut Criterion) {
     let Setup {
         default: p,
-        no_prior,
+        nb_prior,
         words: pw,
         docs,
     } = setup();
@@ -96,18 +102,19 @@ fn stages(c: &mut Criterion) {
         b.iter(|| vecs.iter().map(|x| p.log_proba(x, &mut ps)[0]).sum::<f64>())
     });
 
-    // EM for each document's theme prior, on the paragraphs' probabilities
-    // (copying them, as labelling adapts its own copy).
+    // EM for each document's theme prior (`--document-prior`, off in the
+    // default model), on the paragraphs' probabilities (copying them, as
+    // labelling adapts its own copy).
     let preds: Vec<Vec<_>> = docs
         .iter()
-        .map(|d| d.iter().map(|t| p.predict(t)).collect())
+        .map(|d| d.iter().map(|t| nb_prior.predict(t)).collect())
         .collect();
     g.bench_function("document_prior", |b| {
         b.iter(|| {
             let mut top = 0.0;
             for (d, pr) in docs.iter().zip(&preds) {
                 let mut pr = pr.clone();
-                p.adapt_to_document(&mut pr, d);
+                nb_prior.adapt_to_document(&mut pr, d);
                 top += pr.first().map_or(0.0, |x| x.probs[0]);
             }
             top
@@ -130,7 +137,7 @@ fn stages(c: &mut Criterion) {
     let ui = Ui { quiet: true };
     for (name, predictor) in [
         ("label_corpus", &p),
-        ("label_corpus_no_document_prior", &no_prior),
+        ("label_corpus_nb_document_prior", &nb_prior),
         ("label_corpus_words_model", &pw),
     ] {
         g.bench_function(name, |b| {

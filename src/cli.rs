@@ -88,7 +88,7 @@ pub enum ClassifierArg {
 /// Model hyper-parameters; unset flags keep the default model's settings.
 #[derive(Debug, Args, Clone, Default)]
 pub struct ModelArgs {
-    /// Classifier [default: nb, the one chosen by grouped cross-validation].
+    /// Classifier [default: sparse-logistic, the one chosen by grouped cross-validation].
     #[arg(long, value_enum)]
     pub classifier: Option<ClassifierArg>,
     /// Smoothing (naive Bayes) or L2 penalty (logistic regression) [default: sparse-logistic 0.03, nb 0.03, cnb 0.3, logistic 0.001].
@@ -116,7 +116,7 @@ pub struct ModelArgs {
     /// Fit a theme prior on each document's own paragraphs when labelling
     /// (EM, Saerens et al. 2002), with this pseudo-count per theme as a
     /// fraction of the document's characters; `off` labels each paragraph on
-    /// its own [default: 0.1].
+    /// its own [default: off].
     #[arg(long, value_name = "STRENGTH|off", value_parser = parse_document_prior)]
     pub document_prior: Option<DocumentPriorArg>,
 }

@@ -286,6 +286,16 @@ fn bad_model_files_are_refused_clearly() {
         policy_themes::model::FORMAT_VERSION
     );
     assert!(text.contains(&current));
+    // The default model has no document prior: give it one with a bad strength.
+    let n_themes = serde_json::from_str::<serde_json::Value>(&text).unwrap()["model"]["themes"]
+        .as_array()
+        .unwrap()
+        .len();
+    let bad_prior = format!(
+        "\"document_prior\":{{\"strength\":-1.0,\"base\":{:?}}},",
+        vec![1.0 / n_themes as f64; n_themes]
+    );
+    assert_eq!(text.matches("\"document_prior\":null,").count(), 1);
     let cases = [
         (
             "truncated.json",
@@ -309,11 +319,7 @@ fn bad_model_files_are_refused_clearly() {
         ),
         (
             "badprior.json",
-            text.replacen(
-                "\"document_prior\":{\"strength\":0.1",
-                "\"document_prior\":{\"strength\":-1.0",
-                1,
-            ),
+            text.replacen("\"document_prior\":null,", &bad_prior, 1),
             "document prior strength -1",
         ),
         (

@@ -539,8 +539,10 @@ fn analyze_writes_the_html_report() {
     }
     assert!(html.contains("trained on "), "names the model");
     assert!(
-        html.contains("(alpha=0.03) on character bigrams, document prior 0.1, trained on"),
-        "names the default model's features and document prior"
+        html.contains(
+            "sparse_logistic (alpha=0.03, max_iterations=500) on character bigrams, trained on"
+        ),
+        "names the default model's classifier and features, and no document prior"
     );
     assert!(html.contains("九原区") && html.contains("id=\"trends\""));
 }

@@ -115,7 +115,7 @@ pub fn candidates() -> Vec<(&'static str, TrainParams)> {
             with_prior(p(nb(0.03), cb_only, None, true), 0.03),
         ),
         (
-            "nb a=0.03 balanced char bigrams only, document prior 0.1 (default)",
+            "nb a=0.03 balanced char bigrams only, document prior 0.1",
             with_prior(p(nb(0.03), cb_only, None, true), 0.1),
         ),
         (
@@ -152,7 +152,7 @@ pub fn candidates() -> Vec<(&'static str, TrainParams)> {
             p(lr_iters(0.01, 50), f, Some(3000), false),
         ),
         (
-            "sparse-logistic a=0.03 balanced char bigrams only",
+            "sparse-logistic a=0.03 balanced char bigrams only (default)",
             p(slr(0.03), cb_only, None, true),
         ),
         (

@@ -22,10 +22,7 @@ pub fn params_from(args: &ModelArgs) -> TrainParams {
                 alpha: 0.001,
                 max_iterations: 100,
             },
-            ClassifierArg::SparseLogistic => ClassifierKind::SparseLogistic {
-                alpha: 0.03,
-                max_iterations: 500,
-            },
+            ClassifierArg::SparseLogistic => TrainParams::default().classifier,
         };
     }
     if let Some(a) = args.alpha {
