@@ -81,7 +81,7 @@ pub enum ClassifierArg {
     Cnb,
     /// linfa-logistic multinomial logistic regression (dense, slow on large vocabularies).
     Logistic,
-    /// Multinomial logistic regression on the sparse TF-IDF rows, fitted by L-BFGS (argmin).
+    /// Multinomial logistic regression on the sparse TF-IDF rows, fitted by L-BFGS.
     SparseLogistic,
 }
 

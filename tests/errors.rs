@@ -323,6 +323,11 @@ fn bad_model_files_are_refused_clearly() {
             "document prior strength -1",
         ),
         (
+            "fewthemes.json",
+            text.replacen("\"themes\":[\"poverty\",", "\"themes\":[", 1),
+            "12 themes, logistic weights for 13",
+        ),
+        (
             "notamodel.json",
             "[1,2,3]".to_string(),
             "not a policy-themes model",

@@ -103,7 +103,15 @@ impl Predictor {
     /// Read a model file and build its predictor; for the default model the
     /// parse is most of it (~8 ms).
     pub fn load(path: &Path) -> Result<Predictor> {
-        Predictor::new(persist::load(path)?)
+        // A model that parses but does not fit together (themes, weights and
+        // vocabulary of different sizes) is a bad file too: name it.
+        Predictor::new(persist::load(path)?).map_err(|e| match e {
+            Error::Other(message) => Error::Model {
+                path: path.to_path_buf(),
+                message,
+            },
+            other => other,
+        })
     }
 
     /// The tokenizer, for a model that reads words.

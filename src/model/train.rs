@@ -254,7 +254,15 @@ pub fn compile(classifier: &Classifier, n_classes: usize) -> Result<LinearScorer
             }
             LinearScorer::new(&w, b)
         }
-        Classifier::SparseLogistic { weights, bias } => LinearScorer::new(weights, bias.clone()),
+        Classifier::SparseLogistic { weights, bias } => {
+            if weights.ncols() != n_classes {
+                return Err(Error::Other(format!(
+                    "model is inconsistent: {n_classes} themes, logistic weights for {}",
+                    weights.ncols()
+                )));
+            }
+            LinearScorer::new(weights, bias.clone())
+        }
     }
 }
 
