@@ -22,13 +22,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "peers"))
 sys.path.insert(0, HERE)
 import common  # noqa: E402
-from char_ngrams import analyzer  # noqa: E402
+from char_ngrams import cross_predict  # noqa: E402
 
 
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
     with open(sys.argv[1], encoding="utf-8", newline="") as f:
@@ -40,16 +39,8 @@ def main():
     print("| alpha (C = 1/alpha) | accuracy | macro-F1 | share MAE (pp) | worst doc (pp) |")
     print("|---|---|---|---|---|")
     for alpha in (0.03, 0.1, 0.3):
-        pred = [None] * len(rows)
-        for f in sorted(set(folds)):
-            train = [i for i in range(len(rows)) if folds[i] != f]
-            test = [i for i in range(len(rows)) if folds[i] == f]
-            vec = TfidfVectorizer(analyzer=analyzer((2,)), sublinear_tf=True, min_df=2)
-            x = vec.fit_transform([texts[i] for i in train])
-            clf = LogisticRegression(C=1.0 / alpha, class_weight="balanced", max_iter=5000)
-            clf.fit(x, [gold[i] for i in train])
-            for i, p in zip(test, clf.predict(vec.transform([texts[i] for i in test]))):
-                pred[i] = p
+        pred = cross_predict(texts, gold, folds, (2,), lambda: LogisticRegression(
+            C=1.0 / alpha, class_weight="balanced", max_iter=5000))
         m = common.report(docs, texts, gold, pred)
         print(f"| {alpha} | {m['accuracy']:.3f} | {m['macro_f1']:.3f} | "
               f"{m['share_mae_pp']:.2f} | {m['share_mae_worst_pp']:.2f} |")

@@ -34,8 +34,24 @@ def analyzer(sizes):
     return grams
 
 
-def main():
+def cross_predict(texts, gold, folds, sizes, make_clf):
+    """Out-of-fold predictions: per fold, TF-IDF of the n-grams `sizes` fitted
+    on the training rows (sublinear tf, min_df 2) and `make_clf()` fitted on it."""
     from sklearn.feature_extraction.text import TfidfVectorizer
+
+    pred = [None] * len(texts)
+    for f in sorted(set(folds)):
+        train = [i for i in range(len(texts)) if folds[i] != f]
+        test = [i for i in range(len(texts)) if folds[i] == f]
+        vec = TfidfVectorizer(analyzer=analyzer(sizes), sublinear_tf=True, min_df=2)
+        x = vec.fit_transform([texts[i] for i in train])
+        clf = make_clf().fit(x, [gold[i] for i in train])
+        for i, p in zip(test, clf.predict(vec.transform([texts[i] for i in test]))):
+            pred[i] = p
+    return pred
+
+
+def main():
     from sklearn.naive_bayes import MultinomialNB
 
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
@@ -43,20 +59,13 @@ def main():
     texts = [r["text"] for r in rows]
     gold = [r["theme"] for r in rows]
     docs = [r["doc_id"] for r in rows]
-    folds, k = common.assign_folds(docs, 5)
+    folds, _ = common.assign_folds(docs, 5)
     print("| n-grams | alpha | accuracy | macro-F1 | share MAE (pp) | worst doc (pp) |")
     print("|---|---|---|---|---|---|")
     for sizes in [(2,), (2, 3), (3,)]:
         for alpha in (0.01, 0.03, 0.1):
-            pred = [None] * len(rows)
-            for f in range(k):
-                train = [i for i in range(len(rows)) if folds[i] != f]
-                test = [i for i in range(len(rows)) if folds[i] == f]
-                vec = TfidfVectorizer(analyzer=analyzer(sizes), sublinear_tf=True, min_df=2)
-                x = vec.fit_transform([texts[i] for i in train])
-                clf = MultinomialNB(alpha=alpha, fit_prior=False).fit(x, [gold[i] for i in train])
-                for i, p in zip(test, clf.predict(vec.transform([texts[i] for i in test]))):
-                    pred[i] = p
+            pred = cross_predict(texts, gold, folds, sizes,
+                                 lambda: MultinomialNB(alpha=alpha, fit_prior=False))
             m = common.report(docs, texts, gold, pred)
             print(f"| {'+'.join(map(str, sizes))} | {alpha} | {m['accuracy']:.3f} | "
                   f"{m['macro_f1']:.3f} | {m['share_mae_pp']:.2f} | {m['share_mae_worst_pp']:.2f} |")
