@@ -81,7 +81,7 @@ pub fn candidates() -> Vec<(&'static str, TrainParams)> {
     };
     let slr = |alpha| ClassifierKind::SparseLogistic {
         alpha,
-        max_iterations: 500,
+        max_iterations: crate::model::train::SPARSE_LOGISTIC_MAX_ITERATIONS,
     };
     vec![
         (

@@ -22,7 +22,10 @@ pub fn params_from(args: &ModelArgs) -> TrainParams {
                 alpha: 0.001,
                 max_iterations: 100,
             },
-            ClassifierArg::SparseLogistic => TrainParams::default().classifier,
+            ClassifierArg::SparseLogistic => ClassifierKind::SparseLogistic {
+                alpha: 0.03,
+                max_iterations: model::train::SPARSE_LOGISTIC_MAX_ITERATIONS,
+            },
         };
     }
     if let Some(a) = args.alpha {

@@ -32,6 +32,10 @@ pub enum ClassifierKind {
     SparseLogistic { alpha: f64, max_iterations: u64 },
 }
 
+/// L-BFGS iterations allowed to the sparse logistic regression; it stops at
+/// 40–60 on the bundled labels.
+pub const SPARSE_LOGISTIC_MAX_ITERATIONS: u64 = 500;
+
 /// Everything that decides how a model is fitted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainParams {
@@ -63,7 +67,7 @@ impl Default for TrainParams {
         TrainParams {
             classifier: ClassifierKind::SparseLogistic {
                 alpha: 0.03,
-                max_iterations: 500,
+                max_iterations: SPARSE_LOGISTIC_MAX_ITERATIONS,
             },
             features: FeatureConfig {
                 words: false,
