@@ -177,14 +177,7 @@ fn analyze_trains_once_then_reuses_the_model() {
 #[test]
 fn default_model_keeps_the_quality_floor() {
     for group in ["doc", "region"] {
-        let out = bin()
-            .args(["eval", "-q", "--json", "--group", group])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let v = json_of(&["eval", "-q", "--json", "--group", group], &[]);
         let f1 = v["macro_f1"].as_f64().unwrap();
         let mae = v["share_mae_pp"].as_f64().unwrap();
         assert!(f1 >= 0.80, "{group}: macro-F1 {f1}");
@@ -751,14 +744,7 @@ fn eval_sets_each_document_beside_the_second_coder() {
         );
     }
     // Without the flag the report is as before: no coder fields.
-    let plain = bin()
-        .args(["eval", "-q", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let plain: serde_json::Value = serde_json::from_slice(&plain).unwrap();
+    let plain = json_of(&["eval", "-q", "--json"], &[]);
     assert!(plain.get("second_coder").is_none());
     assert!(plain["per_document"][0]
         .get("coders_share_mae_pp")
