@@ -14,7 +14,6 @@ the metrics of `eval` (benches/peers/common.py, which peers.py checks against
     python3 benches/experiments/char_logistic.py oof.csv
 """
 
-import csv
 import os
 import sys
 
@@ -22,7 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "peers"))
 sys.path.insert(0, HERE)
 import common  # noqa: E402
-from char_ngrams import cross_predict  # noqa: E402
+from char_ngrams import cross_predict, read_predictions  # noqa: E402
 
 
 def main():
@@ -30,12 +29,7 @@ def main():
         sys.exit(__doc__)
     from sklearn.linear_model import LogisticRegression
 
-    with open(sys.argv[1], encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    texts = [r["text"] for r in rows]
-    gold = [r["gold"] for r in rows]
-    docs = [r["doc_id"] for r in rows]
-    folds = [int(r["fold"]) for r in rows]
+    texts, gold, docs, folds = read_predictions(sys.argv[1])
     print("| alpha (C = 1/alpha) | accuracy | macro-F1 | share MAE (pp) | worst doc (pp) |")
     print("|---|---|---|---|---|")
     for alpha in (0.03, 0.1, 0.3):

@@ -13,6 +13,7 @@ peers' metric code. Compare rows with each other, not with `eval`.
     python3 benches/experiments/char_ngrams.py
 """
 
+import csv
 import os
 import re
 import sys
@@ -32,6 +33,14 @@ def analyzer(sizes):
                 out.extend("#" + run[i:i + n] for i in range(len(run) - n + 1))
         return out
     return grams
+
+
+def read_predictions(path):
+    """Texts, gold themes, doc ids and folds of an `eval --predictions` file."""
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return ([r["text"] for r in rows], [r["gold"] for r in rows],
+            [r["doc_id"] for r in rows], [int(r["fold"]) for r in rows])
 
 
 def cross_predict(texts, gold, folds, sizes, make_clf):

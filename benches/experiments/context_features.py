@@ -14,7 +14,6 @@ paragraph alone, the stand-in for the default model.
     python3 benches/experiments/context_features.py oof.csv
 """
 
-import csv
 import os
 import sys
 
@@ -22,7 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "peers"))
 sys.path.insert(0, HERE)
 import common  # noqa: E402
-from char_ngrams import analyzer  # noqa: E402
+from char_ngrams import analyzer, read_predictions  # noqa: E402
 
 
 def main():
@@ -32,13 +31,8 @@ def main():
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    with open(sys.argv[1], encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    texts = [r["text"] for r in rows]
-    gold = [r["gold"] for r in rows]
-    docs = [r["doc_id"] for r in rows]
-    folds = [int(r["fold"]) for r in rows]
-    n = len(rows)
+    texts, gold, docs, folds = read_predictions(sys.argv[1])
+    n = len(texts)
     prev = [texts[i - 1] if i > 0 and docs[i - 1] == docs[i] else "" for i in range(n)]
     nxt = [texts[i + 1] if i + 1 < n and docs[i + 1] == docs[i] else "" for i in range(n)]
     by_doc = {}
