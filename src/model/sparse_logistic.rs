@@ -30,8 +30,6 @@ const GRADIENT_TOLERANCE: f64 = 1e-4;
 pub struct Fitted {
     pub weights: Array2<f64>,
     pub bias: Vec<f64>,
-    /// L-BFGS iterations taken.
-    pub iterations: u64,
 }
 
 /// The training problem: rows, classes, paragraph weights and penalty.
@@ -119,7 +117,7 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 /// algorithm 7.4) with a backtracking (Armijo) line search, which suffices
 /// when `f` is strictly convex: the L2 penalty keeps every `s·y` positive.
 /// `f(x, g)` returns the value at `x` and writes the gradient into `g`.
-/// Returns the minimiser and the iterations taken.
+/// Returns the minimiser.
 ///
 /// Written here rather than taken from argmin: argmin's L-BFGS on `Vec<f64>`
 /// allocates a vector per arithmetic step, and on this problem spent half of
@@ -129,7 +127,7 @@ fn lbfgs(
     mut x: Vec<f64>,
     tolerance: f64,
     max_iterations: u64,
-) -> (Vec<f64>, u64) {
+) -> Vec<f64> {
     let n = x.len();
     let mut g = vec![0.0; n];
     let mut fx = f(&x, &mut g);
@@ -211,7 +209,7 @@ fn lbfgs(
         std::mem::swap(&mut g, &mut g_new);
         fx = f_new;
     }
-    (x, iterations)
+    x
 }
 
 /// Per-paragraph weights: 1, or `n / (k · n_c)` so that every class present
@@ -262,7 +260,7 @@ pub fn fit(
         alpha,
     };
     let init = vec![0.0; (n_features + 1) * n_classes];
-    let (p, iterations) = lbfgs(
+    let p = lbfgs(
         |p, g| problem.evaluate(p, Some(g)),
         init,
         GRADIENT_TOLERANCE * total,
@@ -274,7 +272,6 @@ pub fn fit(
     Ok(Fitted {
         weights,
         bias: p[n_features * k..].to_vec(),
-        iterations,
     })
 }
 
