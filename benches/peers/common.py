@@ -147,6 +147,36 @@ def assign_folds(groups, k):
 # ---------------------------------------------------------------- metrics
 
 
+def one_hot(theme):
+    """A theme as a 13-vector of weights: 1 at its index."""
+    v = [0.0] * 13
+    v[THEME_INDEX[theme]] = 1.0
+    return v
+
+
+def document_share_errors(doc_ids, texts, gold, pred):
+    """Share error of every document, sorted by doc id: ``{doc_id: pp}``.
+
+    ``gold`` and ``pred`` hold a 13-vector of theme weights per row (``one_hot``
+    of a label, or a probability row); each row counts with its length in
+    characters. Error = mean absolute difference of the 13 shares, in
+    percentage points.
+    """
+    docs = {}
+    for d, t, g, p in zip(doc_ids, texts, gold, pred):
+        w = float(len(t))
+        gs, ps = docs.setdefault(d, ([0.0] * 13, [0.0] * 13))
+        for i in range(13):
+            gs[i] += w * g[i]
+            ps[i] += w * p[i]
+    out = {}
+    for d in sorted(docs):
+        gs, ps = docs[d]
+        gt, pt = sum(gs), sum(ps)
+        out[d] = sum(abs(gs[i] / gt - ps[i] / pt) * 100.0 for i in range(13)) / 13.0
+    return out
+
+
 def report(doc_ids, texts, gold, pred):
     """Metrics as ``report`` in src/model/evaluate.rs.
 
@@ -173,21 +203,11 @@ def report(doc_ids, texts, gold, pred):
         f1s.append(2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0)
     macro_f1 = sum(f1s) / max(len(f1s), 1)
 
-    docs = {}
-    for d, t, g, p in zip(doc_ids, texts, gold, pred):
-        w = float(len(t))
-        gs, ps = docs.setdefault(d, ([0.0] * 13, [0.0] * 13))
-        gs[THEME_INDEX[g]] += w
-        ps[THEME_INDEX[p]] += w
-    maes = []
-    for d in sorted(docs):
-        gs, ps = docs[d]
-        gt, pt = sum(gs), sum(ps)
-        errs = [abs(gs[i] / gt - ps[i] / pt) * 100.0 for i in range(13)]
-        maes.append(sum(errs) / 13.0)
+    maes = list(document_share_errors(
+        doc_ids, texts, [one_hot(g) for g in gold], [one_hot(p) for p in pred]).values())
     return {
         "paragraphs": n,
-        "documents": len(docs),
+        "documents": len(maes),
         "accuracy": correct / max(n, 1),
         "macro_f1": macro_f1,
         "share_mae_pp": sum(maes) / max(len(maes), 1),
