@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 
 /// An open CSV file with its header.
 pub struct CsvInput {
-    pub reader: csv::Reader<std::io::Cursor<Vec<u8>>>,
+    reader: csv::Reader<std::io::Cursor<Vec<u8>>>,
     headers: csv::StringRecord,
     path: PathBuf,
 }
@@ -19,6 +19,7 @@ impl CsvInput {
         if bytes.starts_with(b"\xEF\xBB\xBF") {
             bytes.drain(..3);
         }
+        check_quotes(path, &bytes)?;
         let mut reader = csv::Reader::from_reader(std::io::Cursor::new(bytes));
         let headers = reader
             .headers()
@@ -31,6 +32,18 @@ impl CsvInput {
         })
     }
 
+    /// The data rows with their line numbers; a malformed row is an error naming its line.
+    pub fn rows(&mut self) -> impl Iterator<Item = Result<(u64, csv::StringRecord)>> + '_ {
+        let CsvInput { reader, path, .. } = self;
+        reader.records().map(move |rec| match rec {
+            Ok(r) => Ok((r.position().map(|p| p.line()).unwrap_or(0), r)),
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                Err(Error::line(&*path, line, format!("malformed CSV: {e}")))
+            }
+        })
+    }
+
     /// Index of a column, if present.
     pub fn col(&self, name: &str) -> Option<usize> {
         self.headers.iter().position(|h| h.trim() == name)
@@ -40,5 +53,107 @@ impl CsvInput {
     pub fn need(&self, name: &str, hint: &str) -> Result<usize> {
         self.col(name)
             .ok_or_else(|| Error::line(&self.path, 1, format!("missing column `{name}`{hint}")))
+    }
+}
+
+/// Fail when a quoted field is never closed.
+///
+/// The csv crate ends such a field at the end of the file without an error,
+/// so one stray `"` silently merges every later row into a single cell.
+/// This follows the reader's grammar (RFC 4180 quoting, `""` inside quotes)
+/// and names the line where the unclosed field opens.
+pub fn check_quotes(path: &Path, bytes: &[u8]) -> Result<()> {
+    match unclosed_quote_line(bytes) {
+        None => Ok(()),
+        Some(line) => Err(Error::line(
+            path,
+            line,
+            "a quoted field opens here and is never closed (a stray `\"`?); \
+             every later line would have been read into it",
+        )),
+    }
+}
+
+/// Line (1-based) where a never-closed quoted field opens, if there is one.
+fn unclosed_quote_line(bytes: &[u8]) -> Option<u64> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut state = State::FieldStart;
+    let mut line = 1u64;
+    let mut opened_at = 0u64;
+    for &b in bytes {
+        state = match (state, b) {
+            (State::Quoted, b'"') => State::QuoteInQuoted,
+            (State::Quoted, _) => State::Quoted,
+            // `""` is a quote inside the field.
+            (State::QuoteInQuoted, b'"') => State::Quoted,
+            (State::FieldStart, b'"') => {
+                opened_at = line;
+                State::Quoted
+            }
+            (_, b',' | b'\n' | b'\r') => State::FieldStart,
+            // Text after a closing quote is kept by the reader, as in an unquoted field.
+            _ => State::Unquoted,
+        };
+        if b == b'\n' {
+            line += 1;
+        }
+    }
+    (state == State::Quoted).then_some(opened_at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn well_formed_quoting_passes() {
+        for ok in [
+            &b"a,b\n1,2\n"[..],
+            b"a,b\n\"x,\ny\",2\n",
+            b"a,b\n\"say \"\"hi\"\"\",2",
+            b"a,b\n\"x\"tail,2\r\n",
+            b"a,b\nin\"side,2\n",
+            b"",
+        ] {
+            assert_eq!(
+                unclosed_quote_line(ok),
+                None,
+                "{}",
+                String::from_utf8_lossy(ok)
+            );
+        }
+    }
+
+    #[test]
+    fn unclosed_quote_is_found_at_its_line() {
+        assert_eq!(unclosed_quote_line(b"a,b\n1,\"x\n2,y\n3,z\n"), Some(2));
+        assert_eq!(unclosed_quote_line(b"a,b\n\"x\ny\",2\n3,\"never"), Some(4));
+        // An escaped quote does not close the field.
+        assert_eq!(unclosed_quote_line(b"a\n\"x\"\""), Some(2));
+    }
+
+    #[test]
+    fn the_csv_reader_agrees_where_the_check_passes() {
+        // The grammar here must match the reader's: same fields on a tricky file.
+        let text = "a,b\n\"x,\n\"\"y\"\"\",in\"side\n\"q\"tail,3\n";
+        assert_eq!(unclosed_quote_line(text.as_bytes()), None);
+        let mut r = csv::Reader::from_reader(text.as_bytes());
+        let rows: Vec<Vec<String>> = r
+            .records()
+            .map(|x| x.unwrap().iter().map(str::to_string).collect())
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                vec!["x,\n\"y\"".to_string(), "in\"side".to_string()],
+                vec!["qtail".to_string(), "3".to_string()],
+            ]
+        );
     }
 }

@@ -360,20 +360,38 @@ fn manifest_overrides_detection_and_unknown_region_is_a_warning() {
         .lines()
         .skip(1)
         .all(|l| l.split(',').nth(2) == Some("")));
-    // The manifest fills in what detection could not, for the documents it names.
+    // The manifest fills in what detection could not, for the documents it
+    // names; saved by a spreadsheet with a byte-order mark, it reads the same.
+    for bom in ["", "\u{feff}"] {
+        std::fs::write(
+            dir.path().join("manifest.csv"),
+            format!("{bom}doc_id,region,year,kind,title\na,某某县,2021,work_report,\n"),
+        )
+        .unwrap();
+        let out = bin()
+            .args(["segment", "-q"])
+            .arg(dir.path())
+            .assert()
+            .success();
+        let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+        assert!(stdout.contains("a,0,某某县,2021,work_report,"), "{stdout}");
+        assert!(stdout.contains("b,0,,"), "{stdout}");
+    }
+    // A title left with an open quote would swallow the rows after it.
     std::fs::write(
         dir.path().join("manifest.csv"),
-        "doc_id,region,year,kind,title\na,某某县,2021,work_report,\n",
+        "doc_id,region,title\na,某某县,\"报告\nb,某某市,\n",
     )
     .unwrap();
-    let out = bin()
-        .args(["segment", "-q"])
+    bin()
+        .arg("segment")
         .arg(dir.path())
         .assert()
-        .success();
-    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
-    assert!(stdout.contains("a,0,某某县,2021,work_report,"), "{stdout}");
-    assert!(stdout.contains("b,0,,"), "{stdout}");
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains(
+            "manifest.csv:2: a quoted field opens here",
+        ));
     // A bad manifest is an error naming file and line.
     std::fs::write(
         dir.path().join("manifest.csv"),

@@ -200,6 +200,11 @@ fn bad_label_files_name_file_and_line() {
         "labels.csv:3: duplicate label for (d, 0)",
     );
     train_fails(&format!("{h}d,0,\"乡村振兴,rural,\n"), "labels.csv");
+    // An open quote in the last column would merge the rows after it into one cell.
+    train_fails(
+        &format!("{h}d,0,乡村振兴,rural,\"ecology\nd,1,招商引资,investment,\n"),
+        "labels.csv:2: a quoted field opens here and is never closed",
+    );
     train_fails(
         &format!("{h}d,0,乡村振兴,rural,,extra\n"),
         "labels.csv:2: malformed CSV",
@@ -351,19 +356,30 @@ fn bad_model_files_are_refused_clearly() {
 
 #[test]
 fn bad_paragraph_csv_names_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let model = default_model();
-    let p = write(
-        dir.path(),
-        "p.csv",
-        "doc_id,para_id,text\nd,0,乡村振兴\nd,x,招商引资\n".as_bytes(),
-    );
-    bin()
-        .args(["label", "--model"])
-        .arg(model)
-        .arg("--paragraphs")
-        .arg(&p)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("p.csv:3: bad para_id"));
+    // Each bad file fails with nothing on stdout and its file and line on stderr.
+    for (name, csv_text, needle) in [
+        (
+            "p.csv",
+            "doc_id,para_id,text\nd,0,乡村振兴\nd,x,招商引资\n",
+            "p.csv:3: bad para_id",
+        ),
+        // An open quote in the text column: refused, not three paragraphs read as one.
+        (
+            "q.csv",
+            "doc_id,para_id,text\nd,0,\"乡村振兴\nd,1,生态保护\nd,2,营商环境\n",
+            "q.csv:2: a quoted field opens here",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), name, csv_text.as_bytes());
+        bin()
+            .args(["label", "--model"])
+            .arg(default_model())
+            .arg("--paragraphs")
+            .arg(&p)
+            .assert()
+            .code(2)
+            .stdout(predicate::str::is_empty())
+            .stderr(predicate::str::contains(needle));
+    }
 }

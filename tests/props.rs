@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use policy_themes::corpus::{decode, parse_file, segment::without_whitespace};
+use policy_themes::csv_input::check_quotes;
 use policy_themes::model::{DocumentPrior, Prediction};
 use policy_themes::Theme;
 use proptest::prelude::*;
@@ -155,6 +156,57 @@ proptest! {
             for (x, y) in a.probs.iter().zip(&b.probs) {
                 prop_assert!((x - y).abs() < 1e-6, "{} vs {}", x, y);
             }
+        }
+    }
+}
+
+/// Cells with the characters that make CSV quoting hard.
+fn csv_cells() -> impl Strategy<Value = Vec<Vec<String>>> {
+    let cell = prop::collection::vec(
+        prop_oneof![
+            Just("\"".to_string()),
+            Just(",".to_string()),
+            Just("\n".to_string()),
+            Just("\r\n".to_string()),
+            "[a-z乡村振兴 ]{0,4}",
+        ],
+        0..5,
+    )
+    .prop_map(|v| v.concat());
+    prop::collection::vec(prop::collection::vec(cell, 3), 1..8)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// What a CSV writer writes passes the open-quote check, and is refused
+    /// once cut just inside any quoted cell: the cut leaves that cell open.
+    #[test]
+    fn written_csv_passes_and_cut_inside_a_quote_fails(rows in csv_cells()) {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        for r in &rows {
+            w.write_record(r).unwrap();
+        }
+        let bytes = w.into_inner().unwrap();
+        let path = Path::new("t.csv");
+        prop_assert!(check_quotes(path, &bytes).is_ok());
+        // In a writer's output a quote outside a quoted cell opens one; inside,
+        // `""` is a quote and a lone `"` closes the cell.
+        let (mut i, mut inside) = (0, false);
+        while i < bytes.len() {
+            if bytes[i] == b'"' {
+                if !inside {
+                    let err = check_quotes(path, &bytes[..=i]).unwrap_err().to_string();
+                    let line = 1 + bytes[..i].iter().filter(|&&c| c == b'\n').count();
+                    prop_assert!(err.starts_with(&format!("t.csv:{line}: ")), "{}", err);
+                    inside = true;
+                } else if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    inside = false;
+                }
+            }
+            i += 1;
         }
     }
 }

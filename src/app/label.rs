@@ -180,14 +180,9 @@ pub fn label_files<W: Write>(
     Ok(n)
 }
 
-/// Label the rows of a paragraphs CSV (`doc_id,para_id,text` at least).
-pub fn label_paragraph_file<W: Write>(
-    p: &Predictor,
-    path: &Path,
-    opts: LabelOptions,
-    writer: &mut RowWriter<W>,
-    ui: Ui,
-) -> Result<usize> {
+/// Read the rows of a paragraphs CSV (`doc_id,para_id,text` at least),
+/// unlabelled. Any bad row is an error naming its line.
+pub fn read_paragraph_file(path: &Path) -> Result<Vec<LabelledRow>> {
     let mut input = CsvInput::open(path)?;
     let hint = " (need at least doc_id,para_id,text)";
     let (c_doc, c_para, c_text) = (
@@ -202,12 +197,8 @@ pub fn label_paragraph_file<W: Write>(
         input.col("section"),
     );
     let mut rows = Vec::new();
-    for rec in input.reader.records() {
-        let rec = rec.map_err(|e| {
-            let line = e.position().map(|p| p.line()).unwrap_or(0);
-            Error::line(path, line, format!("malformed CSV: {e}"))
-        })?;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+    for row in input.rows() {
+        let (line, rec) = row?;
         let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").trim().to_string();
         let para_id = get(Some(c_para))
             .parse::<usize>()
@@ -237,6 +228,18 @@ pub fn label_paragraph_file<W: Write>(
             explain: None,
         });
     }
+    Ok(rows)
+}
+
+/// Label the rows read by [`read_paragraph_file`] from `path` (named in warnings).
+pub fn label_paragraph_rows<W: Write>(
+    p: &Predictor,
+    path: &Path,
+    mut rows: Vec<LabelledRow>,
+    opts: LabelOptions,
+    writer: &mut RowWriter<W>,
+    ui: Ui,
+) -> Result<usize> {
     // A document's paragraphs are adapted together wherever they sit in the file.
     let texts: Vec<&str> = rows.iter().map(|r| r.text.as_str()).collect();
     let docs: Vec<&str> = rows.iter().map(|r| r.doc_id.as_str()).collect();
@@ -279,19 +282,23 @@ pub fn run(args: &LabelArgs, ui: Ui) -> Result<i32> {
         }
     }
     // Load the model while the inputs are checked.
-    let (predictor, inputs) = std::thread::scope(|s| {
+    let (predictor, inputs, paragraphs) = std::thread::scope(|s| {
         let loading = s.spawn(|| Predictor::load(&args.model));
-        let inputs = match &args.paragraphs {
-            Some(_) => Ok(None),
-            None => inputs::open(&args.inputs, args.keep_going, ui).map(Some),
+        let (inputs, paragraphs) = match &args.paragraphs {
+            Some(path) => (Ok(None), read_paragraph_file(path).map(Some)),
+            None => (
+                inputs::open(&args.inputs, args.keep_going, ui).map(Some),
+                Ok(None),
+            ),
         };
         let predictor = loading
             .join()
             .unwrap_or_else(|_| Err(Error::Other("model loading failed".into())));
-        (predictor, inputs)
+        (predictor, inputs, paragraphs)
     });
     let predictor = predictor?;
     let inputs = inputs?;
+    let paragraphs = paragraphs?;
     let opts = LabelOptions {
         min_confidence: args.min_confidence,
         explain: args.explain,
@@ -305,15 +312,15 @@ pub fn run(args: &LabelArgs, ui: Ui) -> Result<i32> {
     let out_name = args.output.as_deref().unwrap_or(Path::new("<stdout>"));
     let n = {
         let mut buf = std::io::BufWriter::new(&mut sink);
-        let n = match (&args.paragraphs, &inputs) {
-            (Some(path), _) => {
+        let n = match (&args.paragraphs, paragraphs, &inputs) {
+            (Some(path), Some(rows), _) => {
                 let mut writer = RowWriter::new(&mut buf, format, args.explain)?;
-                let n = label_paragraph_file(&predictor, path, opts, &mut writer, ui)?;
+                let n = label_paragraph_rows(&predictor, path, rows, opts, &mut writer, ui)?;
                 writer.finish()?;
                 n
             }
-            (None, Some(inp)) => label_files(&predictor, inp, opts, format, &mut buf, ui)?,
-            (None, None) => 0,
+            (None, _, Some(inp)) => label_files(&predictor, inp, opts, format, &mut buf, ui)?,
+            _ => 0,
         };
         buf.flush().map_err(|e| Error::io(out_name, e))?;
         n

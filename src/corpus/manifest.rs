@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::metadata::{Kind, Metadata};
+use crate::csv_input::CsvInput;
 use crate::error::{Error, Result};
 
 /// One row of overrides.
@@ -46,20 +47,17 @@ impl Manifest {
     }
 
     pub fn read(path: &Path) -> Result<Manifest> {
-        let mut rdr =
-            csv::Reader::from_path(path).map_err(|e| Error::input(path, e.to_string()))?;
-        let headers = rdr
-            .headers()
-            .map_err(|e| Error::input(path, e.to_string()))?
-            .clone();
-        let col = |name: &str| headers.iter().position(|h| h.trim() == name);
-        let id_col =
-            col("doc_id").ok_or_else(|| Error::line(path, 1, "missing column `doc_id`"))?;
-        let (region, year, kind, title) = (col("region"), col("year"), col("kind"), col("title"));
+        let mut input = CsvInput::open(path)?;
+        let id_col = input.need("doc_id", " (doc_id,region,year,kind,title)")?;
+        let (region, year, kind, title) = (
+            input.col("region"),
+            input.col("year"),
+            input.col("kind"),
+            input.col("title"),
+        );
         let mut rows = HashMap::new();
-        for (i, rec) in rdr.records().enumerate() {
-            let line = i as u64 + 2;
-            let rec = rec.map_err(|e| Error::line(path, line, e.to_string()))?;
+        for row in input.rows() {
+            let (line, rec) = row?;
             let cell = |c: Option<usize>| {
                 c.and_then(|c| rec.get(c))
                     .map(str::trim)

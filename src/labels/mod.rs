@@ -139,6 +139,10 @@ fn read_rows(
     problems: &mut Vec<Error>,
 ) {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Err(e) = crate::csv_input::check_quotes(path, bytes) {
+        problems.push(e);
+        return;
+    }
     let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
     let headers = match rdr.headers() {
         Ok(h) => h.clone(),

@@ -193,13 +193,8 @@ pub fn read_labelled(path: &Path) -> Result<Vec<LabelledRow>> {
         col("secondary"),
     );
     let mut rows = Vec::new();
-    for (i, rec) in input.reader.records().enumerate() {
-        let line = rec
-            .as_ref()
-            .ok()
-            .and_then(|r| r.position().map(|p| p.line()))
-            .unwrap_or(i as u64 + 2);
-        let rec = rec.map_err(|e| Error::line(path, line, format!("malformed CSV: {e}")))?;
+    for (i, row) in input.rows().enumerate() {
+        let (line, rec) = row?;
         let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").trim();
         let theme_s = get(Some(c_theme));
         let theme = if theme_s == UNCERTAIN {
