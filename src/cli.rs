@@ -183,6 +183,7 @@ pub struct LabelArgs {
     /// Label the rows of a CSV with at least `doc_id,para_id,text` instead (other columns ignored,
     /// except region, year, kind and section, which are passed through). Rows with the same
     /// doc_id are one document for the model's document prior, wherever they are in the file.
+    /// `-` reads standard input.
     #[arg(long, value_name = "P.csv")]
     pub paragraphs: Option<PathBuf>,
     /// Write here instead of stdout (replaced only when complete).
@@ -232,7 +233,7 @@ pub struct GoldArgs {
 
 #[derive(Debug, Args)]
 pub struct SummaryArgs {
-    /// Labelled paragraphs (output of `label`). Not needed with --gold.
+    /// Labelled paragraphs (output of `label`; `-` reads standard input). Not needed with --gold.
     #[arg(value_name = "LABELLED.csv", required_unless_present = "gold")]
     pub input: Option<PathBuf>,
     #[command(flatten)]
@@ -275,7 +276,8 @@ pub struct SummaryArgs {
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// `LABELLED.csv A B`, or `A B` with --gold (or to read out/paragraphs.csv). A and B are
+    /// `LABELLED.csv A B` (`-` reads standard input), or `A B` with --gold (or to read
+    /// out/paragraphs.csv). A and B are
     /// region names, doc_ids, or REGION:YEAR.
     #[arg(value_name = "ARGS", num_args = 2..=3, required = true)]
     pub args: Vec<String>,
@@ -300,7 +302,8 @@ pub struct CompareArgs {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Labelled paragraphs (output of `label`; `analyze` writes out/paragraphs.csv).
+    /// Labelled paragraphs (output of `label`; `analyze` writes out/paragraphs.csv; `-` reads
+    /// standard input).
     #[arg(default_value = "out/paragraphs.csv", value_name = "LABELLED.csv")]
     pub input: PathBuf,
     /// Where to write the HTML file (replaced only when complete).

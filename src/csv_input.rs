@@ -1,6 +1,7 @@
 //! Reading a user's CSV: BOM tolerated, columns found by name, errors that
 //! name the file and line.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -13,9 +14,19 @@ pub struct CsvInput {
 }
 
 impl CsvInput {
-    /// Read the file and its header (a UTF-8 BOM is skipped).
+    /// Read the file and its header (a UTF-8 BOM is skipped). `-` reads
+    /// standard input, named `stdin` in messages, so commands pipe together.
     pub fn open(path: &Path) -> Result<CsvInput> {
-        let mut bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let (path, mut bytes) = if crate::corpus::is_stdin(path) {
+            let name = Path::new(crate::corpus::STDIN_NAME);
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|e| Error::io(name, e))?;
+            (name, bytes)
+        } else {
+            (path, std::fs::read(path).map_err(|e| Error::io(path, e))?)
+        };
         if bytes.starts_with(b"\xEF\xBB\xBF") {
             bytes.drain(..3);
         }
@@ -30,6 +41,11 @@ impl CsvInput {
             headers,
             path: path.to_path_buf(),
         })
+    }
+
+    /// The name the input goes by in messages: its path, or `stdin`.
+    pub fn name(&self) -> &Path {
+        &self.path
     }
 
     /// The data rows with their line numbers; a malformed row is an error naming its line.

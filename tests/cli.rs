@@ -480,6 +480,32 @@ fn standard_input_is_read_as_a_document_named_stdin() {
         .collect();
     assert_eq!(docs.first(), Some(&"stdin"));
     assert_eq!(docs.last(), Some(&"002_d156648063b80b79"));
+    // A labelled CSV piped into `summary -` gives what the saved file gives.
+    let dir = tempfile::tempdir().unwrap();
+    let labelled = dir.path().join("labelled.csv");
+    std::fs::write(&labelled, &out.get_output().stdout).unwrap();
+    let summary = |input: &std::path::Path, stdin: Vec<u8>| {
+        let out = bin()
+            .args(["summary", "-q", "--csv"])
+            .arg(input)
+            .write_stdin(stdin)
+            .assert()
+            .success();
+        out.get_output().stdout.clone()
+    };
+    let piped = summary(std::path::Path::new("-"), out.get_output().stdout.clone());
+    assert_eq!(piped, summary(&labelled, Vec::new()));
+    // Header and 九原区, the region of both documents.
+    assert!(String::from_utf8_lossy(&piped).starts_with("region,"));
+    assert_eq!(String::from_utf8_lossy(&piped).lines().count(), 2);
+    // A bad row read from stdin is named by `stdin` and its line.
+    bin()
+        .args(["summary", "-q", "-"])
+        .write_stdin("doc_id,theme,text\nd,bad,x\n")
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("stdin:2: unknown theme id `bad`"));
     // Empty input and a second `-` are errors, with nothing on stdout.
     for (args, message) in [
         (&["segment", "-"][..], "stdin: empty file"),

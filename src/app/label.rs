@@ -184,6 +184,8 @@ pub fn label_files<W: Write>(
 /// unlabelled. Any bad row is an error naming its line.
 pub fn read_paragraph_file(path: &Path) -> Result<Vec<LabelledRow>> {
     let mut input = CsvInput::open(path)?;
+    let name = input.name().to_path_buf();
+    let path = name.as_path();
     let hint = " (need at least doc_id,para_id,text)";
     let (c_doc, c_para, c_text) = (
         input.need("doc_id", hint)?,

@@ -180,6 +180,8 @@ pub fn header(format: Format, explain: bool) -> Result<Vec<u8>> {
 /// `doc_id,theme,text`). Rows labelled `uncertain` are kept with `theme: None`.
 pub fn read_labelled(path: &Path) -> Result<Vec<LabelledRow>> {
     let mut input = CsvInput::open(path)?;
+    let name = input.name().to_path_buf();
+    let path = name.as_path();
     let col = |n: &str| input.col(n);
     let need = |n: &str| input.need(n, "");
     let (c_doc, c_theme, c_text) = (need("doc_id")?, need("theme")?, need("text")?);
