@@ -210,3 +210,30 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    /// The check agrees with the csv reader itself on any bytes: a cell is
+    /// left open exactly when a line appended after the data is read into the
+    /// data's last cell instead of as a record of its own.
+    #[test]
+    fn open_quote_check_agrees_with_the_csv_reader(
+        data in prop::collection::vec(prop::sample::select(b"\",\n\ra".to_vec()), 0..40)
+    ) {
+        const SENTINEL: &[u8] = b"SENTINEL";
+        let mut probe = data.clone();
+        probe.push(b'\n');
+        probe.extend_from_slice(SENTINEL);
+        let records: Vec<csv::ByteRecord> = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(probe.as_slice())
+            .byte_records()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let last = records.last().unwrap();
+        let own_record = last.len() == 1 && &last[0] == SENTINEL;
+        prop_assert_eq!(check_quotes(Path::new("t.csv"), &data).is_ok(), own_record);
+    }
+}
