@@ -277,8 +277,7 @@ pub struct SummaryArgs {
 #[derive(Debug, Args)]
 pub struct CompareArgs {
     /// `LABELLED.csv A B` (`-` reads standard input), or `A B` with --gold (or to read
-    /// out/paragraphs.csv). A and B are
-    /// region names, doc_ids, or REGION:YEAR.
+    /// out/paragraphs.csv). A and B are region names, doc_ids, or REGION:YEAR.
     #[arg(value_name = "ARGS", num_args = 2..=3, required = true)]
     pub args: Vec<String>,
     #[command(flatten)]

@@ -585,6 +585,16 @@ fn text_the_model_cannot_read_is_labelled_with_a_warning() {
         stderr.contains("t (") && !stderr.contains("s ("),
         "{stderr}"
     );
+    // Read from standard input, the file is named `stdin` in the warning.
+    let out = bin()
+        .args(["label", "--model"])
+        .arg(default_model())
+        .args(["--paragraphs", "-"])
+        .write_stdin(std::fs::read(&csv_path).unwrap())
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(stderr.contains("t (stdin): only"), "{stderr}");
 }
 
 /// `(doc_id, para_id) -> (theme, confidence)` of `label` CSV output.

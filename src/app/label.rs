@@ -1,7 +1,7 @@
 //! `label`: stream documents through the model, in parallel, in input order.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -180,9 +180,15 @@ pub fn label_files<W: Write>(
     Ok(n)
 }
 
-/// Read the rows of a paragraphs CSV (`doc_id,para_id,text` at least),
-/// unlabelled. Any bad row is an error naming its line.
-pub fn read_paragraph_file(path: &Path) -> Result<Vec<LabelledRow>> {
+/// The rows of a paragraphs CSV, unlabelled, and the name of the file for messages.
+pub struct ParagraphFile {
+    pub name: PathBuf,
+    pub rows: Vec<LabelledRow>,
+}
+
+/// Read the rows of a paragraphs CSV (`doc_id,para_id,text` at least; `-`
+/// is standard input). Any bad row is an error naming its line.
+pub fn read_paragraph_file(path: &Path) -> Result<ParagraphFile> {
     let mut input = CsvInput::open(path)?;
     let name = input.name().to_path_buf();
     let path = name.as_path();
@@ -230,18 +236,18 @@ pub fn read_paragraph_file(path: &Path) -> Result<Vec<LabelledRow>> {
             explain: None,
         });
     }
-    Ok(rows)
+    Ok(ParagraphFile { name, rows })
 }
 
-/// Label the rows read by [`read_paragraph_file`] from `path` (named in warnings).
-pub fn label_paragraph_rows<W: Write>(
+/// Label the rows of a paragraphs CSV read by [`read_paragraph_file`].
+pub fn label_paragraph_file<W: Write>(
     p: &Predictor,
-    path: &Path,
-    mut rows: Vec<LabelledRow>,
+    file: ParagraphFile,
     opts: LabelOptions,
     writer: &mut RowWriter<W>,
     ui: Ui,
 ) -> Result<usize> {
+    let ParagraphFile { name, mut rows } = file;
     // A document's paragraphs are adapted together wherever they sit in the file.
     let texts: Vec<&str> = rows.iter().map(|r| r.text.as_str()).collect();
     let docs: Vec<&str> = rows.iter().map(|r| r.doc_id.as_str()).collect();
@@ -257,7 +263,7 @@ pub fn label_paragraph_rows<W: Write>(
     }
     for (doc, paragraphs) in &by_doc {
         if let Some(w) = coverage_warning(p, paragraphs.iter().copied()) {
-            ui.warn(format!("{doc} ({}): {w}", path.display()));
+            ui.warn(format!("{doc} ({}): {w}", name.display()));
         }
     }
     let preds = p.predict_documents(&texts, &docs);
@@ -314,15 +320,15 @@ pub fn run(args: &LabelArgs, ui: Ui) -> Result<i32> {
     let out_name = args.output.as_deref().unwrap_or(Path::new("<stdout>"));
     let n = {
         let mut buf = std::io::BufWriter::new(&mut sink);
-        let n = match (&args.paragraphs, paragraphs, &inputs) {
-            (Some(path), Some(rows), _) => {
+        let n = match (paragraphs, &inputs) {
+            (Some(file), _) => {
                 let mut writer = RowWriter::new(&mut buf, format, args.explain)?;
-                let n = label_paragraph_rows(&predictor, path, rows, opts, &mut writer, ui)?;
+                let n = label_paragraph_file(&predictor, file, opts, &mut writer, ui)?;
                 writer.finish()?;
                 n
             }
-            (None, _, Some(inp)) => label_files(&predictor, inp, opts, format, &mut buf, ui)?,
-            _ => 0,
+            (None, Some(inp)) => label_files(&predictor, inp, opts, format, &mut buf, ui)?,
+            (None, None) => 0,
         };
         buf.flush().map_err(|e| Error::io(out_name, e))?;
         n
