@@ -387,7 +387,7 @@ pub struct EvalArgs {
     /// Corpus (for regions when --group region).
     #[arg(long, default_value = "corpus", value_name = "DIR")]
     pub corpus: PathBuf,
-    /// Number of folds.
+    /// Number of folds (at least 2; more folds than documents, or regions, gives one each).
     #[arg(long, default_value_t = 5)]
     pub folds: usize,
     /// What a fold leaves out.

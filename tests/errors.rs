@@ -383,3 +383,29 @@ fn bad_paragraph_csv_names_line() {
             .stderr(predicate::str::contains(needle));
     }
 }
+
+#[test]
+fn eval_needs_two_folds_and_two_documents() {
+    bin()
+        .args(["eval", "--folds", "1"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "cross-validation needs at least 2 folds, got 1",
+        ));
+    let dir = tempfile::tempdir().unwrap();
+    let labels = write(
+        dir.path(),
+        "one.csv",
+        "doc_id,para_id,text,theme,secondary\nd,0,乡村振兴,rural,\nd,1,招商引资,investment,\n"
+            .as_bytes(),
+    );
+    bin()
+        .args(["eval", "--labels"])
+        .arg(&labels)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("at least two documents"));
+}

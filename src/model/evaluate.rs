@@ -47,11 +47,16 @@ pub fn cross_validate(
     params: &TrainParams,
     tokenizer: &Tokenizer,
 ) -> Result<Vec<Prediction>> {
+    if folds < 2 {
+        return Err(Error::Other(format!(
+            "cross-validation needs at least 2 folds, got {folds}"
+        )));
+    }
     let fold_of = assign_folds(items, folds);
     let k = fold_of.iter().copied().max().map_or(0, |m| m + 1);
     if k < 2 {
         return Err(Error::Other(
-            "cross-validation needs at least two groups".into(),
+            "cross-validation needs labels from at least two documents (or regions with --group region)".into(),
         ));
     }
     let mut preds: Vec<Option<Prediction>> = vec![None; items.len()];
