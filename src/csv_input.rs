@@ -1,5 +1,5 @@
-//! Reading a user's CSV: BOM tolerated, columns found by name, errors that
-//! name the file and line.
+//! Reading a user's CSV: UTF-8 (BOM tolerated) or GBK, columns found by
+//! name, errors that name the file and line.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -17,7 +17,7 @@ impl CsvInput {
     /// Read the file and its header (a UTF-8 BOM is skipped). `-` reads
     /// standard input, named `stdin` in messages, so commands pipe together.
     pub fn open(path: &Path) -> Result<CsvInput> {
-        let (path, mut bytes) = if crate::corpus::is_stdin(path) {
+        let (path, bytes) = if crate::corpus::is_stdin(path) {
             let name = Path::new(crate::corpus::STDIN_NAME);
             let mut bytes = Vec::new();
             std::io::stdin()
@@ -27,11 +27,9 @@ impl CsvInput {
         } else {
             (path, std::fs::read(path).map_err(|e| Error::io(path, e))?)
         };
-        if bytes.starts_with(b"\xEF\xBB\xBF") {
-            bytes.drain(..3);
-        }
-        check_quotes(path, &bytes)?;
-        let mut reader = csv::Reader::from_reader(std::io::Cursor::new(bytes));
+        let text = decode(path, &bytes)?;
+        check_quotes(path, text.as_bytes())?;
+        let mut reader = csv::Reader::from_reader(std::io::Cursor::new(text.into_bytes()));
         let headers = reader
             .headers()
             .map_err(|e| Error::line(path, 1, format!("bad header: {e}")))?
@@ -70,6 +68,27 @@ impl CsvInput {
         self.col(name)
             .ok_or_else(|| Error::line(&self.path, 1, format!("missing column `{name}`{hint}")))
     }
+}
+
+/// A CSV file's text. Spreadsheets on Chinese Windows save CSV in GBK, so
+/// CSV is decoded as reports are: UTF-8 (a byte-order mark is dropped),
+/// UTF-16 with a byte-order mark, or GB18030/GBK; binary files, and
+/// documents such as .xlsx, are refused by name.
+pub fn decode(path: &Path, bytes: &[u8]) -> Result<String> {
+    use crate::corpus::decode::DecodeError;
+    crate::corpus::decode::decode(bytes)
+        .map(|(text, _)| text)
+        .map_err(|e| match e {
+            // The report-oriented advice (extract the text) does not fit a table.
+            DecodeError::Document(kind, _) | DecodeError::Markup(kind) => Error::input(
+                path,
+                format!(
+                    "not CSV text: {kind}. A workbook (.xlsx, .xls) must be saved as CSV \
+                     (UTF-8 or GBK) first"
+                ),
+            ),
+            e => Error::input(path, e.to_string()),
+        })
 }
 
 /// Fail when a quoted field is never closed.

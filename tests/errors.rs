@@ -102,6 +102,60 @@ fn gbk_and_utf16_files_work_like_utf8() {
 }
 
 #[test]
+fn csv_saved_by_a_chinese_spreadsheet_in_gbk_reads_like_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    let labels = "doc_id,para_id,text,theme,secondary\n\
+                  d,0,推进乡村振兴，建设高标准农田。,rural,\n\
+                  d,1,\"加强生态环境保护,打好蓝天保卫战。\",ecology,\n\
+                  e,0,招商引资签约项目四十二个。,investment,\n";
+    let paragraphs = "doc_id,para_id,text\nd,0,推进乡村振兴，建设高标准农田。\n";
+    let run = |args: &[&str], file: &Path| {
+        let out = bin().args(args).arg(file).assert().success();
+        out.get_output().stdout.clone()
+    };
+    let mut outputs = Vec::new();
+    for (name, encode) in [("utf8", false), ("gbk", true)] {
+        let bytes = |s: &str| {
+            if encode {
+                encoding_rs::GBK.encode(s).0.into_owned()
+            } else {
+                s.as_bytes().to_vec()
+            }
+        };
+        let l = write(dir.path(), &format!("labels_{name}.csv"), &bytes(labels));
+        let p = write(dir.path(), &format!("p_{name}.csv"), &bytes(paragraphs));
+        outputs.push((
+            run(&["labels", "check", "-q", "--no-corpus"], &l),
+            run(
+                &[
+                    "label",
+                    "-q",
+                    "--model",
+                    &default_model().to_string_lossy(),
+                    "--paragraphs",
+                ],
+                &p,
+            ),
+        ));
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    assert!(String::from_utf8_lossy(&outputs[1].0).contains("ok: 3 labelled paragraphs"));
+    assert!(String::from_utf8_lossy(&outputs[1].1).contains("推进乡村振兴，建设高标准农田。"));
+    // A workbook is not CSV: refused with what to do.
+    let xlsx = write(dir.path(), "book.xlsx", b"PK\x03\x04\x14\x00\x06\x00");
+    bin()
+        .args(["summary"])
+        .arg(&xlsx)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "book.xlsx: not CSV text: a ZIP archive",
+        ))
+        .stderr(predicate::str::contains("must be saved as CSV"));
+}
+
+#[test]
 fn mixed_directory_needs_keep_going_and_lists_the_bad_files() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "good.txt", REPORT.as_bytes());

@@ -138,12 +138,20 @@ fn read_rows(
     rows: &mut Vec<LabelRow>,
     problems: &mut Vec<Error>,
 ) {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if let Err(e) = crate::csv_input::check_quotes(path, bytes) {
+    let text = match crate::csv_input::decode(path, bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            problems.push(e);
+            return;
+        }
+    };
+    if let Err(e) = crate::csv_input::check_quotes(path, text.as_bytes()) {
         problems.push(e);
         return;
     }
-    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.as_bytes());
     let headers = match rdr.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
