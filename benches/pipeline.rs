@@ -134,7 +134,10 @@ fn stages(c: &mut Criterion) {
     g.bench_function("segment_corpus", |b| {
         b.iter(|| corpus::read_all(&[root().join("corpus")]).unwrap())
     });
-    let ui = Ui { quiet: true };
+    let ui = Ui {
+        quiet: true,
+        ..Ui::default()
+    };
     for (name, predictor) in [
         ("label_corpus", &p),
         ("label_corpus_nb_document_prior", &nb_prior),

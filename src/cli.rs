@@ -19,6 +19,10 @@ pub struct Cli {
     /// Print no warnings or progress on stderr.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Start CSV output with a UTF-8 byte-order mark, so Excel on Windows opens it as UTF-8
+    /// instead of garbling the Chinese text (this tool reads such files back either way).
+    #[arg(long, global = true)]
+    pub bom: bool,
 }
 
 #[derive(Debug, Subcommand)]

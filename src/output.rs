@@ -10,6 +10,10 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+/// The UTF-8 byte-order mark. Excel on Windows reads a CSV file without it in
+/// the system code page (GBK on Chinese Windows), which garbles UTF-8 text.
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// Where a command writes: stdout, or a file replaced atomically on success.
 pub enum Sink {
     Stdout(BufWriter<io::Stdout>),

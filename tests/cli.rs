@@ -804,3 +804,54 @@ fn eval_sets_each_document_beside_the_second_coder() {
         .get("coders_share_mae_pp")
         .is_none());
 }
+
+#[test]
+fn bom_flag_starts_csv_output_with_a_byte_order_mark_that_is_read_back() {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let dir = tempfile::tempdir().unwrap();
+    let report = "corpus/002_d156648063b80b79.txt";
+    let stdout_of = |args: &[&str]| {
+        let out = bin().args(args).assert().success();
+        out.get_output().stdout.clone()
+    };
+    let model = default_model().to_string_lossy().to_string();
+    for args in [
+        &["segment", "-q", report][..],
+        &["label", "-q", "--model", &model, report][..],
+        &["summary", "-q", "--gold", "--csv"][..],
+        &["compare", "-q", "--gold", "--csv", "九原区", "厦门市"][..],
+    ] {
+        let plain = stdout_of(args);
+        let with = stdout_of(&[args, &["--bom"]].concat());
+        assert!(!plain.starts_with(BOM), "{args:?}");
+        assert_eq!(with, [BOM, &plain[..]].concat(), "{args:?}");
+    }
+    // JSON Lines gets none.
+    let jsonl = stdout_of(&[
+        "label", "-q", "--bom", "--format", "jsonl", "--model", &model, report,
+    ]);
+    assert!(jsonl.starts_with(b"{"));
+    // Files written with -o get it too, and every reader of this tool takes it.
+    let labelled = dir.path().join("l.csv");
+    let shares = dir.path().join("s.csv");
+    bin()
+        .args(["label", "-q", "--bom", "--model", &model, report, "-o"])
+        .arg(&labelled)
+        .assert()
+        .success();
+    bin()
+        .args(["summary", "-q", "--bom", "-o"])
+        .arg(&shares)
+        .arg(&labelled)
+        .assert()
+        .success();
+    assert!(std::fs::read(&shares).unwrap().starts_with(BOM));
+    let from_bom = stdout_of(&["summary", "-q", "--csv", &labelled.to_string_lossy()]);
+    let plain_labels = stdout_of(&["label", "-q", "--model", &model, report]);
+    let plain_path = dir.path().join("plain.csv");
+    std::fs::write(&plain_path, plain_labels).unwrap();
+    assert_eq!(
+        from_bom,
+        stdout_of(&["summary", "-q", "--csv", &plain_path.to_string_lossy()])
+    );
+}

@@ -97,7 +97,10 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
     let by: GroupBy = "region".parse().map_err(Error::Other)?;
     let table = ShareTable::compute(&rows, &by, Weight::Chars);
     let shares = args.out.join("shares.csv");
-    write_atomic(&shares, |w| table.write_csv(w))?;
+    write_atomic(&shares, |w| {
+        ui.start_csv(w)?;
+        table.write_csv(w)
+    })?;
     let report = args.out.join("report.html");
     let opts = ReportOptions {
         source: paragraphs.display().to_string(),

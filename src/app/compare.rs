@@ -294,6 +294,7 @@ pub fn run(args: &CompareArgs, ui: Ui) -> Result<i32> {
     emit(
         args.output.as_ref(),
         args.csv,
+        ui,
         |w| write_csv(w, &a, &b, &table),
         || render(&a, &b, &table, args.samples),
     )?;

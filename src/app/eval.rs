@@ -250,6 +250,7 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
     let folds = assign_folds(&items, args.folds);
     if let Some(path) = &args.predictions {
         write_atomic(path, |w| {
+            ui.start_csv(w)?;
             let mut c = csv::Writer::from_writer(w);
             // One probability column per theme after the fixed ones, so the
             // file can be re-scored (other thresholds, share methods) without refitting.

@@ -165,6 +165,7 @@ pub fn read_documents(paths: &[PathBuf], ui: Ui) -> Result<Vec<Document>> {
 pub fn run_segment(args: &SegmentArgs, ui: Ui) -> Result<i32> {
     let inputs = open(&args.input.inputs, args.input.keep_going, ui)?;
     let mut sink = Sink::create(args.output.as_deref())?;
+    ui.start_csv(&mut sink)?;
     {
         let mut w = csv::Writer::from_writer(&mut sink);
         w.write_record([

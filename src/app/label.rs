@@ -143,6 +143,9 @@ pub fn label_files<W: Write>(
     ui: Ui,
 ) -> Result<usize> {
     let io = |e: std::io::Error| Error::Other(format!("writing output: {e}"));
+    if format == Format::Csv {
+        ui.start_csv(out)?;
+    }
     out.write_all(&header(format, opts.explain)?).map_err(io)?;
     let pb = ui.progress(inputs.total_bytes, "labelling");
     let batch = rayon::current_num_threads().max(1) * 2;
@@ -322,6 +325,9 @@ pub fn run(args: &LabelArgs, ui: Ui) -> Result<i32> {
         let mut buf = std::io::BufWriter::new(&mut sink);
         let n = match (paragraphs, &inputs) {
             (Some(file), _) => {
+                if format == Format::Csv {
+                    ui.start_csv(&mut buf)?;
+                }
                 let mut writer = RowWriter::new(&mut buf, format, args.explain)?;
                 let n = label_paragraph_file(&predictor, file, opts, &mut writer, ui)?;
                 writer.finish()?;

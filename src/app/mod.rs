@@ -15,13 +15,24 @@ use std::io::IsTerminal;
 use crate::cli::{Cli, Command, LabelsCommand};
 use crate::error::Result;
 
-/// Where warnings and progress go.
-#[derive(Debug, Clone, Copy)]
+/// How a command talks to the user: warnings and progress on stderr, and
+/// whether CSV output starts with a byte-order mark for Excel.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Ui {
     pub quiet: bool,
+    pub bom: bool,
 }
 
 impl Ui {
+    /// Begin a CSV output: the UTF-8 byte-order mark when `--bom` asked for it.
+    pub fn start_csv(&self, w: &mut dyn std::io::Write) -> Result<()> {
+        if self.bom {
+            w.write_all(crate::output::UTF8_BOM)
+                .map_err(|e| crate::error::Error::Other(format!("writing output: {e}")))?;
+        }
+        Ok(())
+    }
+
     pub fn warn(&self, msg: impl std::fmt::Display) {
         if !self.quiet {
             eprintln!("warning: {msg}");
@@ -51,7 +62,10 @@ impl Ui {
 
 /// Run a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
-    let ui = Ui { quiet: cli.quiet };
+    let ui = Ui {
+        quiet: cli.quiet,
+        bom: cli.bom,
+    };
     match cli.command {
         Command::Analyze(a) => analyze::run(&a, ui),
         Command::Segment(a) => inputs::run_segment(&a, ui),

@@ -92,14 +92,19 @@ pub fn load_rows(
 pub(super) fn emit(
     output: Option<&PathBuf>,
     csv: bool,
+    ui: Ui,
     write: impl Fn(&mut dyn std::io::Write) -> Result<()>,
     render: impl FnOnce() -> String,
 ) -> Result<()> {
     if let Some(out) = output {
-        write_atomic(out, |w| write(w))?;
+        write_atomic(out, |w| {
+            ui.start_csv(w)?;
+            write(w)
+        })?;
     }
     if csv {
         let mut sink = Sink::create(None)?;
+        ui.start_csv(&mut sink)?;
         write(&mut sink)?;
         sink.finish()?;
     } else {
@@ -150,6 +155,7 @@ pub fn run(args: &SummaryArgs, ui: Ui) -> Result<i32> {
         emit(
             args.output.as_ref(),
             args.csv,
+            ui,
             |w| table.write_csv(w),
             || table.render(),
         )?;
@@ -167,6 +173,7 @@ pub fn run(args: &SummaryArgs, ui: Ui) -> Result<i32> {
     emit(
         args.output.as_ref(),
         args.csv,
+        ui,
         |w| table.write_csv(w),
         || table.render(),
     )?;
