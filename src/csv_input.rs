@@ -14,8 +14,9 @@ pub struct CsvInput {
 }
 
 impl CsvInput {
-    /// Read the file and its header (a UTF-8 BOM is skipped). `-` reads
-    /// standard input, named `stdin` in messages, so commands pipe together.
+    /// Read the file (decoded by [`decode`]: UTF-8 or GBK) and its header.
+    /// `-` reads standard input, named `stdin` in messages, so commands pipe
+    /// together.
     pub fn open(path: &Path) -> Result<CsvInput> {
         let (path, bytes) = if crate::corpus::is_stdin(path) {
             let name = Path::new(crate::corpus::STDIN_NAME);
