@@ -820,6 +820,7 @@ fn bom_flag_starts_csv_output_with_a_byte_order_mark_that_is_read_back() {
         &["label", "-q", "--model", &model, report][..],
         &["summary", "-q", "--gold", "--csv"][..],
         &["compare", "-q", "--gold", "--csv", "九原区", "厦门市"][..],
+        &["explain", "-q", "--top", "2", "--model", &model][..],
     ] {
         let plain = stdout_of(args);
         let with = stdout_of(&[args, &["--bom"]].concat());

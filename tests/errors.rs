@@ -463,3 +463,35 @@ fn eval_needs_two_folds_and_two_documents() {
         .stdout("")
         .stderr(predicate::str::contains("at least two documents"));
 }
+
+#[test]
+fn explain_of_a_theme_the_model_lacks_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let labels = write(
+        dir.path(),
+        "two.csv",
+        "doc_id,para_id,text,theme,secondary\n\
+         d,0,推进乡村振兴建设高标准农田,rural,\n\
+         d,1,推进乡村振兴保障粮食安全,rural,\n\
+         d,2,加强生态环境保护打好蓝天保卫战,ecology,\n\
+         d,3,加强生态环境保护打好碧水保卫战,ecology,\n"
+            .as_bytes(),
+    );
+    let model = dir.path().join("m.json");
+    bin()
+        .args(["train", "-q", "--labels"])
+        .arg(&labels)
+        .arg("-o")
+        .arg(&model)
+        .assert()
+        .success();
+    bin()
+        .args(["explain", "--theme", "poverty", "--model"])
+        .arg(&model)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "the model has no paragraphs of theme `poverty`",
+        ));
+}

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::labels::{check, LabelSet};
 use crate::model::train::Sources;
 use crate::model::{self, persist, ClassifierKind, Example, Model, Predictor, TrainParams};
+use crate::output::Sink;
 use crate::text::Tokenizer;
 use crate::themes::Theme;
 
@@ -148,7 +149,7 @@ pub fn run_check(args: &CheckArgs, ui: Ui) -> Result<i32> {
 }
 
 /// `policy-themes explain`.
-pub fn run_explain(args: &ExplainArgs, _ui: Ui) -> Result<i32> {
+pub fn run_explain(args: &ExplainArgs, ui: Ui) -> Result<i32> {
     let predictor = Predictor::load(&args.model)?;
     let themes: Vec<Theme> = match &args.theme {
         Some(t) => vec![t
@@ -156,20 +157,25 @@ pub fn run_explain(args: &ExplainArgs, _ui: Ui) -> Result<i32> {
             .map_err(|e| Error::Other(e.to_string()))?],
         None => predictor.model.themes.clone(),
     };
-    let mut w = csv::Writer::from_writer(std::io::stdout());
+    // Checked before anything is written: an error leaves stdout empty.
+    if let Some(t) = themes.iter().find(|t| !predictor.model.themes.contains(t)) {
+        return Err(Error::Other(format!(
+            "the model has no paragraphs of theme `{t}`"
+        )));
+    }
+    let mut sink = Sink::create(None)?;
+    ui.start_csv(&mut sink)?;
+    let mut w = csv::Writer::from_writer(&mut sink);
     w.write_record(["theme", "rank", "term", "weight"])
         .map_err(|e| Error::Other(e.to_string()))?;
     for t in themes {
-        if !predictor.model.themes.contains(&t) {
-            return Err(Error::Other(format!(
-                "the model has no paragraphs of theme `{t}`"
-            )));
-        }
         for (i, (term, s)) in predictor.top_terms(t, args.top).into_iter().enumerate() {
             w.write_record([t.id(), &(i + 1).to_string(), &term, &format!("{s:.4}")])
                 .map_err(|e| Error::Other(e.to_string()))?;
         }
     }
     w.flush().map_err(|e| Error::Other(e.to_string()))?;
+    drop(w);
+    sink.finish()?;
     Ok(0)
 }
