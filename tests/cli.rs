@@ -3,7 +3,7 @@
 use predicates::prelude::*;
 
 mod common;
-use common::{bin, default_model, read_csv, root, segment_corpus};
+use common::{bin, default_model, read_csv, root, segment_corpus, train_on};
 
 #[test]
 fn segment_writes_the_documented_columns_for_all_documents() {
@@ -284,13 +284,7 @@ fn min_confidence_explain_and_held_out_eval() {
             std::fs::copy(&p, train_dir.join(&name)).unwrap();
         }
     }
-    bin()
-        .args(["train", "-q", "--labels"])
-        .arg(&train_dir)
-        .arg("-o")
-        .arg(&model)
-        .assert()
-        .success();
+    train_on(&train_dir, &model);
     bin()
         .args(["eval", "-q", "--json", "--model"])
         .arg(&model)

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use predicates::prelude::*;
 
 mod common;
-use common::{bin, default_model};
+use common::{bin, default_model, train_on};
 
 const REPORT: &str = "2022年某某县政府工作报告\n——2022年1月8日在某某县第十八届人民代表大会第一次会议上\n各位代表:\n一、过去一年工作回顾\n我们坚持乡村振兴,建设高标准农田十万亩。\n二、2022年工作安排\n大力推进招商引资,引进项目三十个。\n";
 
@@ -478,13 +478,7 @@ fn explain_of_a_theme_the_model_lacks_writes_nothing() {
             .as_bytes(),
     );
     let model = dir.path().join("m.json");
-    bin()
-        .args(["train", "-q", "--labels"])
-        .arg(&labels)
-        .arg("-o")
-        .arg(&model)
-        .assert()
-        .success();
+    train_on(&labels, &model);
     bin()
         .args(["explain", "--theme", "poverty", "--model"])
         .arg(&model)

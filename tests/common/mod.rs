@@ -26,6 +26,17 @@ pub fn segment_corpus(out: &Path) {
         .success();
 }
 
+/// `policy-themes train -q --labels LABELS -o MODEL`, which must succeed.
+pub fn train_on(labels: &Path, model: &Path) {
+    bin()
+        .args(["train", "-q", "--labels"])
+        .arg(labels)
+        .arg("-o")
+        .arg(model)
+        .assert()
+        .success();
+}
+
 pub fn read_csv(path: &Path) -> (csv::StringRecord, Vec<csv::StringRecord>) {
     let mut r = csv::Reader::from_path(path).unwrap();
     let h = r.headers().unwrap().clone();
