@@ -75,6 +75,15 @@ fn train_label_summary_round_trip() {
         assert!(h.iter().any(|c| c == col), "missing {col}");
     }
     assert_eq!(rows.len(), 1452);
+    // In-sample, the default model gives every paragraph its gold theme, as
+    // the README says of analyze's table (it equals `summary --gold`).
+    let gold = gold_themes();
+    let (d, pi, t) = (col(&h, "doc_id"), col(&h, "para_id"), col(&h, "theme"));
+    let same = rows
+        .iter()
+        .filter(|r| gold.get(&(r[d].to_string(), r[pi].to_string())) == Some(&r[t].to_string()))
+        .count();
+    assert_eq!(same, 1452);
     let conf = h.iter().position(|c| c == "confidence").unwrap();
     assert!(rows
         .iter()
@@ -133,6 +142,27 @@ fn train_label_summary_round_trip() {
 }
 
 /// Index of a column in a header already read.
+/// The bundled gold theme of every paragraph, by (doc_id, para_id).
+fn gold_themes() -> std::collections::HashMap<(String, String), String> {
+    let mut gold = std::collections::HashMap::new();
+    for entry in std::fs::read_dir(root().join("labels")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "csv") {
+            let (h, rows) = read_csv(&path);
+            for r in rows {
+                gold.insert(
+                    (
+                        r[col(&h, "doc_id")].to_string(),
+                        r[col(&h, "para_id")].to_string(),
+                    ),
+                    r[col(&h, "theme")].to_string(),
+                );
+            }
+        }
+    }
+    gold
+}
+
 fn col(header: &csv::StringRecord, name: &str) -> usize {
     header.iter().position(|c| c == name).unwrap()
 }
@@ -713,22 +743,7 @@ fn json_of(args: &[&str], files: &[std::path::PathBuf]) -> serde_json::Value {
 #[test]
 fn labels_agree_on_the_second_annotation_matches_a_direct_count() {
     let batches = second_annotation();
-    let mut gold = std::collections::HashMap::new();
-    for entry in std::fs::read_dir(common::root().join("labels")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "csv") {
-            let (h, rows) = read_csv(&path);
-            for r in rows {
-                gold.insert(
-                    (
-                        r[col(&h, "doc_id")].to_string(),
-                        r[col(&h, "para_id")].to_string(),
-                    ),
-                    r[col(&h, "theme")].to_string(),
-                );
-            }
-        }
-    }
+    let gold = gold_themes();
     let (mut same, mut total) = (0usize, 0usize);
     for b in &batches {
         let (h, rows) = read_csv(b);

@@ -135,6 +135,11 @@ pub struct ShareTable {
     pub rows: Vec<ShareRow>,
 }
 
+/// Below this many paragraphs, one misread paragraph (of average length)
+/// moves a row's shares by 5 points or more: short articles are where the
+/// model's share error is largest (BENCHMARKS, short documents).
+pub const FEW_PARAGRAPHS: usize = 20;
+
 impl ShareTable {
     pub fn compute(rows: &[LabelledRow], by: &GroupBy, weight: Weight) -> ShareTable {
         let mut acc: BTreeMap<Vec<String>, ([f64; 13], usize, usize, usize)> = BTreeMap::new();
@@ -288,6 +293,13 @@ impl ShareTable {
             })
             .collect();
         let mut notes = vec!["percent of labelled text per row; each row sums to 100".to_string()];
+        let few = self.rows.iter().any(|r| r.paragraphs < FEW_PARAGRAPHS);
+        if few && self.rows.iter().all(|r| r.ci.is_none()) {
+            notes.push(format!(
+                "rows of under {FEW_PARAGRAPHS} paragraphs: one misread paragraph of average length moves \
+                 their shares by 5 points or more; --ci gives intervals"
+            ));
+        }
         if self.rows.iter().any(|r| r.ci.is_some()) {
             notes.push(
                 "[lo-hi]: 95% bootstrap interval, paragraphs resampled within documents".into(),
@@ -546,5 +558,25 @@ mod tests {
         assert!(t.render().contains("甲市"));
         assert!("region,year".parse::<GroupBy>().is_ok());
         assert!("county".parse::<GroupBy>().is_err());
+    }
+
+    #[test]
+    fn rows_of_few_paragraphs_get_a_note_unless_intervals_are_shown() {
+        let by: GroupBy = "region".parse().unwrap();
+        let note = "rows of under 20 paragraphs";
+        let mut rows: Vec<LabelledRow> = (0..FEW_PARAGRAPHS)
+            .map(|_| row("甲市", Some(Theme::Ecology), "一二三"))
+            .collect();
+        let t = ShareTable::compute(&rows, &by, Weight::Chars);
+        assert!(!t.render().contains(note));
+        rows.push(row("乙县", Some(Theme::Rural), "一二"));
+        let mut t = ShareTable::compute(&rows, &by, Weight::Chars);
+        assert!(t.render().contains(note));
+        let ci = Resampling {
+            samples: 50,
+            seed: 1,
+        };
+        t.annotate(&rows, &by, Weight::Chars, Some(ci), None);
+        assert!(!t.render().contains(note));
     }
 }
