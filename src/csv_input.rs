@@ -14,7 +14,8 @@ pub struct CsvInput {
 }
 
 impl CsvInput {
-    /// Read the file (decoded by [`decode`]: UTF-8 or GBK) and its header.
+    /// Read the file (through [`text`]: UTF-8 or GBK, no open quote) and its
+    /// header.
     /// `-` reads standard input, named `stdin` in messages, so commands pipe
     /// together.
     pub fn open(path: &Path) -> Result<CsvInput> {
@@ -28,8 +29,7 @@ impl CsvInput {
         } else {
             (path, std::fs::read(path).map_err(|e| Error::io(path, e))?)
         };
-        let text = decode(path, &bytes)?;
-        check_quotes(path, text.as_bytes())?;
+        let text = text(path, &bytes)?;
         let mut reader = csv::Reader::from_reader(std::io::Cursor::new(text.into_bytes()));
         let headers = reader
             .headers()
@@ -71,11 +71,18 @@ impl CsvInput {
     }
 }
 
-/// A CSV file's text. Spreadsheets on Chinese Windows save CSV in GBK, so
-/// CSV is decoded as reports are: UTF-8 (a byte-order mark is dropped),
-/// UTF-16 with a byte-order mark, or GB18030/GBK; binary files, and
-/// documents such as .xlsx, are refused by name.
-pub fn decode(path: &Path, bytes: &[u8]) -> Result<String> {
+/// A CSV file's text, decoded as reports are (UTF-8 with or without BOM,
+/// UTF-16 with BOM, GB18030/GBK) and checked by [`check_quotes`]: what every
+/// CSV reader of the crate starts from.
+pub fn text(path: &Path, bytes: &[u8]) -> Result<String> {
+    let text = decode(path, bytes)?;
+    check_quotes(path, text.as_bytes())?;
+    Ok(text)
+}
+
+/// Spreadsheets on Chinese Windows save CSV in GBK, so CSV is decoded as
+/// reports are; binary files, and documents such as .xlsx, are refused by name.
+fn decode(path: &Path, bytes: &[u8]) -> Result<String> {
     use crate::corpus::decode::DecodeError;
     crate::corpus::decode::decode(bytes)
         .map(|(text, _)| text)

@@ -138,17 +138,13 @@ fn read_rows(
     rows: &mut Vec<LabelRow>,
     problems: &mut Vec<Error>,
 ) {
-    let text = match crate::csv_input::decode(path, bytes) {
+    let text = match crate::csv_input::text(path, bytes) {
         Ok(t) => t,
         Err(e) => {
             problems.push(e);
             return;
         }
     };
-    if let Err(e) = crate::csv_input::check_quotes(path, text.as_bytes()) {
-        problems.push(e);
-        return;
-    }
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(false)
         .from_reader(text.as_bytes());
