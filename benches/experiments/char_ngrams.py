@@ -43,9 +43,10 @@ def read_predictions(path):
             [r["doc_id"] for r in rows], [int(r["fold"]) for r in rows])
 
 
-def cross_predict(texts, gold, folds, sizes, make_clf):
+def cross_predict(texts, gold, folds, sizes, make_clf, fit_weights=None):
     """Out-of-fold predictions: per fold, TF-IDF of the n-grams `sizes` fitted
-    on the training rows (sublinear tf, min_df 2) and `make_clf()` fitted on it."""
+    on the training rows (sublinear tf, min_df 2) and `make_clf()` fitted on it,
+    with `fit_weights(train rows)` as sample weights when given."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     pred = [None] * len(texts)
@@ -54,7 +55,8 @@ def cross_predict(texts, gold, folds, sizes, make_clf):
         test = [i for i in range(len(texts)) if folds[i] == f]
         vec = TfidfVectorizer(analyzer=analyzer(sizes), sublinear_tf=True, min_df=2)
         x = vec.fit_transform([texts[i] for i in train])
-        clf = make_clf().fit(x, [gold[i] for i in train])
+        weights = fit_weights(train) if fit_weights else None
+        clf = make_clf().fit(x, [gold[i] for i in train], sample_weight=weights)
         for i, p in zip(test, clf.predict(vec.transform([texts[i] for i in test]))):
             pred[i] = p
     return pred

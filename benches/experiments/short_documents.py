@@ -34,50 +34,40 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "peers"))
 sys.path.insert(0, HERE)
 import common  # noqa: E402
-from char_ngrams import analyzer  # noqa: E402
+from char_ngrams import cross_predict  # noqa: E402
 
 ALPHA = 0.03
 TARGET_PP = 3.0
 SHORT = 20  # documents with fewer paragraphs than this are "short" in part 1
 
 
-def fold_predictions(texts, gold, folds, sample_weight=None):
-    """Out-of-fold labels of the stand-in, optionally with per-row weights."""
-    import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
+def stand_in(balanced=True):
+    """The stand-in of the default model (char_logistic.py); class weights
+    left to the caller when not `balanced`."""
     from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=1.0 / ALPHA, max_iter=5000,
+                              class_weight="balanced" if balanced else None)
+
+
+def document_weights(gold, per_row):
+    """Sample weights for cross_predict: balanced class weights times
+    `per_row[i]`, scaled to average 1 over the training rows."""
+    import numpy as np
     from sklearn.utils.class_weight import compute_sample_weight
 
-    pred = [None] * len(texts)
-    for f in sorted(set(folds)):
-        train = [i for i in range(len(texts)) if folds[i] != f]
-        test = [i for i in range(len(texts)) if folds[i] == f]
-        vec = TfidfVectorizer(analyzer=analyzer((2,)), sublinear_tf=True, min_df=2)
-        x = vec.fit_transform([texts[i] for i in train])
-        y = [gold[i] for i in train]
-        # class_weight="balanced" as sample weights, so they can be multiplied.
-        w = compute_sample_weight("balanced", y)
-        if sample_weight is not None:
-            w = w * np.array([sample_weight[i] for i in train])
-            w *= len(train) / w.sum()
-        clf = LogisticRegression(C=1.0 / ALPHA, max_iter=5000).fit(x, y, sample_weight=w)
-        for i, p in zip(test, clf.predict(vec.transform([texts[i] for i in test]))):
-            pred[i] = p
-    return pred
+    def weights(train):
+        w = compute_sample_weight("balanced", [gold[i] for i in train])
+        w = w * np.array([per_row[i] for i in train])
+        return w * (len(train) / w.sum())
+    return weights
 
 
 def random_folds(groups, k, seed):
     """The greedy balanced assignment of `eval`, over the groups in random order."""
-    sizes = collections.Counter(groups)
-    order = sorted(sizes)
+    order = sorted(set(groups))
     random.Random(seed).shuffle(order)
-    load = [0] * k
-    fold_of = {}
-    for g in order:
-        f = min(range(k), key=lambda i: (load[i], i))
-        load[f] += sizes[g]
-        fold_of[g] = f
-    return [fold_of[g] for g in groups]
+    return common.assign_folds(groups, k, order)[0]
 
 
 def errors(docs, texts, gold, pred):
@@ -127,7 +117,7 @@ def main():
     all_within = 0
     f1s = []
     for seed in range(repeats):
-        p = fold_predictions(texts, gold, random_folds(groups, k, seed))
+        p = cross_predict(texts, gold, random_folds(groups, k, seed), (2,), stand_in)
         f1s.append(common.report(docs, texts, gold, p)["macro_f1"])
         e = errors(docs, texts, gold, p)
         for d, x in e.items():
@@ -151,8 +141,9 @@ def main():
     print("| beta | accuracy | macro-F1 | share MAE (pp) | worst doc (pp) |")
     print("|---|---|---|---|---|")
     for beta in (0.0, 0.5, 1.0):
-        w = [len(lengths[d]) ** -beta for d in docs]
-        m = common.report(docs, texts, gold, fold_predictions(texts, gold, folds, w))
+        w = document_weights(gold, [len(lengths[d]) ** -beta for d in docs])
+        p = cross_predict(texts, gold, folds, (2,), lambda: stand_in(balanced=False), w)
+        m = common.report(docs, texts, gold, p)
         print(f"| {beta} | {m['accuracy']:.3f} | {m['macro_f1']:.3f} | "
               f"{m['share_mae_pp']:.2f} | {m['share_mae_worst_pp']:.2f} |")
 

@@ -120,21 +120,26 @@ def make_tfidf():
 # ---------------------------------------------------------------- folds
 
 
-def assign_folds(groups, k):
+def assign_folds(groups, k, order=None):
     """Fold of every row, as ``assign_folds`` in src/model/evaluate.rs.
 
     Count rows per group; sort groups by count descending, ties by name
     ascending; give each group in turn to the fold with the fewest rows so far,
     ties to the lowest fold index. ``k`` is clamped to [1, number of groups].
+    ``order``, a list of the group names, replaces the sorting (experiments
+    that redraw the folds).
     """
     sizes = Counter(groups)
     k = max(1, min(k, max(len(sizes), 1)))
-    order = sorted(sizes.items(), key=lambda gn: (-gn[1], gn[0]))
-    # Rust sorts names by UTF-8 bytes, Python by code points: the same order
-    # for valid UTF-8, checked here rather than assumed.
-    by_bytes = sorted(sizes.items(), key=lambda gn: (-gn[1], gn[0].encode("utf-8")))
-    if order != by_bytes:
-        sys.exit("error: Python string order differs from UTF-8 byte order for these groups")
+    if order is not None:
+        order = [(g, sizes[g]) for g in order]
+    else:
+        order = sorted(sizes.items(), key=lambda gn: (-gn[1], gn[0]))
+        # Rust sorts names by UTF-8 bytes, Python by code points: the same
+        # order for valid UTF-8, checked here rather than assumed.
+        by_bytes = sorted(sizes.items(), key=lambda gn: (-gn[1], gn[0].encode("utf-8")))
+        if order != by_bytes:
+            sys.exit("error: Python string order differs from UTF-8 byte order for these groups")
     load = [0] * k
     fold_of = {}
     for g, n in order:
