@@ -65,11 +65,7 @@ impl Adjuster {
     /// per-document counts, the confusion itself.
     pub fn resampled(&self, rng: &mut SplitMix64) -> Adjuster {
         if self.documents.is_empty() {
-            return Adjuster {
-                m: self.m,
-                paragraphs: self.paragraphs,
-                documents: Vec::new(),
-            };
+            return self.clone();
         }
         let mut counts = [[0.0; 13]; 13];
         for _ in 0..self.documents.len() {
