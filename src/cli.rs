@@ -23,6 +23,10 @@ pub struct Cli {
     /// instead of garbling the Chinese text (this tool reads such files back either way).
     #[arg(long, global = true)]
     pub bom: bool,
+    /// Replace an existing output file even when it is read-only (an output that is also one of
+    /// the command's inputs is refused all the same).
+    #[arg(long, global = true)]
+    pub force: bool,
 }
 
 #[derive(Debug, Subcommand)]

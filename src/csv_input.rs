@@ -27,7 +27,7 @@ impl CsvInput {
                 .map_err(|e| Error::io(name, e))?;
             (name, bytes)
         } else {
-            (path, std::fs::read(path).map_err(|e| Error::io(path, e))?)
+            (path, crate::output::read_input(path)?)
         };
         let text = text(path, &bytes)?;
         let mut reader = csv::Reader::from_reader(std::io::Cursor::new(text.into_bytes()));

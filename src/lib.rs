@@ -7,6 +7,9 @@
 
 // User data must never panic the tool: no unwrap/expect outside tests.
 #![deny(clippy::unwrap_used, clippy::expect_used)]
+// Every write to stdout and stderr goes through `output`, which checks it:
+// `print!` panics when stdout is full or closed.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod app;
 pub mod cli;

@@ -1,5 +1,7 @@
 //! The `policy-themes` command: parse arguments, call the library.
 
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 use clap::Parser;
 
 fn main() {
@@ -10,11 +12,13 @@ fn main() {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    policy_themes::output::install_signal_cleanup();
     let cli = policy_themes::cli::Cli::parse();
     match policy_themes::app::run(cli) {
         Ok(code) => std::process::exit(code),
         Err(e) => {
-            eprintln!("error: {e}");
+            // Never a panic, even when stderr itself cannot be written.
+            policy_themes::output::print_stderr(format_args!("error: {e}"));
             std::process::exit(2);
         }
     }

@@ -14,9 +14,9 @@ pub fn run(args: &AgreeArgs, _ui: Ui) -> Result<i32> {
     if args.json {
         let json =
             serde_json::to_string_pretty(&report).map_err(|e| Error::Other(e.to_string()))?;
-        println!("{json}");
+        crate::output::print_stdout(&format!("{json}\n"))?;
     } else {
-        print!("{}", report.render());
+        crate::output::print_stdout(&report.render())?;
     }
     Ok(0)
 }

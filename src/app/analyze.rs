@@ -9,7 +9,7 @@ use crate::cli::AnalyzeArgs;
 use crate::error::{Error, Result};
 use crate::labels::{label_files as list_label_files, LabelSet};
 use crate::model::{persist, Model, Predictor, TrainParams};
-use crate::output::{write_atomic, Sink};
+use crate::output::{commit_all, print_stdout, Sink};
 use crate::report::bootstrap::{DEFAULT_SAMPLES, DEFAULT_SEED};
 use crate::report::html::ReportOptions;
 use crate::report::rows::{read_labelled, Format};
@@ -56,6 +56,10 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
     } else {
         cached_model(&model_path, &args.labels, ui)?
     };
+    // Every output is written to a temporary file first and all are renamed
+    // into place together at the end: a run that fails midway leaves out/
+    // as it was, never new tables beside an old report.
+    let mut prepared = Vec::new();
     let model = match cached {
         Some(m) => {
             ui.info(format!("using cached model {}", model_path.display()));
@@ -71,14 +75,16 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
                 &TrainParams::default(),
                 &Tokenizer::bundled(),
             )?;
-            persist::save(&m, &model_path)?;
+            let mut sink = Sink::create(Some(&model_path))?;
+            persist::write(&m, &model_path, &mut sink)?;
+            prepared.extend(sink.prepare()?);
             m
         }
     };
     let model_line = super::report::describe_model(&model, &model_path);
     let predictor = Predictor::new(model)?;
     let paragraphs: PathBuf = args.out.join("paragraphs.csv");
-    {
+    let labelled = {
         let mut sink = Sink::create(Some(&paragraphs))?;
         let mut buf = std::io::BufWriter::new(&mut sink);
         label_files(
@@ -89,18 +95,26 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
             &mut buf,
             ui,
         )?;
-        std::io::Write::flush(&mut buf).map_err(|e| Error::io(&paragraphs, e))?;
+        std::io::Write::flush(&mut buf).map_err(|e| Error::write(&paragraphs, e))?;
         drop(buf);
-        sink.finish()?;
-    }
-    let rows = read_labelled(&paragraphs)?;
+        sink.prepare()?
+    };
+    let rows = match &labelled {
+        Some(p) => read_labelled(p.temp_path())?,
+        None => read_labelled(&paragraphs)?,
+    };
+    prepared.extend(labelled);
     let by: GroupBy = "region".parse().map_err(Error::Other)?;
     let table = ShareTable::compute(&rows, &by, Weight::Chars);
     let shares = args.out.join("shares.csv");
-    write_atomic(&shares, |w| {
-        ui.start_csv(w)?;
-        table.write_csv(w)
-    })?;
+    let mut sink = Sink::create(Some(&shares))?;
+    {
+        let mut w = std::io::BufWriter::new(&mut sink);
+        ui.start_csv(&mut w)?;
+        table.write_csv(&mut w)?;
+        std::io::Write::flush(&mut w).map_err(|e| Error::write(&shares, e))?;
+    }
+    prepared.extend(sink.prepare()?);
     let report = args.out.join("report.html");
     let opts = ReportOptions {
         source: paragraphs.display().to_string(),
@@ -112,8 +126,15 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
             seed: DEFAULT_SEED,
         },
     };
-    super::report::write_report(&report, &rows, &opts)?;
-    print!("{}", table.render());
+    let mut sink = Sink::create(Some(&report))?;
+    std::io::Write::write_all(
+        &mut sink,
+        crate::report::html::render(&rows, &opts).as_bytes(),
+    )
+    .map_err(|e| Error::write(&report, e))?;
+    prepared.extend(sink.prepare()?);
+    commit_all(prepared)?;
+    print_stdout(&table.render())?;
     ui.info(format!(
         "wrote {} ({} paragraphs), {} and {}",
         paragraphs.display(),

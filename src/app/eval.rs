@@ -9,7 +9,7 @@ use crate::labels::agree::AgreementReport;
 use crate::labels::LabelSet;
 use crate::model::evaluate::{assign_folds, cross_validate, report, EvalItem, EvalReport};
 use crate::model::{ClassifierKind, Predictor, TrainParams};
-use crate::output::write_atomic;
+use crate::output::{print_stdout, write_atomic};
 use crate::text::{FeatureConfig, Tokenizer};
 use crate::themes::Theme;
 
@@ -180,12 +180,12 @@ pub fn candidates() -> Vec<(&'static str, TrainParams)> {
 
 fn print_report(r: &EvalReport, json: bool) -> Result<()> {
     if json {
-        println!(
-            "{}",
+        print_stdout(&format!(
+            "{}\n",
             serde_json::to_string_pretty(r).map_err(|e| Error::Other(e.to_string()))?
-        );
+        ))?;
     } else {
-        print!("{}", r.render());
+        print_stdout(&r.render())?;
     }
     Ok(())
 }
@@ -226,21 +226,23 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
     let tokenizer = Tokenizer::bundled();
     let items = items(&gold, args, ui)?;
     if args.compare {
-        println!("| configuration | accuracy | macro-F1 | share MAE (pp) | worst doc (pp) | ECE | seconds |");
-        println!("|---|---|---|---|---|---|---|");
+        print_stdout(
+            "| configuration | accuracy | macro-F1 | share MAE (pp) | worst doc (pp) | ECE | seconds |\n\
+             |---|---|---|---|---|---|---|\n",
+        )?;
         for (name, params) in candidates() {
             let t = std::time::Instant::now();
             let preds = cross_validate(&items, args.folds, &params, &tokenizer)?;
             let r = report(&items, &preds);
-            println!(
-                "| {name} | {:.3} | {:.3} | {:.2} | {:.2} | {:.3} | {:.1} |",
+            print_stdout(&format!(
+                "| {name} | {:.3} | {:.3} | {:.2} | {:.2} | {:.3} | {:.1} |\n",
                 r.accuracy,
                 r.macro_f1,
                 r.share_mae_pp,
                 r.share_mae_worst_pp,
                 r.ece,
                 t.elapsed().as_secs_f64()
-            );
+            ))?;
         }
         return Ok(0);
     }

@@ -104,7 +104,7 @@ fn read_stdin() -> Result<Vec<u8>> {
 }
 
 fn check_file(path: &Path) -> Result<u64> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = crate::output::read_input(path)?;
     check_bytes(path, &bytes)
 }
 

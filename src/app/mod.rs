@@ -28,19 +28,19 @@ impl Ui {
     pub fn start_csv(&self, w: &mut dyn std::io::Write) -> Result<()> {
         if self.bom {
             w.write_all(crate::output::UTF8_BOM)
-                .map_err(|e| crate::error::Error::Other(format!("writing output: {e}")))?;
+                .map_err(|e| crate::error::Error::write(crate::output::STDOUT_NAME, e))?;
         }
         Ok(())
     }
 
     pub fn warn(&self, msg: impl std::fmt::Display) {
         if !self.quiet {
-            eprintln!("warning: {msg}");
+            crate::output::print_stderr(format_args!("warning: {msg}"));
         }
     }
     pub fn info(&self, msg: impl std::fmt::Display) {
         if !self.quiet {
-            eprintln!("{msg}");
+            crate::output::print_stderr(msg);
         }
     }
     /// A progress bar on stderr when it is a terminal, hidden otherwise.
@@ -66,6 +66,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         quiet: cli.quiet,
         bom: cli.bom,
     };
+    crate::output::set_force(cli.force);
     match cli.command {
         Command::Analyze(a) => analyze::run(&a, ui),
         Command::Segment(a) => inputs::run_segment(&a, ui),

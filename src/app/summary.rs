@@ -108,7 +108,7 @@ pub(super) fn emit(
         write(&mut sink)?;
         sink.finish()?;
     } else {
-        print!("{}", render());
+        crate::output::print_stdout(&render())?;
     }
     Ok(())
 }

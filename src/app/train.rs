@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::labels::{check, LabelSet};
 use crate::model::train::Sources;
 use crate::model::{self, persist, ClassifierKind, Example, Model, Predictor, TrainParams};
-use crate::output::Sink;
+use crate::output::{print_stderr, print_stdout, Sink};
 use crate::text::Tokenizer;
 use crate::themes::Theme;
 
@@ -129,17 +129,17 @@ pub fn run_check(args: &CheckArgs, ui: Ui) -> Result<i32> {
                 .map(|e| e.to_string()),
         );
     }
-    print!("{}", check::counts_table(&check::counts(&set)));
+    print_stdout(&check::counts_table(&check::counts(&set)))?;
     if problems.is_empty() {
-        println!(
-            "ok: {} labelled paragraphs in {} file(s)",
+        print_stdout(&format!(
+            "ok: {} labelled paragraphs in {} file(s)\n",
             set.rows.len(),
             set.files.len()
-        );
+        ))?;
         Ok(0)
     } else {
         for p in &problems {
-            eprintln!("error: {p}");
+            print_stderr(format_args!("error: {p}"));
         }
         Err(Error::Other(format!(
             "{} problem(s) in the labels",

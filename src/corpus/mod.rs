@@ -125,7 +125,7 @@ pub fn parse_file(path: &Path, bytes: &[u8], manifest: Option<&Manifest>) -> Res
 
 /// Read one file from disk.
 pub fn read_file(path: &Path, manifest: Option<&Manifest>) -> Result<Vec<Document>> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = crate::output::read_input(path)?;
     parse_file(path, &bytes, manifest)
 }
 

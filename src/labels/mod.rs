@@ -75,7 +75,7 @@ impl LabelSet {
         let mut set = LabelSet::default();
         let mut hashed = Vec::new();
         for f in &files {
-            let bytes = std::fs::read(f).map_err(|e| Error::io(f, e))?;
+            let bytes = crate::output::read_input(f)?;
             hashed.extend_from_slice(f.file_name().map(|n| n.as_encoded_bytes()).unwrap_or(b""));
             hashed.push(0);
             hashed.extend_from_slice(&bytes);

@@ -1,5 +1,6 @@
 //! Model files: JSON with a magic string and a format version checked on load.
 
+use std::io::Write;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -48,23 +49,32 @@ fn quick_header(bytes: &[u8]) -> Option<Header> {
 
 /// Write a model atomically.
 pub fn save(model: &Model, path: &Path) -> Result<()> {
-    write_atomic(path, |w| {
-        serde_json::to_writer(
-            &mut *w,
-            &FileOut {
-                magic: MAGIC,
-                format_version: model.format_version,
-                model,
-            },
-        )
-        .map_err(|e| Error::Other(format!("{}: writing model: {e}", path.display())))?;
-        w.write_all(b"\n").map_err(|e| Error::io(path, e))
-    })
+    write_atomic(path, |w| write(model, path, w))
+}
+
+/// Write a model file's content to `w` (`path` names it in messages).
+pub fn write(model: &Model, path: &Path, w: &mut dyn Write) -> Result<()> {
+    serde_json::to_writer(
+        &mut *w,
+        &FileOut {
+            magic: MAGIC,
+            format_version: model.format_version,
+            model,
+        },
+    )
+    .map_err(|e| {
+        if e.is_io() {
+            Error::write(path, std::io::Error::from(e))
+        } else {
+            Error::Other(format!("{}: writing model: {e}", path.display()))
+        }
+    })?;
+    w.write_all(b"\n").map_err(|e| Error::write(path, e))
 }
 
 /// Read a model, refusing other formats and versions with a clear message.
 pub fn load(path: &Path) -> Result<Model> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = crate::output::read_input(path)?;
     from_bytes(path, &bytes)
 }
 

@@ -96,7 +96,7 @@ impl Dictionary {
 
     /// Read a dictionary file.
     pub fn read(path: &Path) -> Result<Dictionary> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let bytes = crate::output::read_input(path)?;
         let text = String::from_utf8(bytes)
             .map_err(|_| Error::input(path, "the dictionary is not UTF-8"))?;
         Dictionary::parse(&text, path)
