@@ -8,7 +8,8 @@ file per corpus file: labels/<file stem>.csv. Adjudicated disagreements
 (adjudicated.csv, then second/adjudicated.csv) replace the batch label. It
 copies judgements; it never makes one. Paragraphs whose segmentation changed
 after annotation must be listed in manual.csv (labelled by reading) or the
-merge fails.
+merge fails. Last, v1_2_migration.csv applies the labels changed by reading
+when the codebook became v1.2 (each row names the label it replaces).
 
 usage: python3 labels/annotation/merge.py SEGMENTS.csv
 """
@@ -56,6 +57,12 @@ def main():
             if texts.get(key) != r["text"]:
                 sys.exit(f"manual.csv: text of {key} does not match the segmentation")
             given[key] = (r["theme"], r["secondary"], "manual.csv")
+    # Labels changed by reading for the codebook v1.2 rulings (labels/README.md).
+    for r in csv.DictReader(open(HERE / "v1_2_migration.csv", encoding="utf-8")):
+        key = (r["doc_id"], int(r["para_id"]))
+        if key not in given or given[key][:2] != (r["old_theme"], r["old_secondary"]):
+            sys.exit(f"v1_2_migration.csv: {key} does not replace its current label")
+        given[key] = (r["theme"], r["secondary"], "v1_2_migration.csv")
     missing = [k for k in texts if k not in given]
     if missing:
         sys.exit(f"{len(missing)} paragraphs without a label, e.g. {missing[:5]}")

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Compare the first annotation with the second, blind annotation of the whole corpus.
 
-The first annotation is the gold labels with the second round's adjudications
+The first annotation is the gold labels with the codebook v1.2 migration
+(v1_2_migration.csv) and the second round's adjudications
 (second/adjudicated.csv) undone, so the figures are those of the two
 independent annotations. Prints agreement and Cohen's kappa on primary themes,
 the most frequent disagreement pairs, and for every document the
@@ -40,6 +41,12 @@ def read_gold():
 
 def undo_adjudication(gold):
     first = OrderedDict((k, dict(r)) for k, r in gold.items())
+    # The v1.2 migration came after both annotations; undo it first.
+    migration = HERE.parent / "v1_2_migration.csv"
+    if migration.exists():
+        for r in csv.DictReader(open(migration, encoding="utf-8")):
+            row = first[(r["doc_id"], int(r["para_id"]))]
+            row["theme"], row["secondary"] = r["old_theme"], r["old_secondary"]
     path = HERE / "adjudicated.csv"
     if path.exists():
         for r in csv.DictReader(open(path, encoding="utf-8")):
