@@ -1,4 +1,4 @@
-//! The 13 theme ids of the codebook (`../shared/CODEBOOK.md`, v1.1).
+//! The 13 theme ids of the codebook (`labels/CODEBOOK.md`, v1.2).
 //!
 //! Ids are stable: models, label files and summaries use exactly these strings.
 
