@@ -61,6 +61,8 @@ pub struct LabelSet {
     /// SHA-256 over the files' names and bytes, in order: what a model was trained on.
     pub hash: String,
     pub files: Vec<PathBuf>,
+    /// SHA-256 of each file's bytes, in `files` order.
+    pub file_hashes: Vec<String>,
 }
 
 impl LabelSet {
@@ -79,6 +81,7 @@ impl LabelSet {
             hashed.extend_from_slice(f.file_name().map(|n| n.as_encoded_bytes()).unwrap_or(b""));
             hashed.push(0);
             hashed.extend_from_slice(&bytes);
+            set.file_hashes.push(sha256_hex(&bytes));
             read_rows(f, &bytes, columns, &mut set.rows, &mut set.problems);
         }
         let mut seen: HashMap<(String, usize), (PathBuf, u64)> = HashMap::new();

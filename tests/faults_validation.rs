@@ -1,0 +1,335 @@
+//! Faults of the "accepted although bad" and "refused although fine" kinds:
+//! model files with numbers out of range, flags out of range, conflicting
+//! sources, manifest and label CSV quirks, in-sample evaluation, summaries
+//! of rows with no labelled text. Every case runs the binary, as a user's
+//! script would.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use predicates::prelude::*;
+use serde_json::Value;
+
+mod common;
+use common::{bin, root, train_on};
+
+const REPORT: &str = "2022年某某县政府工作报告\n——2022年1月8日在某某县第十八届人民代表大会第一次会议上\n各位代表:\n一、过去一年工作回顾\n我们坚持乡村振兴,建设高标准农田十万亩。\n二、2022年工作安排\n大力推进招商引资,引进项目三十个。\n";
+
+/// One bundled label file (one document): small enough to train in a moment.
+fn small_labels() -> PathBuf {
+    root().join("labels/000_948226ca6efd262f.csv")
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+/// A default model trained on [`small_labels`], once per test binary.
+fn small_model() -> &'static Path {
+    static MODEL: OnceLock<PathBuf> = OnceLock::new();
+    MODEL.get_or_init(|| {
+        let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("faults-validation-small.json");
+        train_on(&small_labels(), &path);
+        path
+    })
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// `label` with the model at `model` on a small report into `-o`: must exit
+/// 2 naming the model file and `needle`, with nothing written.
+fn label_refuses(model: &Path, needle: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let report = write(dir.path(), "r.txt", REPORT.as_bytes());
+    let out = dir.path().join("out.csv");
+    bin()
+        .args(["label", "--model"])
+        .arg(model)
+        .arg(&report)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(model.display().to_string()))
+        .stderr(predicate::str::contains(needle));
+    assert!(!out.exists(), "{needle}: output written");
+}
+
+/// The small model with `edit` applied to its JSON, written into `dir`.
+fn edited(dir: &Path, name: &str, edit: impl FnOnce(&mut Value)) -> PathBuf {
+    let mut v = read_json(small_model());
+    edit(&mut v["model"]);
+    let p = dir.join(name);
+    std::fs::write(&p, serde_json::to_vec(&v).unwrap()).unwrap();
+    p
+}
+
+#[test]
+fn model_numbers_out_of_range_are_refused_on_load() {
+    let dir = tempfile::tempdir().unwrap();
+    // The unedited model labels the report: the edits below are what fails.
+    let good = edited(dir.path(), "good.json", |_| {});
+    bin()
+        .args(["label", "-q", "--model"])
+        .arg(&good)
+        .arg(root().join("corpus/000_948226ca6efd262f.txt"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("NaN").not());
+    let themes: Vec<String> = read_json(small_model())["model"]["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect();
+    let first = themes[0].clone();
+
+    // Intercepts of 1e308 overflowed to inf in the softmax: `poverty,NaN`.
+    let m = edited(dir.path(), "bias.json", |m| {
+        for b in m["classifier"]["sparse_logistic"]["bias"]
+            .as_array_mut()
+            .unwrap()
+        {
+            *b = Value::from(1e308);
+        }
+    });
+    label_refuses(
+        &m,
+        &format!("intercept of theme `{first}` is 1e308, beyond ±1000000"),
+    );
+    let m = edited(dir.path(), "weight.json", |m| {
+        m["classifier"]["sparse_logistic"]["weights"]["data"][0] = Value::from(-2e7);
+    });
+    label_refuses(&m, "weight of term `");
+    label_refuses(&m, "is -2e7, beyond ±1000000");
+
+    // A theme listed twice labelled one theme's paragraphs as the other.
+    let m = edited(dir.path(), "dup.json", |m| {
+        m["themes"][1] = Value::from(first.clone());
+    });
+    label_refuses(&m, &format!("theme `{first}` listed twice"));
+
+    // A temperature ≤ 0 was silently replaced by 1.
+    for t in [0.0, -1.0] {
+        let m = edited(dir.path(), "temperature.json", |m| {
+            m["temperature"] = Value::from(t);
+        });
+        label_refuses(&m, &format!("temperature {t} is not a positive number"));
+    }
+    let m = edited(dir.path(), "idf.json", |m| {
+        m["vectorizer"]["idf"][3] = Value::from(-1.0);
+    });
+    label_refuses(&m, "idf of term `");
+
+    // A document prior of strength 0 gave every paragraph confidence 1.
+    let k = themes.len();
+    let m = edited(dir.path(), "prior.json", |m| {
+        m["document_prior"] = serde_json::json!({
+            "strength": 0.0,
+            "base": vec![1.0 / k as f64; k],
+        });
+    });
+    label_refuses(&m, "document prior strength 0 is not a positive number");
+    // The message says what to do.
+    label_refuses(&m, "train the model again with `policy-themes train`");
+}
+
+#[test]
+fn naive_bayes_files_with_a_zero_prior_or_missing_theme_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("nb.json");
+    bin()
+        .args([
+            "train",
+            "-q",
+            "--classifier",
+            "nb",
+            "--balanced=false",
+            "--labels",
+        ])
+        .arg(small_labels())
+        .arg("-o")
+        .arg(&model)
+        .assert()
+        .success();
+    let mut v = read_json(&model);
+    let theme = v["model"]["themes"][0].as_str().unwrap().to_string();
+    v["model"]["classifier"]["multinomial_nb"]["nb"]["classes"][0]["prior"] = Value::from(0.0);
+    let zero = write(dir.path(), "zero.json", &serde_json::to_vec(&v).unwrap());
+    label_refuses(
+        &zero,
+        &format!("naive Bayes prior of theme `{theme}` is 0, not in (0, 1]"),
+    );
+    let mut v = read_json(&model);
+    v["model"]["classifier"]["multinomial_nb"]["nb"]["classes"]
+        .as_array_mut()
+        .unwrap()
+        .remove(0);
+    let missing = write(dir.path(), "missing.json", &serde_json::to_vec(&v).unwrap());
+    label_refuses(
+        &missing,
+        &format!("naive Bayes has no counts for theme `{theme}`"),
+    );
+}
+
+/// `train ARGS` on the small labels must exit 2 naming `needle`, writing no model.
+fn train_refuses(args: &[&str], needle: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m.json");
+    bin()
+        .arg("train")
+        .args(args)
+        .arg("--labels")
+        .arg(small_labels())
+        .arg("-o")
+        .arg(&model)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(needle))
+        .stderr(predicate::str::contains("too few labels").not());
+    assert!(!model.exists(), "{args:?}: a model was written");
+}
+
+#[test]
+fn training_flags_out_of_range_are_refused_naming_the_flag() {
+    // Each of these wrote a model that `label` then refused as corrupted.
+    for (classifier, alpha) in [
+        ("nb", "NaN"),
+        ("nb", "0"),
+        ("nb", "inf"),
+        ("cnb", "-1"),
+        ("cnb", "NaN"),
+        ("cnb", "0"),
+        ("logistic", "0"),
+        ("sparse-logistic", "-0.5"),
+    ] {
+        train_refuses(
+            &["--classifier", classifier, "--alpha", alpha],
+            &format!("invalid value '{alpha}' for '--alpha <ALPHA>': must be a positive number"),
+        );
+    }
+    train_refuses(
+        &["--document-prior", "0"],
+        "invalid value '0' for '--document-prior <STRENGTH|off>'",
+    );
+    train_refuses(
+        &["--chi2", "0"],
+        "invalid value '0' for '--chi2 <K>': must be a whole number of terms, at least 1",
+    );
+    // Blamed on the labels ("too few labels?") before.
+    train_refuses(
+        &["--char-bigrams=false"],
+        "--char-bigrams=false turns off the only feature family in use; add --words or --word-bigrams",
+    );
+    // `off` and a positive strength are fine.
+    let dir = tempfile::tempdir().unwrap();
+    for prior in ["off", "0.1"] {
+        let model = dir.path().join("ok.json");
+        bin()
+            .args(["train", "-q", "--document-prior", prior, "--labels"])
+            .arg(small_labels())
+            .arg("-o")
+            .arg(&model)
+            .assert()
+            .success();
+        assert!(model.exists());
+    }
+}
+
+#[test]
+fn run_size_flags_out_of_range_are_refused_naming_the_flag() {
+    let cases: [(&[&str], &str); 9] = [
+        // A capacity overflow panic, then a 10 TB allocation abort.
+        (
+            &[
+                "summary",
+                "--gold",
+                "--ci",
+                "--samples",
+                "18446744073709551615",
+            ],
+            "'--samples <B>'",
+        ),
+        (
+            &["summary", "--gold", "--ci", "--samples", "100000000000"],
+            "100000000000 is not in 1..=1000000",
+        ),
+        (
+            &["summary", "--gold", "--ci", "--samples", "0"],
+            "'--samples <B>'",
+        ),
+        (
+            &["compare", "--gold", "a", "b", "--samples", "0"],
+            "'--samples <B>'",
+        ),
+        (
+            &["report", "x.csv", "--samples", "2000000"],
+            "'--samples <B>'",
+        ),
+        (
+            &["report", "x.csv", "--examples", "5000"],
+            "'--examples <N>'",
+        ),
+        (&["eval", "--folds", "1"], "'--folds <FOLDS>'"),
+        (
+            &["explain", "--model", "m.json", "--top", "0"],
+            "'--top <N>'",
+        ),
+        (
+            &[
+                "label",
+                "--model",
+                "m.json",
+                "x.txt",
+                "--min-confidence",
+                "NaN",
+            ],
+            "'--min-confidence <X>': must be a number from 0 to 1",
+        ),
+    ];
+    for (args, needle) in cases {
+        bin()
+            .args(args)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(needle));
+    }
+    for bad in ["-0.1", "1.5"] {
+        bin()
+            .args([
+                "label",
+                "--model",
+                "m.json",
+                "x.txt",
+                "--min-confidence",
+                bad,
+            ])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("'--min-confidence <X>'"));
+    }
+}
+
+#[test]
+fn summary_of_a_file_and_gold_is_refused() {
+    // The file was silently ignored in favour of the gold labels.
+    bin()
+        .args(["summary", "some.csv", "--gold"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("cannot be used with '--gold'"));
+    bin()
+        .args(["compare", "some.csv", "a", "b", "--gold"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "with --gold give only the two names",
+        ));
+}
