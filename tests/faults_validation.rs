@@ -333,3 +333,84 @@ fn summary_of_a_file_and_gold_is_refused() {
             "with --gold give only the two names",
         ));
 }
+
+#[test]
+fn manifest_rows_name_documents_or_files_once() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "r.txt", REPORT.as_bytes());
+    // A row naming the file `r.txt` (not the stem `r`) matched nothing.
+    write(
+        dir.path(),
+        "manifest.csv",
+        "doc_id,region,year\nr.txt,测试市,2031\n,,\n".as_bytes(),
+    );
+    let out = dir.path().join("out.csv");
+    bin()
+        .args(["segment", "-q"])
+        .arg(dir.path())
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let (h, rows) = common::read_csv(&out);
+    let region = h.iter().position(|c| c == "region").unwrap();
+    let year = h.iter().position(|c| c == "year").unwrap();
+    assert!(!rows.is_empty());
+    for r in &rows {
+        assert_eq!(&r[region], "测试市");
+        assert_eq!(&r[year], "2031");
+    }
+    // Two rows for one document: the last silently won.
+    let manifest = write(
+        dir.path(),
+        "manifest.csv",
+        "doc_id,region\nr,甲市\nq,乙县\nr.txt,丙县\n".as_bytes(),
+    );
+    std::fs::remove_file(&out).unwrap();
+    bin()
+        .arg("segment")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "{}:4: a second row for document `r`; line 2 already sets it",
+            manifest.display()
+        )));
+    assert!(!out.exists());
+}
+
+#[test]
+fn empty_rows_at_the_end_of_csv_inputs_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    // The small label file as a spreadsheet saves it: CRLF, `,,,,` rows at the end.
+    let mut text = std::fs::read_to_string(small_labels())
+        .unwrap()
+        .replace('\n', "\r\n");
+    text.push_str(",,,,\r\n,,,,\r\n,,,,\r\n");
+    let labels = write(dir.path(), "labels.csv", text.as_bytes());
+    bin()
+        .args(["labels", "check", "--no-corpus"])
+        .arg(&labels)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("empty doc_id").not());
+    let model = dir.path().join("m.json");
+    train_on(&labels, &model);
+    // The same for a paragraphs CSV given to `label --paragraphs`.
+    let paragraphs = write(
+        dir.path(),
+        "p.csv",
+        "doc_id,para_id,text\r\nd,0,\"大力推进乡村振兴,建设高标准农田。\"\r\n,,\r\n,,\r\n"
+            .as_bytes(),
+    );
+    bin()
+        .args(["label", "-q", "--model"])
+        .arg(&model)
+        .arg("--paragraphs")
+        .arg(&paragraphs)
+        .assert()
+        .success()
+        .stdout(predicate::function(|s: &str| s.lines().count() == 2));
+}

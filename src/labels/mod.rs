@@ -191,6 +191,10 @@ fn read_rows(
                 return;
             }
         };
+        // `,,,,` rows, as spreadsheets leave them at the end of a sheet.
+        if crate::csv_input::is_blank(&rec) {
+            continue;
+        }
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
         let get = |k: usize| col[k].and_then(|i| rec.get(i)).unwrap_or("");
         let mut bad = |m: String| problems.push(Error::line(path, line, m));
@@ -317,6 +321,20 @@ mod tests {
             &mut problems,
         );
         assert!(problems[0].to_string().contains("missing column `theme`"));
+    }
+
+    #[test]
+    fn empty_rows_a_spreadsheet_leaves_are_skipped() {
+        let (rows, p) = read_str(
+            "doc_id,para_id,text,theme,secondary\r\nd,0,招商引资,investment,\r\n,,,,\r\n , ,,,\r\n,,,,\r\n",
+        );
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(rows.len(), 1);
+        // A row with something in it is still checked.
+        let (_, p) =
+            read_str("doc_id,para_id,text,theme,secondary\nd,0,x,investment,\n,,,social,\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].to_string().contains("l.csv:3: empty doc_id"));
     }
 
     #[test]
