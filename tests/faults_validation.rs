@@ -414,3 +414,41 @@ fn empty_rows_at_the_end_of_csv_inputs_are_skipped() {
         .success()
         .stdout(predicate::function(|s: &str| s.lines().count() == 2));
 }
+
+#[test]
+fn eval_on_the_labels_a_model_was_trained_on_warns_that_it_is_in_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let warning = "the figures are in-sample";
+    let eval = |test: &Path| {
+        bin()
+            .args(["eval", "--model"])
+            .arg(small_model())
+            .arg("--test")
+            .arg(test)
+            .assert()
+            .success()
+    };
+    // The very file, and a renamed copy of it.
+    eval(&small_labels()).stderr(predicate::str::contains(format!(
+        "{}: the model was trained on this very file; {warning}",
+        small_labels().display()
+    )));
+    let copy = write(
+        dir.path(),
+        "copy.csv",
+        &std::fs::read(small_labels()).unwrap(),
+    );
+    eval(&copy).stderr(predicate::str::contains(warning));
+    // A directory holding it among others names it.
+    std::fs::copy(
+        root().join("labels/003_cbd66c4364d6c9dc.csv"),
+        dir.path().join("other.csv"),
+    )
+    .unwrap();
+    eval(dir.path()).stderr(predicate::str::contains(
+        "1 of its 2 file(s) are label files the model was trained on (copy.csv)",
+    ));
+    // Held-out labels get no warning.
+    eval(&root().join("labels/003_cbd66c4364d6c9dc.csv"))
+        .stderr(predicate::str::contains(warning).not());
+}
