@@ -452,3 +452,71 @@ fn eval_on_the_labels_a_model_was_trained_on_warns_that_it_is_in_sample() {
     eval(&root().join("labels/003_cbd66c4364d6c9dc.csv"))
         .stderr(predicate::str::contains(warning).not());
 }
+
+#[test]
+fn summary_rows_without_labelled_text_or_keyword_hits_show_no_shares() {
+    let dir = tempfile::tempdir().unwrap();
+    let labelled = write(
+        dir.path(),
+        "labelled.csv",
+        "doc_id,para_id,region,theme,confidence,text\n\
+         a,0,甲市,uncertain,0.20,不确定的段落\n\
+         a,1,甲市,uncertain,0.31,也不确定的段落\n\
+         b,0,乙县,rural,0.90,推进乡村振兴建设高标准农田\n"
+            .as_bytes(),
+    );
+    let row_of = |out: &str, key: &str| -> String {
+        out.lines()
+            .find(|l| l.starts_with(key))
+            .unwrap_or_else(|| panic!("no {key} row in {out}"))
+            .to_string()
+    };
+    let run = |args: &[&str]| {
+        let a = bin()
+            .arg("summary")
+            .arg(&labelled)
+            .args(args)
+            .assert()
+            .success();
+        let o = a.get_output();
+        (
+            String::from_utf8(o.stdout.clone()).unwrap(),
+            String::from_utf8(o.stderr.clone()).unwrap(),
+        )
+    };
+    // All `uncertain`: rows of 0.0 under "each row sums to 100" before.
+    let (table, stderr) = run(&[]);
+    let jia = row_of(&table, "甲市");
+    assert_eq!(jia.matches(" -").count(), 13, "{jia}");
+    assert!(!jia.contains("0.0"), "{jia}");
+    assert!(table.contains("1 row(s) without labelled text"), "{table}");
+    assert!(stderr.contains("warning: no labelled text"), "{stderr}");
+    assert!(stderr.contains("1 group(s): 甲市"), "{stderr}");
+    assert!(row_of(&table, "乙县").contains("100.0"));
+    let (csv, _) = run(&["--csv"]);
+    assert_eq!(
+        row_of(&csv, "甲市"),
+        format!("甲市,2,13,2{}", ",".repeat(13))
+    );
+    // A dictionary that matches nothing in a row.
+    let dict = write(dir.path(), "dict.txt", "[rural]\n乡村振兴\n".as_bytes());
+    let dict_args = ["--method", "dictionary", "--dictionary"];
+    let mut args: Vec<&str> = dict_args.to_vec();
+    args.push(dict.to_str().unwrap());
+    let (table, stderr) = run(&args);
+    let jia = row_of(&table, "甲市");
+    assert_eq!(jia.matches(" -").count(), 13, "{jia}");
+    assert!(
+        table.contains("no keyword of the dictionary occurs"),
+        "{table}"
+    );
+    assert!(stderr.contains("no keyword of the dictionary occurs in the text of 1 group(s): 甲市"));
+    args.push("--csv");
+    let (csv, _) = run(&args);
+    let jia = row_of(&csv, "甲市");
+    let cells: Vec<&str> = jia.split(',').collect();
+    // Key, paragraphs, words, hits, then 13 empty shares; the rates stay 0.
+    assert_eq!(cells[3], "0");
+    assert!(cells[4..17].iter().all(|c| c.is_empty()), "{jia}");
+    assert!(cells[17..].iter().all(|c| *c == "0.000000"), "{jia}");
+}
