@@ -520,3 +520,37 @@ fn summary_rows_without_labelled_text_or_keyword_hits_show_no_shares() {
     assert!(cells[4..17].iter().all(|c| c.is_empty()), "{jia}");
     assert!(cells[17..].iter().all(|c| *c == "0.000000"), "{jia}");
 }
+
+#[test]
+fn a_label_file_naming_a_column_twice_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    // A spreadsheet with a second `theme` column (a coder's revision, say):
+    // the first one was read without a word.
+    let labels = write(
+        dir.path(),
+        "l.csv",
+        "doc_id,para_id,text,theme,secondary,theme\nd,0,推进乡村振兴,rural,,ecology\n".as_bytes(),
+    );
+    bin()
+        .args(["labels", "check", "--no-corpus"])
+        .arg(&labels)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "{}:1: column `theme` appears 2 times in the header (columns 4, 6); keep one",
+            labels.display()
+        )));
+    // A minimum document frequency no term reaches names the flag.
+    let model = dir.path().join("m.json");
+    bin()
+        .args(["train", "--min-df", "100000", "--labels"])
+        .arg(small_labels())
+        .arg("-o")
+        .arg(&model)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no term occurs in 100000 or more training paragraphs (--min-df)",
+        ));
+    assert!(!model.exists());
+}

@@ -162,6 +162,26 @@ fn read_rows(
     let mut col = [None; 5];
     for (k, name) in COLUMNS.iter().enumerate() {
         col[k] = headers.iter().position(|h| h.trim() == *name);
+        // Two columns of one name: which one holds the labels is a guess.
+        let at: Vec<usize> = (headers.iter().enumerate())
+            .filter(|(_, h)| h.trim() == *name)
+            .map(|(i, _)| i + 1)
+            .collect();
+        if at.len() > 1 {
+            problems.push(Error::line(
+                path,
+                1,
+                format!(
+                    "column `{name}` appears {} times in the header (columns {}); keep one",
+                    at.len(),
+                    at.iter()
+                        .map(|i| i.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+            return;
+        }
         let optional = columns == Columns::Judgements && matches!(*name, "text" | "secondary");
         if col[k].is_none() && !optional {
             let header = match columns {
@@ -335,6 +355,19 @@ mod tests {
             read_str("doc_id,para_id,text,theme,secondary\nd,0,x,investment,\n,,,social,\n");
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].to_string().contains("l.csv:3: empty doc_id"));
+    }
+
+    #[test]
+    fn a_column_named_twice_is_refused() {
+        let (rows, p) =
+            read_str("doc_id,para_id,text,theme,secondary,theme\nd,0,x,social,,rural\n");
+        assert!(rows.is_empty());
+        assert!(
+            p[0].to_string().starts_with(
+                "l.csv:1: column `theme` appears 2 times in the header (columns 4, 6)"
+            ),
+            "{p:?}"
+        );
     }
 
     #[test]
