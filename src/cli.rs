@@ -126,6 +126,26 @@ pub struct ModelArgs {
     pub document_prior: Option<DocumentPriorArg>,
 }
 
+impl ModelArgs {
+    /// The flags given, as typed: for refusing them where no model is trained.
+    pub fn given(&self) -> Vec<&'static str> {
+        [
+            (self.classifier.is_some(), "--classifier"),
+            (self.alpha.is_some(), "--alpha"),
+            (self.word_bigrams.is_some(), "--word-bigrams"),
+            (self.words.is_some(), "--words"),
+            (self.char_bigrams.is_some(), "--char-bigrams"),
+            (self.chi2.is_some(), "--chi2"),
+            (self.balanced.is_some(), "--balanced"),
+            (self.min_df.is_some(), "--min-df"),
+            (self.document_prior.is_some(), "--document-prior"),
+        ]
+        .into_iter()
+        .filter_map(|(given, flag)| given.then_some(flag))
+        .collect()
+    }
+}
+
 /// `--document-prior`: a strength, or off.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum DocumentPriorArg {

@@ -554,3 +554,23 @@ fn a_label_file_naming_a_column_twice_is_refused() {
         ));
     assert!(!model.exists());
 }
+
+#[test]
+fn eval_refuses_training_flags_it_would_ignore() {
+    for args in [
+        &[
+            "eval", "--model", "m.json", "--test", "t.csv", "--alpha", "0.1",
+        ][..],
+        &["eval", "--compare", "--chi2", "100", "--words"][..],
+    ] {
+        bin()
+            .args(args)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(
+                "set how cross-validation trains a model, and",
+            ))
+            .stderr(predicate::str::contains("they would be ignored; drop them"));
+    }
+}

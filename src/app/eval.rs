@@ -255,6 +255,20 @@ pub fn in_sample(p: &Provenance, test: &LabelSet) -> Option<String> {
 
 /// `policy-themes eval`.
 pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
+    // Model flags set how cross-validation trains; a trained model, or the
+    // fixed candidates of --compare, would silently ignore them.
+    let given = args.model_args.given();
+    if !given.is_empty() && (args.model.is_some() || args.compare) {
+        return Err(Error::Other(format!(
+            "{} set how cross-validation trains a model, and {}: they would be ignored; drop them",
+            given.join(", "),
+            if args.compare {
+                "--compare trains fixed configurations"
+            } else {
+                "--model evaluates one already trained"
+            }
+        )));
+    }
     if let (Some(model), Some(test)) = (&args.model, &args.test) {
         let predictor = Predictor::load(model)?;
         let set = LabelSet::read_strict(test)?;
