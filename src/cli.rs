@@ -96,7 +96,7 @@ pub struct ModelArgs {
     /// Classifier [default: sparse-logistic, the one chosen by grouped cross-validation].
     #[arg(long, value_enum)]
     pub classifier: Option<ClassifierArg>,
-    /// Smoothing (naive Bayes) or L2 penalty (logistic regression) [default: sparse-logistic 0.03, nb 0.03, cnb 0.3, logistic 0.001].
+    /// Smoothing (naive Bayes) or L2 penalty (logistic regression), a positive number [default: sparse-logistic 0.03, nb 0.03, cnb 0.3, logistic 0.001].
     #[arg(long, value_parser = parse_alpha, allow_negative_numbers = true)]
     pub alpha: Option<f64>,
     /// Word bigrams as features (`--word-bigrams` or `--word-bigrams=false`) [default: false].
@@ -120,7 +120,7 @@ pub struct ModelArgs {
     pub min_df: Option<u32>,
     /// Fit a theme prior on each document's own paragraphs when labelling
     /// (EM, Saerens et al. 2002), with this pseudo-count per theme as a
-    /// fraction of the document's characters; `off` labels each paragraph on
+    /// fraction of the document's characters (a positive number); `off` labels each paragraph on
     /// its own [default: off].
     #[arg(long, value_name = "STRENGTH|off", value_parser = parse_document_prior, allow_negative_numbers = true)]
     pub document_prior: Option<DocumentPriorArg>,
@@ -330,7 +330,7 @@ pub struct SummaryArgs {
     /// CSV columns `<theme>_lo`, `<theme>_hi`; a second line per group in the table.
     #[arg(long)]
     pub ci: bool,
-    /// Bootstrap replicates for --ci.
+    /// Bootstrap replicates for --ci (1 to 1,000,000).
     #[arg(long, default_value_t = crate::report::bootstrap::DEFAULT_SAMPLES, value_name = "B", value_parser = samples_parser())]
     pub samples: usize,
     /// Seed of the bootstrap: the same seed gives the same intervals.
@@ -360,7 +360,7 @@ pub struct CompareArgs {
     /// What each paragraph weighs.
     #[arg(long, value_enum, default_value_t)]
     pub weight: Weight,
-    /// Bootstrap replicates for the interval of the difference.
+    /// Bootstrap replicates for the interval of the difference (1 to 1,000,000).
     #[arg(long, default_value_t = crate::report::bootstrap::DEFAULT_SAMPLES, value_name = "B", value_parser = samples_parser())]
     pub samples: usize,
     /// Seed of the bootstrap: the same seed gives the same intervals.
@@ -390,10 +390,10 @@ pub struct ReportArgs {
     /// What each paragraph weighs.
     #[arg(long, value_enum, default_value_t)]
     pub weight: Weight,
-    /// Example paragraphs shown per theme.
+    /// Example paragraphs shown per theme (0 to 1000).
     #[arg(long, default_value_t = 3, value_name = "N", value_parser = RangedU64ValueParser::<usize>::new().range(0..=1000))]
     pub examples: usize,
-    /// Bootstrap replicates for the intervals in the heatmap.
+    /// Bootstrap replicates for the intervals in the heatmap (1 to 1,000,000).
     #[arg(long, default_value_t = crate::report::bootstrap::DEFAULT_SAMPLES, value_name = "B", value_parser = samples_parser())]
     pub samples: usize,
     /// Seed of the bootstrap: the same seed gives the same report.
