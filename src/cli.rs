@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::RangedU64ValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::report::shares::Weight;
@@ -99,8 +100,8 @@ pub struct ModelArgs {
     /// Classifier [default: sparse-logistic, the one chosen by grouped cross-validation].
     #[arg(long, value_enum)]
     pub classifier: Option<ClassifierArg>,
-    /// Smoothing (naive Bayes) or L2 penalty (logistic regression) [default: sparse-logistic 0.03, nb 0.03, cnb 0.3, logistic 0.001].
-    #[arg(long)]
+    /// Smoothing (naive Bayes) or L2 penalty (logistic regression), a positive number [default: sparse-logistic 0.03, nb 0.03, cnb 0.3, logistic 0.001].
+    #[arg(long, value_parser = parse_alpha, allow_negative_numbers = true)]
     pub alpha: Option<f64>,
     /// Word bigrams as features (`--word-bigrams` or `--word-bigrams=false`) [default: false].
     #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
@@ -113,7 +114,7 @@ pub struct ModelArgs {
     #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
     pub char_bigrams: Option<bool>,
     /// Keep only the K terms with the highest chi-square score [default: all terms].
-    #[arg(long, value_name = "K")]
+    #[arg(long, value_name = "K", value_parser = parse_chi2, allow_negative_numbers = true)]
     pub chi2: Option<usize>,
     /// Weigh themes equally instead of by their frequency in the labels [default: true].
     #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
@@ -123,10 +124,30 @@ pub struct ModelArgs {
     pub min_df: Option<u32>,
     /// Fit a theme prior on each document's own paragraphs when labelling
     /// (EM, Saerens et al. 2002), with this pseudo-count per theme as a
-    /// fraction of the document's characters; `off` labels each paragraph on
+    /// fraction of the document's characters (a positive number); `off` labels each paragraph on
     /// its own [default: off].
-    #[arg(long, value_name = "STRENGTH|off", value_parser = parse_document_prior)]
+    #[arg(long, value_name = "STRENGTH|off", value_parser = parse_document_prior, allow_negative_numbers = true)]
     pub document_prior: Option<DocumentPriorArg>,
+}
+
+impl ModelArgs {
+    /// The flags given, as typed: for refusing them where no model is trained.
+    pub fn given(&self) -> Vec<&'static str> {
+        [
+            (self.classifier.is_some(), "--classifier"),
+            (self.alpha.is_some(), "--alpha"),
+            (self.word_bigrams.is_some(), "--word-bigrams"),
+            (self.words.is_some(), "--words"),
+            (self.char_bigrams.is_some(), "--char-bigrams"),
+            (self.chi2.is_some(), "--chi2"),
+            (self.balanced.is_some(), "--balanced"),
+            (self.min_df.is_some(), "--min-df"),
+            (self.document_prior.is_some(), "--document-prior"),
+        ]
+        .into_iter()
+        .filter_map(|(given, flag)| given.then_some(flag))
+        .collect()
+    }
 }
 
 /// `--document-prior`: a strength, or off.
@@ -150,10 +171,56 @@ fn parse_document_prior(s: &str) -> Result<DocumentPriorArg, String> {
     if s.eq_ignore_ascii_case("off") {
         return Ok(DocumentPriorArg::Off);
     }
-    match s.parse::<f64>() {
-        Ok(c) if c.is_finite() && c >= 0.0 => Ok(DocumentPriorArg::Strength(c)),
-        _ => Err(format!("`{s}` is neither `off` nor a number >= 0")),
+    // 0 would let each document's own mix take over: every paragraph gets
+    // confidence 1.
+    match positive(s) {
+        Ok(c) => Ok(DocumentPriorArg::Strength(c)),
+        Err(_) => Err(format!(
+            "`{s}` is neither `off` nor a positive number up to {MAX_MAGNITUDE}"
+        )),
     }
+}
+
+/// The bound on model numbers (see [`crate::model::validate::MAX_MAGNITUDE`]).
+const MAX_MAGNITUDE: f64 = crate::model::validate::MAX_MAGNITUDE;
+
+/// A finite number in (0, MAX_MAGNITUDE].
+fn positive(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 && x <= MAX_MAGNITUDE => Ok(x),
+        _ => Err(format!("must be a positive number up to {MAX_MAGNITUDE}")),
+    }
+}
+
+/// `--alpha`: smoothing or L2 penalty; 0, NaN or infinity give a model whose
+/// scores are NaN.
+fn parse_alpha(s: &str) -> Result<f64, String> {
+    positive(s)
+}
+
+/// `--chi2`: keeping 0 terms leaves nothing to train on.
+fn parse_chi2(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(k) if k >= 1 => Ok(k),
+        _ => Err("must be a whole number of terms, at least 1".into()),
+    }
+}
+
+/// `--min-confidence`: a probability.
+fn parse_probability(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err("must be a number from 0 to 1".into()),
+    }
+}
+
+/// Bootstrap replicates are held in memory (13 numbers each, per group):
+/// a million is far beyond what a stable interval needs (1,000–10,000), and
+/// more than that runs out of memory or overflows the allocation.
+pub const MAX_SAMPLES: u64 = 1_000_000;
+
+fn samples_parser() -> RangedU64ValueParser<usize> {
+    RangedU64ValueParser::<usize>::new().range(1..=MAX_SAMPLES)
 }
 
 #[derive(Debug, Args)]
@@ -202,7 +269,7 @@ pub struct LabelArgs {
     pub format: FormatArg,
     /// Mark paragraphs whose top probability (after the model's document prior) is below X as
     /// `uncertain` instead of forcing a theme.
-    #[arg(long, value_name = "X")]
+    #[arg(long, value_name = "X", value_parser = parse_probability, allow_negative_numbers = true)]
     pub min_confidence: Option<f64>,
     /// Add each paragraph's top contributing terms (column `explain`).
     #[arg(long)]
@@ -242,7 +309,11 @@ pub struct GoldArgs {
 #[derive(Debug, Args)]
 pub struct SummaryArgs {
     /// Labelled paragraphs (output of `label`; `-` reads standard input). Not needed with --gold.
-    #[arg(value_name = "LABELLED.csv", required_unless_present = "gold")]
+    #[arg(
+        value_name = "LABELLED.csv",
+        required_unless_present = "gold",
+        conflicts_with = "gold"
+    )]
     pub input: Option<PathBuf>,
     #[command(flatten)]
     pub source: GoldArgs,
@@ -263,8 +334,8 @@ pub struct SummaryArgs {
     /// CSV columns `<theme>_lo`, `<theme>_hi`; a second line per group in the table.
     #[arg(long)]
     pub ci: bool,
-    /// Bootstrap replicates for --ci.
-    #[arg(long, default_value_t = crate::report::bootstrap::DEFAULT_SAMPLES, value_name = "B")]
+    /// Bootstrap replicates for --ci (1 to 1,000,000).
+    #[arg(long, default_value_t = crate::report::bootstrap::DEFAULT_SAMPLES, value_name = "B", value_parser = samples_parser())]
     pub samples: usize,
     /// Seed of the bootstrap: the same seed gives the same intervals.
     #[arg(long, default_value_t = crate::report::bootstrap::DEFAULT_SEED, value_name = "N")]
@@ -293,8 +364,8 @@ pub struct CompareArgs {
     /// What each paragraph weighs.
     #[arg(long, value_enum, default_value_t)]
     pub weight: Weight,
-    /// Bootstrap replicates for the interval of the difference.
-    #[arg(long, default_value_t = crate::report::bootstrap::DEFAULT_SAMPLES, value_name = "B")]
+    /// Bootstrap replicates for the interval of the difference (1 to 1,000,000).
+    #[arg(long, default_value_t = crate::report::bootstrap::DEFAULT_SAMPLES, value_name = "B", value_parser = samples_parser())]
     pub samples: usize,
     /// Seed of the bootstrap: the same seed gives the same intervals.
     #[arg(long, default_value_t = crate::report::bootstrap::DEFAULT_SEED, value_name = "N")]
@@ -323,11 +394,11 @@ pub struct ReportArgs {
     /// What each paragraph weighs.
     #[arg(long, value_enum, default_value_t)]
     pub weight: Weight,
-    /// Example paragraphs shown per theme.
-    #[arg(long, default_value_t = 3, value_name = "N")]
+    /// Example paragraphs shown per theme (0 to 1000).
+    #[arg(long, default_value_t = 3, value_name = "N", value_parser = RangedU64ValueParser::<usize>::new().range(0..=1000))]
     pub examples: usize,
-    /// Bootstrap replicates for the intervals in the heatmap.
-    #[arg(long, default_value_t = crate::report::bootstrap::DEFAULT_SAMPLES, value_name = "B")]
+    /// Bootstrap replicates for the intervals in the heatmap (1 to 1,000,000).
+    #[arg(long, default_value_t = crate::report::bootstrap::DEFAULT_SAMPLES, value_name = "B", value_parser = samples_parser())]
     pub samples: usize,
     /// Seed of the bootstrap: the same seed gives the same report.
     #[arg(long, default_value_t = crate::report::bootstrap::DEFAULT_SEED, value_name = "N")]
@@ -396,7 +467,7 @@ pub struct EvalArgs {
     #[arg(long, default_value = "corpus", value_name = "DIR")]
     pub corpus: PathBuf,
     /// Number of folds (at least 2; more folds than documents, or regions, gives one each).
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, value_parser = RangedU64ValueParser::<usize>::new().range(2..=100_000))]
     pub folds: usize,
     /// What a fold leaves out.
     #[arg(long, value_enum, default_value_t)]
@@ -435,7 +506,7 @@ pub struct ExplainArgs {
     #[arg(long, value_name = "THEME")]
     pub theme: Option<String>,
     /// Terms per theme.
-    #[arg(long, default_value_t = 15, value_name = "N")]
+    #[arg(long, default_value_t = 15, value_name = "N", value_parser = RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
     pub top: usize,
 }
 

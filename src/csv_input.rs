@@ -48,13 +48,20 @@ impl CsvInput {
     }
 
     /// The data rows with their line numbers; a malformed row is an error naming its line.
+    /// Rows whose every cell is empty (`,,,,` as spreadsheets leave them at
+    /// the end of a sheet) are skipped.
     pub fn rows(&mut self) -> impl Iterator<Item = Result<(u64, csv::StringRecord)>> + '_ {
         let CsvInput { reader, path, .. } = self;
-        reader.records().map(move |rec| match rec {
-            Ok(r) => Ok((r.position().map(|p| p.line()).unwrap_or(0), r)),
+        reader.records().filter_map(move |rec| match rec {
+            Ok(r) if is_blank(&r) => None,
+            Ok(r) => Some(Ok((r.position().map(|p| p.line()).unwrap_or(0), r))),
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                Err(Error::line(&*path, line, format!("malformed CSV: {e}")))
+                Some(Err(Error::line(
+                    &*path,
+                    line,
+                    format!("malformed CSV: {e}"),
+                )))
             }
         })
     }
@@ -69,6 +76,12 @@ impl CsvInput {
         self.col(name)
             .ok_or_else(|| Error::line(&self.path, 1, format!("missing column `{name}`{hint}")))
     }
+}
+
+/// Whether every cell of a record is empty or blank: a spreadsheet's empty
+/// row, not data.
+pub fn is_blank(record: &csv::StringRecord) -> bool {
+    record.iter().all(|cell| cell.trim().is_empty())
 }
 
 /// A CSV file's text, decoded as reports are (UTF-8 with or without BOM,

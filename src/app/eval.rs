@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::labels::agree::AgreementReport;
 use crate::labels::LabelSet;
 use crate::model::evaluate::{assign_folds, cross_validate, report, EvalItem, EvalReport};
-use crate::model::{ClassifierKind, Predictor, TrainParams};
+use crate::model::{ClassifierKind, Predictor, Provenance, TrainParams};
 use crate::output::{print_stdout, write_atomic};
 use crate::text::{FeatureConfig, Tokenizer};
 use crate::themes::Theme;
@@ -206,11 +206,79 @@ fn print_with_coders(r: EvalReport, coders: Option<AgreementReport>, json: bool)
     }
 }
 
+/// Whether a test set is (partly) what the model was trained on, from the
+/// hashes its provenance records: why, if it is.
+pub fn in_sample(p: &Provenance, test: &LabelSet) -> Option<String> {
+    let name = |f: &std::path::PathBuf| {
+        f.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let n = test.files.len();
+    if !p.label_file_hashes.is_empty() {
+        // Per-file hashes of the bytes: a copy under another name is found too.
+        let trained: Vec<String> = test
+            .files
+            .iter()
+            .zip(&test.file_hashes)
+            .filter(|(_, h)| p.label_file_hashes.contains(h))
+            .map(|(f, _)| name(f))
+            .collect();
+        return match trained.len() {
+            0 => None,
+            k if k == n && n == 1 => Some("the model was trained on this very file".into()),
+            k => Some(format!(
+                "{k} of its {n} file(s) are label files the model was trained on ({})",
+                trained.join(", ")
+            )),
+        };
+    }
+    // Models trained before per-file hashes: the whole set's hash, then names.
+    if !p.labels_hash.is_empty() && p.labels_hash == test.hash {
+        return Some("the model was trained on exactly these label files".into());
+    }
+    let same_name: Vec<String> = test
+        .files
+        .iter()
+        .map(name)
+        .filter(|f| p.label_files.contains(f))
+        .collect();
+    (!same_name.is_empty()).then(|| {
+        format!(
+            "{} of its {n} file(s) have the names of label files the model was trained on ({}); \
+             the model records no per-file hashes to tell whether they changed since",
+            same_name.len(),
+            same_name.join(", ")
+        )
+    })
+}
+
 /// `policy-themes eval`.
 pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
+    // Model flags set how cross-validation trains; a trained model, or the
+    // fixed candidates of --compare, would silently ignore them.
+    let given = args.model_args.given();
+    if !given.is_empty() && (args.model.is_some() || args.compare) {
+        return Err(Error::Other(format!(
+            "{} set how cross-validation trains a model, and {}: they would be ignored; drop them",
+            given.join(", "),
+            if args.compare {
+                "--compare trains fixed configurations"
+            } else {
+                "--model evaluates one already trained"
+            }
+        )));
+    }
     if let (Some(model), Some(test)) = (&args.model, &args.test) {
         let predictor = Predictor::load(model)?;
         let set = LabelSet::read_strict(test)?;
+        if let Some(why) = in_sample(&predictor.model.provenance, &set) {
+            ui.warn(format!(
+                "{}: {why}; the figures are in-sample, not what the model does on reports it \
+                 has not seen (cross-validate with `eval --labels` instead)",
+                test.display()
+            ));
+        }
         let coders = second_coder(args, &set)?;
         let items: Vec<EvalItem> = set.rows.iter().map(EvalItem::by_document).collect();
         let texts: Vec<&str> = items.iter().map(|it| it.text.as_str()).collect();
@@ -301,6 +369,50 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn models_without_per_file_hashes_fall_back_to_the_set_hash_and_names() {
+        let set = LabelSet {
+            hash: "set".into(),
+            files: vec!["labels/a.csv".into(), "labels/b.csv".into()],
+            file_hashes: vec!["ha".into(), "hb".into()],
+            ..LabelSet::default()
+        };
+        let old = Provenance {
+            tool_version: String::new(),
+            dictionary_hash: String::new(),
+            labels_hash: "other".into(),
+            label_files: vec!["x.csv".into()],
+            label_file_hashes: Vec::new(),
+            n_train: 1,
+            params: TrainParams::default(),
+        };
+        assert_eq!(in_sample(&old, &set), None);
+        let same_set = Provenance {
+            labels_hash: "set".into(),
+            ..old.clone()
+        };
+        assert!(in_sample(&same_set, &set)
+            .unwrap()
+            .contains("exactly these"));
+        let same_name = Provenance {
+            label_files: vec!["b.csv".into()],
+            ..old.clone()
+        };
+        let why = in_sample(&same_name, &set).unwrap();
+        assert!(why.contains("1 of its 2 file(s) have the names") && why.contains("b.csv"));
+        // With per-file hashes only the bytes count, not the names.
+        let hashed = Provenance {
+            label_file_hashes: vec!["hb".into()],
+            ..same_name.clone()
+        };
+        assert!(in_sample(&hashed, &set).unwrap().contains("(b.csv)"));
+        let changed = Provenance {
+            label_file_hashes: vec!["h-edited".into()],
+            ..same_name
+        };
+        assert_eq!(in_sample(&changed, &set), None);
+    }
 
     #[test]
     fn the_compare_row_marked_default_is_what_train_fits() {

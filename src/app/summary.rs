@@ -113,6 +113,20 @@ pub(super) fn emit(
     Ok(())
 }
 
+/// Warn about groups shown without shares, naming the first few.
+fn warn_empty(ui: Ui, groups: &[String], why: &str) {
+    if groups.is_empty() {
+        return;
+    }
+    const SHOWN: usize = 10;
+    let more = if groups.len() > SHOWN { ", …" } else { "" };
+    ui.warn(format!(
+        "{why} {} group(s): {}{more}; their shares are left empty",
+        groups.len(),
+        groups[..groups.len().min(SHOWN)].join(", ")
+    ));
+}
+
 /// `policy-themes summary`.
 pub fn run(args: &SummaryArgs, ui: Ui) -> Result<i32> {
     let by: GroupBy = args.by.parse().map_err(Error::Other)?;
@@ -152,6 +166,11 @@ pub fn run(args: &SummaryArgs, ui: Ui) -> Result<i32> {
     )?;
     if let Some(dict) = dict {
         let table = DictTable::compute(&rows, &by, &dict, &Tokenizer::bundled(), ci);
+        warn_empty(
+            ui,
+            &table.empty_rows(),
+            "no keyword of the dictionary occurs in the text of",
+        );
         emit(
             args.output.as_ref(),
             args.csv,
@@ -162,6 +181,11 @@ pub fn run(args: &SummaryArgs, ui: Ui) -> Result<i32> {
         return Ok(0);
     }
     let mut table = ShareTable::compute(&rows, &by, args.weight);
+    warn_empty(
+        ui,
+        &table.empty_rows(),
+        "no labelled text (every paragraph `uncertain`, or no characters) in",
+    );
     let adjuster = if args.adjust {
         Some(measure_adjuster(&args.source.labels, args.weight, ui)?)
     } else {

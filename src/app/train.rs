@@ -95,6 +95,7 @@ pub fn train_from(labels: &Path, params: &TrainParams, tokenizer: &Tokenizer) ->
                     .unwrap_or_default()
             })
             .collect(),
+        label_file_hashes: set.file_hashes.clone(),
     };
     model::fit(&examples(&set), params, tokenizer, sources)
 }
@@ -104,7 +105,15 @@ pub fn run(args: &TrainArgs, ui: Ui) -> Result<i32> {
     let params = params_from(&args.model);
     let tokenizer = Tokenizer::bundled();
     let started = std::time::Instant::now();
+    params.validate()?;
     let model = train_from(&args.labels, &params, &tokenizer)?;
+    // Never write a model that `label` would refuse.
+    if let Some(why) = model::validate::problem(&model) {
+        return Err(Error::Other(format!(
+            "the fitted model is unusable ({why}); {} was not written; try other settings",
+            args.output.display()
+        )));
+    }
     persist::save(&model, &args.output)?;
     ui.info(format!(
         "trained on {} paragraphs, {} themes, {} terms in {:.2}s → {}",

@@ -35,6 +35,24 @@ impl Override {
     }
 }
 
+/// Extensions of report files a manifest row may name a document by
+/// (`r.txt` for the document `r`): what `segment` reads from a directory,
+/// and the plain-text names files given by name usually have.
+const FILE_EXTENSIONS: [&str; 3] = ["txt", "text", "md"];
+
+/// The document a manifest row's `doc_id` cell names: the cell, or its stem
+/// when it is a file name such as `r.txt`.
+fn document_of(cell: &str) -> &str {
+    match cell.rsplit_once('.') {
+        Some((stem, ext))
+            if !stem.is_empty() && FILE_EXTENSIONS.iter().any(|e| ext.eq_ignore_ascii_case(e)) =>
+        {
+            stem
+        }
+        _ => cell,
+    }
+}
+
 /// All overrides, by doc_id.
 #[derive(Debug, Clone, Default)]
 pub struct Manifest {
@@ -42,6 +60,8 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// The overrides of a document, whether its row names it (`r`) or its
+    /// file (`r.txt`).
     pub fn get(&self, doc_id: &str) -> Option<&Override> {
         self.rows.get(doc_id)
     }
@@ -56,6 +76,9 @@ impl Manifest {
             input.col("title"),
         );
         let mut rows = HashMap::new();
+        // Line of the row that set each document: a second row for it is
+        // refused rather than silently winning.
+        let mut first_line: HashMap<String, (u64, String)> = HashMap::new();
         for row in input.rows() {
             let (line, rec) = row?;
             let cell = |c: Option<usize>| {
@@ -64,7 +87,25 @@ impl Manifest {
                     .filter(|s| !s.is_empty())
                     .map(str::to_string)
             };
-            let id = cell(Some(id_col)).ok_or_else(|| Error::line(path, line, "empty doc_id"))?;
+            let cell_id =
+                cell(Some(id_col)).ok_or_else(|| Error::line(path, line, "empty doc_id"))?;
+            let id = document_of(&cell_id).to_string();
+            if let Some((first, first_cell)) = first_line.get(&id) {
+                let named = if *first_cell == cell_id {
+                    String::new()
+                } else {
+                    format!(" (as `{first_cell}`)")
+                };
+                return Err(Error::line(
+                    path,
+                    line,
+                    format!(
+                        "a second row for document `{id}`; line {first} already sets it{named}. \
+                         Keep one row per document"
+                    ),
+                ));
+            }
+            first_line.insert(id.clone(), (line, cell_id.clone()));
             let year = match cell(year) {
                 Some(y) => Some(
                     y.parse::<u16>()
@@ -93,5 +134,49 @@ impl Manifest {
             );
         }
         Ok(Manifest { rows })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<Manifest> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("manifest.csv");
+        std::fs::write(&p, text).unwrap();
+        Manifest::read(&p)
+    }
+
+    #[test]
+    fn a_row_may_name_the_document_or_its_file() {
+        let m = read("doc_id,region,year\nr.txt,甲市,2021\ns,乙县,\nt.TXT,,2020\nv1.2,丙县,\n,,\n")
+            .unwrap();
+        assert_eq!(m.get("r").unwrap().region.as_deref(), Some("甲市"));
+        assert_eq!(m.get("s").unwrap().region.as_deref(), Some("乙县"));
+        assert_eq!(m.get("t").unwrap().year, Some(2020));
+        // Only file extensions are stripped: `v1.2` is a document id.
+        assert!(m.get("v1.2").is_some());
+        assert!(m.get("v1").is_none());
+        assert!(m.get("r.txt").is_none());
+    }
+
+    #[test]
+    fn two_rows_for_one_document_are_refused_with_both_lines() {
+        let e = read("doc_id,region\na,甲市\nb,乙县\na,丙县\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("manifest.csv:4: a second row for document `a`"),
+            "{e}"
+        );
+        assert!(e.contains("line 2 already sets it"), "{e}");
+        let e = read("doc_id,region\nr,甲市\nr.txt,乙县\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("manifest.csv:3: a second row for document `r`; line 2"),
+            "{e}"
+        );
     }
 }

@@ -61,6 +61,8 @@ pub struct LabelSet {
     /// SHA-256 over the files' names and bytes, in order: what a model was trained on.
     pub hash: String,
     pub files: Vec<PathBuf>,
+    /// SHA-256 of each file's bytes, in `files` order.
+    pub file_hashes: Vec<String>,
 }
 
 impl LabelSet {
@@ -79,6 +81,7 @@ impl LabelSet {
             hashed.extend_from_slice(f.file_name().map(|n| n.as_encoded_bytes()).unwrap_or(b""));
             hashed.push(0);
             hashed.extend_from_slice(&bytes);
+            set.file_hashes.push(sha256_hex(&bytes));
             read_rows(f, &bytes, columns, &mut set.rows, &mut set.problems);
         }
         let mut seen: HashMap<(String, usize), (PathBuf, u64)> = HashMap::new();
@@ -159,6 +162,26 @@ fn read_rows(
     let mut col = [None; 5];
     for (k, name) in COLUMNS.iter().enumerate() {
         col[k] = headers.iter().position(|h| h.trim() == *name);
+        // Two columns of one name: which one holds the labels is a guess.
+        let at: Vec<usize> = (headers.iter().enumerate())
+            .filter(|(_, h)| h.trim() == *name)
+            .map(|(i, _)| i + 1)
+            .collect();
+        if at.len() > 1 {
+            problems.push(Error::line(
+                path,
+                1,
+                format!(
+                    "column `{name}` appears {} times in the header (columns {}); keep one",
+                    at.len(),
+                    at.iter()
+                        .map(|i| i.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+            return;
+        }
         let optional = columns == Columns::Judgements && matches!(*name, "text" | "secondary");
         if col[k].is_none() && !optional {
             let header = match columns {
@@ -188,6 +211,10 @@ fn read_rows(
                 return;
             }
         };
+        // `,,,,` rows, as spreadsheets leave them at the end of a sheet.
+        if crate::csv_input::is_blank(&rec) {
+            continue;
+        }
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
         let get = |k: usize| col[k].and_then(|i| rec.get(i)).unwrap_or("");
         let mut bad = |m: String| problems.push(Error::line(path, line, m));
@@ -314,6 +341,33 @@ mod tests {
             &mut problems,
         );
         assert!(problems[0].to_string().contains("missing column `theme`"));
+    }
+
+    #[test]
+    fn empty_rows_a_spreadsheet_leaves_are_skipped() {
+        let (rows, p) = read_str(
+            "doc_id,para_id,text,theme,secondary\r\nd,0,招商引资,investment,\r\n,,,,\r\n , ,,,\r\n,,,,\r\n",
+        );
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(rows.len(), 1);
+        // A row with something in it is still checked.
+        let (_, p) =
+            read_str("doc_id,para_id,text,theme,secondary\nd,0,x,investment,\n,,,social,\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].to_string().contains("l.csv:3: empty doc_id"));
+    }
+
+    #[test]
+    fn a_column_named_twice_is_refused() {
+        let (rows, p) =
+            read_str("doc_id,para_id,text,theme,secondary,theme\nd,0,x,social,,rural\n");
+        assert!(rows.is_empty());
+        assert!(
+            p[0].to_string().starts_with(
+                "l.csv:1: column `theme` appears 2 times in the header (columns 4, 6)"
+            ),
+            "{p:?}"
+        );
     }
 
     #[test]

@@ -54,9 +54,12 @@ impl DocumentPrior {
 
     /// Why a stored prior cannot be used with `n_classes` classes, if it cannot.
     pub fn invalid(&self, n_classes: usize) -> Option<String> {
-        if !(self.strength.is_finite() && self.strength >= 0.0) {
+        // Strength 0 lets a document's own mix take over completely: every
+        // paragraph then gets confidence 1.
+        let max = super::validate::MAX_MAGNITUDE;
+        if !(self.strength.is_finite() && self.strength > 0.0 && self.strength <= max) {
             return Some(format!(
-                "document prior strength {} is not a non-negative number",
+                "document prior strength {} is not a positive number up to {max}",
                 self.strength
             ));
         }
@@ -66,8 +69,14 @@ impl DocumentPrior {
                 self.base.len()
             ));
         }
-        if self.base.iter().any(|b| !(b.is_finite() && *b > 0.0)) {
-            return Some("document prior has a theme with no positive base probability".into());
+        if self
+            .base
+            .iter()
+            .any(|b| !(b.is_finite() && *b > 0.0 && *b <= 1.0))
+        {
+            return Some(
+                "document prior has a theme whose base probability is not in (0, 1]".into(),
+            );
         }
         None
     }
@@ -250,6 +259,14 @@ mod tests {
             },
             DocumentPrior {
                 strength: f64::NAN,
+                ..f.clone()
+            },
+            DocumentPrior {
+                strength: 0.0,
+                ..f.clone()
+            },
+            DocumentPrior {
+                base: vec![1.5, 0.5],
                 ..f.clone()
             },
             DocumentPrior {

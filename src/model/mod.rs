@@ -14,6 +14,7 @@ pub mod predict;
 pub mod sparse_logistic;
 pub mod stored_nb;
 pub mod train;
+pub mod validate;
 
 use serde::{Deserialize, Serialize};
 
@@ -70,6 +71,11 @@ pub struct Provenance {
     /// SHA-256 of the label files (names and bytes).
     pub labels_hash: String,
     pub label_files: Vec<String>,
+    /// SHA-256 of each label file's bytes, in `label_files` order, so `eval`
+    /// can tell a test file that was trained on, renamed or not (absent
+    /// from models trained before it was recorded).
+    #[serde(default)]
+    pub label_file_hashes: Vec<String>,
     pub n_train: usize,
     pub params: TrainParams,
 }

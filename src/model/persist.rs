@@ -122,15 +122,10 @@ pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Model> {
         ));
     }
     model.vectorizer.reindex();
-    if model.vectorizer.idf.len() != model.vectorizer.terms.len() || model.themes.len() < 2 {
-        return Err(bad("inconsistent vocabulary or theme list".into()));
-    }
-    if let Some(why) = model
-        .document_prior
-        .as_ref()
-        .and_then(|d| d.invalid(model.themes.len()))
-    {
-        return Err(bad(why));
+    if let Some(why) = super::validate::problem(&model) {
+        return Err(bad(format!(
+            "{why}; the file is damaged or was edited: train the model again with `policy-themes train`"
+        )));
     }
     Ok(model)
 }

@@ -83,6 +83,62 @@ impl Default for TrainParams {
     }
 }
 
+impl TrainParams {
+    /// The alpha of the classifier, whatever its kind.
+    pub fn alpha(&self) -> f64 {
+        match self.classifier {
+            ClassifierKind::MultinomialNb { alpha }
+            | ClassifierKind::ComplementNb { alpha }
+            | ClassifierKind::Logistic { alpha, .. }
+            | ClassifierKind::SparseLogistic { alpha, .. } => alpha,
+        }
+    }
+
+    /// Why these parameters cannot fit a usable model, naming the flag that
+    /// sets them; checked before any work, since a zero or NaN smoothing,
+    /// say, fits a model whose every score is NaN.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |m: String| Err(Error::Other(m));
+        let alpha = self.alpha();
+        if !(alpha.is_finite() && alpha > 0.0 && alpha <= super::validate::MAX_MAGNITUDE) {
+            return bad(format!(
+                "--alpha must be a positive number up to {}, got {alpha}",
+                super::validate::MAX_MAGNITUDE
+            ));
+        }
+        if let ClassifierKind::Logistic { max_iterations, .. }
+        | ClassifierKind::SparseLogistic { max_iterations, .. } = self.classifier
+        {
+            if max_iterations == 0 {
+                return bad("logistic regression needs at least one iteration".into());
+            }
+        }
+        let f = &self.features;
+        if !(f.words || f.word_bigrams || f.char_bigrams) {
+            return bad(
+                "no features to train on: --char-bigrams=false turns off the only feature family \
+                 in use; add --words or --word-bigrams, or keep --char-bigrams"
+                    .into(),
+            );
+        }
+        if self.chi2_features == Some(0) {
+            return bad("--chi2 must keep at least 1 term".into());
+        }
+        if let Some(s) = self.document_prior {
+            let max = super::validate::MAX_MAGNITUDE;
+            if !(s.is_finite() && s > 0.0 && s <= max) {
+                return bad(format!(
+                    "--document-prior must be `off` or a positive number up to {max}, got {s}"
+                ));
+            }
+        }
+        if self.batch_rows == 0 {
+            return bad("naive Bayes batches need at least one row".into());
+        }
+        Ok(())
+    }
+}
+
 /// One training paragraph.
 #[derive(Debug, Clone)]
 pub struct Example {
@@ -275,6 +331,8 @@ pub fn compile(classifier: &Classifier, n_classes: usize) -> Result<LinearScorer
 pub struct Sources {
     pub labels_hash: String,
     pub label_files: Vec<String>,
+    /// SHA-256 of each label file's bytes, in `label_files` order.
+    pub label_file_hashes: Vec<String>,
 }
 
 /// Fit a model on labelled paragraphs.
@@ -284,6 +342,7 @@ pub fn fit(
     tokenizer: &Tokenizer,
     sources: Sources,
 ) -> Result<Model> {
+    params.validate()?;
     if examples.is_empty() {
         return Err(Error::Other("no labelled paragraphs to train on".into()));
     }
@@ -332,9 +391,11 @@ pub fn fit(
     }
     let n_features = vectorizer.n_features();
     if n_features == 0 {
-        return Err(Error::Other(
-            "no features: the training paragraphs share no terms (too few labels?)".into(),
-        ));
+        return Err(Error::Other(format!(
+            "no features: no term occurs in {} or more training paragraphs (--min-df); \
+             too few labels?",
+            params.features.min_df.max(1)
+        )));
     }
     let classifier = match params.classifier {
         ClassifierKind::MultinomialNb { alpha } => Classifier::MultinomialNb {
@@ -405,6 +466,7 @@ pub fn fit(
             dictionary_hash: tokenizer.dictionary_hash().to_string(),
             labels_hash: sources.labels_hash,
             label_files: sources.label_files,
+            label_file_hashes: sources.label_file_hashes,
             n_train: examples.len(),
             params: params.clone(),
         },

@@ -16,7 +16,9 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::report::bootstrap::{stream_seed, Interval, Strata};
 use crate::report::rows::LabelledRow;
-use crate::report::shares::{key_label, render_blocks, Block, Field, GroupBy, Line, Resampling};
+use crate::report::shares::{
+    key_label, push_shares, render_blocks, Block, Field, GroupBy, Line, Resampling,
+};
 use crate::text::Tokenizer;
 use crate::themes::Theme;
 
@@ -160,6 +162,14 @@ pub struct DictRow {
     pub ci: Option<Interval>,
 }
 
+impl DictRow {
+    /// Whether no keyword of the dictionary occurs in the group's text: its
+    /// shares are undefined, not zero.
+    pub fn is_empty(&self) -> bool {
+        self.hits.iter().all(|&h| h == 0)
+    }
+}
+
 /// The dictionary measure for every group.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DictTable {
@@ -212,7 +222,8 @@ impl DictTable {
                         0.0
                     }
                 });
-                let ci = ci.map(|rs| {
+                // Without hits there are no shares to put an interval on.
+                let ci = ci.filter(|_| total > 0).map(|rs| {
                     Interval::from_replicates(
                         &strata.replicates(rs.samples, stream_seed(rs.seed, &key)),
                     )
@@ -256,18 +267,42 @@ impl DictTable {
             rec.push(r.paragraphs.to_string());
             rec.push(r.words.to_string());
             rec.push(r.hits.iter().sum::<usize>().to_string());
-            rec.extend(r.shares.iter().map(|s| format!("{s:.6}")));
+            push_shares(&mut rec, (!r.is_empty()).then_some(&r.shares));
             if has_ci {
                 for t in 0..13 {
-                    let (lo, hi) = r.ci.map(|c| (c.lo[t], c.hi[t])).unwrap_or((0.0, 0.0));
-                    rec.push(format!("{lo:.6}"));
-                    rec.push(format!("{hi:.6}"));
+                    match r.ci {
+                        Some(c) => {
+                            rec.push(format!("{:.6}", c.lo[t]));
+                            rec.push(format!("{:.6}", c.hi[t]));
+                        }
+                        None => rec.extend([String::new(), String::new()]),
+                    }
                 }
             }
             rec.extend(r.rates.iter().map(|s| format!("{s:.6}")));
             w.write_record(&rec).map_err(csv_err)?;
         }
         w.flush().map_err(|e| Error::Other(e.to_string()))
+    }
+
+    /// Rows without keyword hits, by their display key.
+    pub fn empty_rows(&self) -> Vec<String> {
+        self.rows
+            .iter()
+            .filter(|r| r.is_empty())
+            .map(|r| key_label(&r.key))
+            .collect()
+    }
+
+    /// What the table says about rows shown without shares, if there are any.
+    pub fn empty_note(&self) -> Option<String> {
+        let n = self.rows.iter().filter(|r| r.is_empty()).count();
+        (n > 0).then(|| {
+            format!(
+                "-: {n} row(s) where no keyword of the dictionary occurs, so without shares; \
+                 the other rows' first lines sum to 100"
+            )
+        })
     }
 
     /// A readable table: share of keyword hits in percent, and hits per 1000 words.
@@ -281,14 +316,14 @@ impl DictTable {
                 lines: vec![
                     Line {
                         label: String::new(),
-                        values: r.shares.map(|x| x * 100.0),
+                        values: (!r.is_empty()).then(|| r.shares.map(|x| x * 100.0)),
                         ci: r
                             .ci
                             .map(|c| (c.lo.map(|x| x * 100.0), c.hi.map(|x| x * 100.0))),
                     },
                     Line {
                         label: "  per 1000 words".into(),
-                        values: r.rates.map(|x| x * 1000.0),
+                        values: Some(r.rates.map(|x| x * 1000.0)),
                         ci: None,
                     },
                 ],
@@ -297,6 +332,9 @@ impl DictTable {
         let mut notes = vec![
             "dictionary measure: first line, percent of the group's keyword hits per theme (sums to 100); second line, keyword hits per 1000 words".to_string(),
         ];
+        if let Some(note) = self.empty_note() {
+            notes.push(note);
+        }
         if self.rows.iter().any(|r| r.ci.is_some()) {
             notes.push(
                 "[lo-hi]: 95% bootstrap interval of the percent, paragraphs resampled within documents"

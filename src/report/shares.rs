@@ -128,6 +128,14 @@ pub struct ShareRow {
     pub adjusted_ci: Option<Interval>,
 }
 
+impl ShareRow {
+    /// Whether the group has no labelled text (every paragraph `uncertain`,
+    /// or no characters): it has no shares, only zeros that do not sum to 1.
+    pub fn is_empty(&self) -> bool {
+        self.shares.iter().all(|&s| s == 0.0)
+    }
+}
+
 /// Shares for every group.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShareTable {
@@ -205,7 +213,7 @@ impl ShareTable {
             rec.push(r.paragraphs.to_string());
             rec.push(r.chars.to_string());
             rec.push(r.uncertain.to_string());
-            rec.extend(r.shares.iter().map(|s| format!("{s:.6}")));
+            push_shares(&mut rec, (!r.is_empty()).then_some(&r.shares));
             if has_ci {
                 push_interval(&mut rec, r.ci.as_ref());
             }
@@ -248,6 +256,10 @@ impl ShareTable {
             let Some(s) = strata.get(&row.key) else {
                 continue;
             };
+            // No shares, so nothing to correct or to put an interval on.
+            if row.is_empty() {
+                continue;
+            }
             if let Some(adj) = adjuster {
                 row.adjusted = Some(adj.apply(&row.shares));
             }
@@ -275,13 +287,13 @@ impl ShareTable {
             .map(|r| {
                 let mut lines = vec![Line {
                     label: String::new(),
-                    values: r.shares.map(|x| x * 100.0),
+                    values: (!r.is_empty()).then(|| r.shares.map(|x| x * 100.0)),
                     ci: r.ci.map(percent_interval),
                 }];
                 if let Some(a) = r.adjusted {
                     lines.push(Line {
                         label: "  adjusted".into(),
-                        values: a.map(|x| x * 100.0),
+                        values: Some(a.map(|x| x * 100.0)),
                         ci: r.adjusted_ci.map(percent_interval),
                     });
                 }
@@ -300,6 +312,9 @@ impl ShareTable {
                  their shares by 5 points or more; --ci gives intervals"
             ));
         }
+        if let Some(note) = self.empty_note() {
+            notes.push(note);
+        }
         if self.rows.iter().any(|r| r.ci.is_some()) {
             notes.push(
                 "[lo-hi]: 95% bootstrap interval, paragraphs resampled within documents".into(),
@@ -315,6 +330,26 @@ impl ShareTable {
             }
         }
         render_blocks(&self.group_title(), "paras", &blocks, &notes)
+    }
+
+    /// Rows without labelled text, by their display key.
+    pub fn empty_rows(&self) -> Vec<String> {
+        self.rows
+            .iter()
+            .filter(|r| r.is_empty())
+            .map(|r| key_label(&r.key))
+            .collect()
+    }
+
+    /// What the table says about rows shown without shares, if there are any.
+    pub fn empty_note(&self) -> Option<String> {
+        let n = self.rows.iter().filter(|r| r.is_empty()).count();
+        (n > 0).then(|| {
+            format!(
+                "-: {n} row(s) without labelled text (every paragraph `uncertain`, or no \
+                 characters), so without shares; the other rows sum to 100"
+            )
+        })
     }
 
     /// The group fields as a column title, e.g. `region year`.
@@ -358,6 +393,14 @@ fn interval_header(suffix: &str) -> Vec<String> {
         .collect()
 }
 
+/// 13 share cells, or 13 empty ones for a row without shares.
+pub fn push_shares(rec: &mut Vec<String>, shares: Option<&[f64; 13]>) {
+    match shares {
+        Some(s) => rec.extend(s.iter().map(|x| format!("{x:.6}"))),
+        None => rec.extend(std::iter::repeat_n(String::new(), 13)),
+    }
+}
+
 fn push_interval(rec: &mut Vec<String>, ci: Option<&Interval>) {
     for t in 0..13 {
         match ci {
@@ -398,7 +441,9 @@ pub struct Block {
 pub struct Line {
     /// Shown in the key column (the first line of a block shows the key instead).
     pub label: String,
-    pub values: [f64; 13],
+    /// `None` for a row that has no values (no labelled text, no keyword
+    /// hits): shown as `-`, not as zeros.
+    pub values: Option<[f64; 13]>,
     pub ci: Option<([f64; 13], [f64; 13])>,
 }
 
@@ -445,8 +490,13 @@ pub fn render_blocks(title: &str, count_head: &str, blocks: &[Block], notes: &[S
                 out.push_str(&pad(&l.label, kw));
                 out.push_str(&format!("  {:>nw$}", ""));
             }
-            for v in l.values {
-                out.push_str(&format!("{:>cw$.1}", v));
+            match l.values {
+                Some(values) => {
+                    for v in values {
+                        out.push_str(&format!("{:>cw$.1}", v));
+                    }
+                }
+                None => out.push_str(&format!("{:>cw$}", "-").repeat(13)),
             }
             out.push('\n');
             if let Some((lo, hi)) = &l.ci {
@@ -558,6 +608,46 @@ mod tests {
         assert!(t.render().contains("甲市"));
         assert!("region,year".parse::<GroupBy>().is_ok());
         assert!("county".parse::<GroupBy>().is_err());
+    }
+
+    #[test]
+    fn a_row_without_labelled_text_shows_no_shares_rather_than_zeros() {
+        let rows = vec![
+            row("甲市", None, "不确定的段落"),
+            row("甲市", None, "也不确定"),
+            row("乙县", Some(Theme::Rural), "一二"),
+        ];
+        let by: GroupBy = "region".parse().unwrap();
+        let mut t = ShareTable::compute(&rows, &by, Weight::Chars);
+        t.annotate(
+            &rows,
+            &by,
+            Weight::Chars,
+            Some(Resampling {
+                samples: 20,
+                seed: 1,
+            }),
+            None,
+        );
+        assert_eq!(t.empty_rows(), vec!["甲市".to_string()]);
+        let jia = t.rows.iter().find(|r| r.key[0] == "甲市").unwrap();
+        assert!(jia.is_empty() && jia.ci.is_none());
+        let text = t.render();
+        let line = text.lines().find(|l| l.starts_with("甲市")).unwrap();
+        assert_eq!(line.matches(" -").count(), 13, "{line}");
+        assert!(!line.contains("0.0"), "{line}");
+        assert!(text.contains("1 row(s) without labelled text"), "{text}");
+        let mut csv = Vec::new();
+        t.write_csv(&mut csv).unwrap();
+        let csv = String::from_utf8(csv).unwrap();
+        let jia_csv = csv.lines().find(|l| l.starts_with("甲市")).unwrap();
+        // Key, counts, then 13 empty shares and 26 empty interval cells.
+        assert_eq!(jia_csv, format!("甲市,2,10,2{}", ",".repeat(39)));
+        // Rows with labelled text are unchanged and get no note.
+        let t = ShareTable::compute(&rows[2..], &by, Weight::Chars);
+        assert!(t.empty_note().is_none());
+        assert!(!t.render().contains("without labelled text"));
+        assert!(t.render().lines().nth(1).unwrap().ends_with("0.0"));
     }
 
     #[test]
