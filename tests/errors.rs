@@ -446,7 +446,7 @@ fn eval_needs_two_folds_and_two_documents() {
         .code(2)
         .stdout("")
         .stderr(predicate::str::contains(
-            "cross-validation needs at least 2 folds, got 1",
+            "invalid value '1' for '--folds <FOLDS>'",
         ));
     let dir = tempfile::tempdir().unwrap();
     let labels = write(

@@ -120,13 +120,18 @@ fn vocabulary_problem(model: &Model) -> Option<String> {
 /// The first out-of-range entry of an `n_features × n_classes` weight matrix.
 fn weights_problem(model: &Model, w: &ndarray::Array2<f64>, what: &str) -> Option<String> {
     let terms = &model.vectorizer.terms;
-    if w.nrows() != terms.len() || w.ncols() != model.themes.len() {
+    if w.ncols() != model.themes.len() {
         return Some(format!(
-            "{what} are {} × {}, the model has {} terms × {} themes",
-            w.nrows(),
-            w.ncols(),
+            "{} themes, {what} weights for {}",
+            model.themes.len(),
+            w.ncols()
+        ));
+    }
+    if w.nrows() != terms.len() {
+        return Some(format!(
+            "{} terms in the vocabulary, {what} weights for {}",
             terms.len(),
-            model.themes.len()
+            w.nrows()
         ));
     }
     for ((t, c), &x) in w.indexed_iter() {
@@ -160,7 +165,7 @@ fn classifier_problem(model: &Model) -> Option<String> {
     let n_terms = model.vectorizer.terms.len();
     match &model.classifier {
         Classifier::SparseLogistic { weights, bias } => {
-            weights_problem(model, weights, "logistic regression")
+            weights_problem(model, weights, "logistic")
                 .or_else(|| intercepts_problem(model, bias))
         }
         Classifier::ComplementNb { weights } => {
