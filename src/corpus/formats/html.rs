@@ -439,9 +439,19 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, String> {
             (full, None)
         }
     };
-    let title = h1
-        .or(article_title.filter(|t| !t.trim().is_empty()))
-        .or(title);
+    // The first of the headline, readability's title and the <title> (less
+    // the site's name) that names a report; else the first there is.
+    let candidates: Vec<String> = [h1, article_title, title]
+        .into_iter()
+        .flatten()
+        .map(|t| title_stem(&t).to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let title = candidates
+        .iter()
+        .find(|t| t.contains("报告"))
+        .or(candidates.first())
+        .cloned();
     let mut x = Extracted::new(lines.join("\n"), Format::Html);
     x.title = title;
     x.encoding = Some(encoding);
