@@ -212,7 +212,7 @@ fn a_seed_as_a_docx_reads_like_the_seed() {
 }
 
 #[test]
-fn a_directory_of_formats_segments_from_the_command_line() {
+fn a_page_and_a_docx_segment_from_the_command_line() {
     use assert_cmd::Command;
     let dir = tempfile::tempdir().unwrap();
     let (text, docs) = seed(SEEDS[0]);
