@@ -365,9 +365,15 @@ fn main_span(full: &[String], kept: &[String], titles: &[&str]) -> Option<(usize
     }
     // The report's title line above the article body: the last line before
     // it that holds the page's <h1> or <title> (without the site's suffix).
+    // A line that is only part of the title must hold at least half of it,
+    // so a navigation item such as `工作报告` does not pass for it.
     let title_line = full[..first].iter().rposition(|l| {
         let l = l.trim();
-        l.chars().count() >= 4 && titles.iter().any(|t| t.contains(l) || l.contains(t))
+        let n = l.chars().count();
+        n >= 4
+            && titles
+                .iter()
+                .any(|t| l.contains(t) || (t.contains(l) && 2 * n >= t.chars().count()))
     });
     Some((title_line.unwrap_or(first).min(first), last))
 }
@@ -636,6 +642,14 @@ mod tests {
             Some((2, 5))
         );
         assert_eq!(main_span(&full, &kept, &["别的标题"]), Some((4, 5)));
+        // A navigation item inside the title is not the title line.
+        let nav: Vec<String> = ["首页", "工作报告", "各位代表:", "正文。"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            main_span(&nav, &kept, &["2022年某市政府工作报告"]),
+            Some((2, 3))
+        );
         assert_eq!(
             title_stem("2022年某市政府工作报告_某市人民政府"),
             "2022年某市政府工作报告"
