@@ -47,21 +47,21 @@ fn empty_and_binary_files_are_refused_by_name() {
         &[0x89, b'P', b'N', b'G', 0, 0, 0, 13, 0xff, 0xfe, 0, 1],
     );
     segment_fails(&[&bin_file], "image.txt: binary data");
-    // A saved web page is text, but its tags are not report text; with a
-    // good file before it, nothing is written either.
-    let page = format!("<!DOCTYPE html>\n<html><body><p>{REPORT}</p></body></html>");
-    let page = write(dir.path(), "report.html", page.as_bytes());
+    // An old Word file cannot be read (saved web pages, PDFs and .docx can:
+    // tests/formats.rs); with a good file before it, nothing is written either.
+    let doc = write(
+        dir.path(),
+        "report.doc",
+        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0\0",
+    );
     let good = write(dir.path(), "good.txt", REPORT.as_bytes());
-    segment_fails(&[&good, &page], "report.html: an HTML page, not plain text");
+    segment_fails(&[&good, &doc], "report.doc: an old Word document (.doc)");
     let pdf = write(
         dir.path(),
         "report.txt.pdf",
         b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n",
     );
-    segment_fails(
-        &[&pdf],
-        "report.txt.pdf: a PDF file, not plain text: extract its text",
-    );
+    segment_fails(&[&pdf], "report.txt.pdf: cannot read this PDF");
 }
 
 #[test]

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use super::Ui;
 use crate::cli::SegmentArgs;
-use crate::corpus::{self, csv_out, decode, Document, Manifest};
+use crate::corpus::{self, csv_out, Document, Manifest};
 use crate::error::{Error, Result};
 use crate::output::Sink;
 
@@ -109,7 +109,9 @@ fn check_file(path: &Path) -> Result<u64> {
 }
 
 fn check_bytes(path: &Path, bytes: &[u8]) -> Result<u64> {
-    let (text, _) = decode(bytes).map_err(|e| Error::input(path, e.to_string()))?;
+    // Web pages, PDFs and .docx are extracted here too, so a scanned or
+    // damaged one fails before anything is written.
+    let text = corpus::formats::extract(path, bytes)?.text;
     if text.trim().is_empty() {
         return Err(Error::input(path, "no text"));
     }

@@ -2,6 +2,7 @@
 
 pub mod csv_out;
 pub mod decode;
+pub mod formats;
 pub mod manifest;
 pub mod metadata;
 pub mod records;
@@ -11,6 +12,7 @@ pub mod unwrap;
 use std::path::{Path, PathBuf};
 
 pub use decode::{decode, Encoding};
+pub use formats::{extract, Extracted, Format};
 pub use manifest::Manifest;
 pub use metadata::{Kind, Metadata};
 pub use segment::Section;
@@ -56,14 +58,21 @@ pub fn doc_id(path: &Path, record: Option<usize>) -> String {
     }
 }
 
-/// Decode, split and segment the bytes of one file.
+/// Extract (web page, PDF, docx) or decode (text), split and segment the bytes of one file.
 pub fn parse_file(path: &Path, bytes: &[u8], manifest: Option<&Manifest>) -> Result<Vec<Document>> {
-    let (text, _encoding) = decode(bytes).map_err(|e| Error::input(path, e.to_string()))?;
-    let raws = records::split_records(&text);
+    let extracted = formats::extract(path, bytes)?;
+    let raws = records::split_records(&extracted.text);
     let mut docs = Vec::with_capacity(raws.len());
-    for raw in raws {
+    for mut raw in raws {
         let id = doc_id(path, raw.record);
-        let mut warnings = Vec::new();
+        let mut warnings = extracted.notes.clone();
+        // The title a page or file declares stands in for a body whose first
+        // lines are not a report title.
+        if let Some(t) = &extracted.title {
+            if raw.record.is_none() && t.contains("报告") && !raw.title.contains("报告") {
+                raw.title = t.clone();
+            }
+        }
         let lines = match unwrap::unwrap_lines(&raw.lines) {
             Some((wrap, joined)) => {
                 warnings.push(format!(
