@@ -103,19 +103,25 @@ pub fn label_documents(p: &Predictor, docs: Vec<Document>, opts: LabelOptions) -
     docs.into_iter()
         .flat_map(|d| {
             let (region, year) = (d.meta.region, d.meta.year);
+            let (code, province, prefecture) =
+                (d.meta.region_code, d.meta.province, d.meta.prefecture);
             let kind = d.meta.kind.map(|k| k.id().to_string()).unwrap_or_default();
-            let texts: Vec<&str> = d.paragraphs.iter().map(|para| para.text.as_str()).collect();
+            // The model reads the simplified copy of traditional text.
+            let texts: Vec<&str> = d.paragraphs.iter().map(|para| para.model_text()).collect();
             let preds = p.predict_document(&texts);
             d.paragraphs
                 .into_par_iter()
                 .zip(preds)
                 .map(|(para, pred)| {
                     let (theme, confidence, secondary, explain) =
-                        decide(p, &pred, &para.text, opts);
+                        decide(p, &pred, para.model_text(), opts);
                     LabelledRow {
                         doc_id: para.doc_id,
                         para_id: para.para_id,
                         region: region.clone(),
+                        region_code: code.clone(),
+                        province: province.clone(),
+                        prefecture: prefecture.clone(),
                         year,
                         kind: kind.clone(),
                         section: para.section.id().to_string(),
@@ -158,7 +164,7 @@ pub fn label_files<W: Write>(
             .map(|f| {
                 let docs = inputs.read(f, ui)?;
                 for d in &docs {
-                    let texts = d.paragraphs.iter().map(|para| para.text.as_str());
+                    let texts = d.paragraphs.iter().map(|para| para.model_text());
                     if let Some(w) = coverage_warning(p, texts) {
                         ui.warn(format!("{} ({}): {w}", d.doc_id, f.display()));
                     }
@@ -201,6 +207,11 @@ pub fn read_paragraph_file(path: &Path) -> Result<ParagraphFile> {
         input.need("para_id", hint)?,
         input.need("text", hint)?,
     );
+    let (c_code, c_province, c_prefecture) = (
+        input.col("region_code"),
+        input.col("province"),
+        input.col("prefecture"),
+    );
     let (c_region, c_year, c_kind, c_section) = (
         input.col("region"),
         input.col("year"),
@@ -229,6 +240,9 @@ pub fn read_paragraph_file(path: &Path) -> Result<ParagraphFile> {
             doc_id: get(Some(c_doc)),
             para_id,
             region: get(c_region),
+            region_code: get(c_code),
+            province: get(c_province),
+            prefecture: get(c_prefecture),
             year,
             kind: get(c_kind),
             section: get(c_section),
