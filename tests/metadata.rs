@@ -302,3 +302,42 @@ fn segment_output_carries_the_division_columns() {
         .iter()
         .any(|r| &r[2] == "新城区" && &r[3] == "150102" && &r[5] == "呼和浩特市"));
 }
+
+#[test]
+fn the_model_labels_a_traditional_document_like_its_original() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = seed("000_");
+    let (simp, trad) = (dir.path().join("simp.txt"), dir.path().join("trad.txt"));
+    std::fs::write(&simp, &original).unwrap();
+    std::fs::write(&trad, script::to_traditional(&original)).unwrap();
+    let label = |input: &Path, out: &Path| {
+        let o = common::bin()
+            .args(["label", "--model"])
+            .arg(common::default_model())
+            .arg(input)
+            .arg("-o")
+            .arg(out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stderr).unwrap()
+    };
+    let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+    label(&simp, &a);
+    let warnings = label(&trad, &b);
+    assert!(warnings.contains("traditional"), "{warnings}");
+    assert!(!warnings.contains("vocabulary"), "{warnings}");
+    let ((ha, ra), (_, rb)) = (common::read_csv(&a), common::read_csv(&b));
+    let col = |n: &str| ha.iter().position(|h| h == n).unwrap();
+    let (theme, text, code) = (col("theme"), col("text"), col("region_code"));
+    assert_eq!(ra.len(), rb.len());
+    let same = ra
+        .iter()
+        .zip(&rb)
+        .filter(|(x, y)| x[theme] == y[theme])
+        .count();
+    assert!(same * 100 >= ra.len() * 95, "{same}/{}", ra.len());
+    // The text column is the input as written, in traditional characters.
+    assert!(rb.iter().zip(&ra).any(|(y, x)| y[text] != x[text]));
+    assert!(rb.iter().all(|y| y[code] == *"150207"));
+}

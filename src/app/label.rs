@@ -265,10 +265,43 @@ pub fn label_paragraph_file<W: Write>(
     ui: Ui,
 ) -> Result<usize> {
     let ParagraphFile { name, mut rows } = file;
-    // A document's paragraphs are adapted together wherever they sit in the file.
-    let texts: Vec<&str> = rows.iter().map(|r| r.text.as_str()).collect();
-    let docs: Vec<&str> = rows.iter().map(|r| r.doc_id.as_str()).collect();
     // Each document's paragraphs, documents in order of first appearance.
+    let mut by_doc: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut slot: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for r in &rows {
+        let i = *slot.entry(r.doc_id.as_str()).or_insert_with(|| {
+            by_doc.push((r.doc_id.as_str(), Vec::new()));
+            by_doc.len() - 1
+        });
+        by_doc[i].1.push(r.text.as_str());
+    }
+    // The model reads the simplified copy of a traditional-character document.
+    let traditional: std::collections::HashSet<&str> = by_doc
+        .iter()
+        .filter(|(_, ps)| crate::corpus::script::is_traditional(ps.iter().copied()))
+        .map(|(d, _)| *d)
+        .collect();
+    for d in &traditional {
+        ui.warn(format!(
+            "{d} ({}): in traditional characters: the model reads it as simplified",
+            name.display()
+        ));
+    }
+    let copies: Vec<Option<String>> = rows
+        .iter()
+        .map(|r| {
+            traditional
+                .contains(r.doc_id.as_str())
+                .then(|| crate::corpus::script::to_simplified(&r.text))
+        })
+        .collect();
+    let texts: Vec<&str> = rows
+        .iter()
+        .zip(&copies)
+        .map(|(r, c)| c.as_deref().unwrap_or(&r.text))
+        .collect();
+    // A document's paragraphs are adapted together wherever they sit in the file.
+    let docs: Vec<&str> = rows.iter().map(|r| r.doc_id.as_str()).collect();
     let mut by_doc: Vec<(&str, Vec<&str>)> = Vec::new();
     let mut slot: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (&doc, &text) in docs.iter().zip(&texts) {
@@ -284,13 +317,17 @@ pub fn label_paragraph_file<W: Write>(
         }
     }
     let preds = p.predict_documents(&texts, &docs);
-    rows.par_iter_mut().zip(preds).for_each(|(r, pred)| {
-        let (theme, conf, sec, explain) = decide(p, &pred, &r.text, opts);
+    let decided: Vec<_> = texts
+        .par_iter()
+        .zip(preds)
+        .map(|(text, pred)| decide(p, &pred, text, opts))
+        .collect();
+    for (r, (theme, conf, sec, explain)) in rows.iter_mut().zip(decided) {
         r.theme = theme;
         r.confidence = conf;
         r.secondary = sec;
         r.explain = explain;
-    });
+    }
     for r in &rows {
         writer.write(r)?;
     }

@@ -155,6 +155,14 @@ fn date_re() -> &'static Regex {
     })
 }
 
+/// The meeting date written after `在` (`——在2008年1月19日…镇第十一届人民代表大会`).
+fn date_after_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, || {
+        format!(r"在\s*({YEAR4})(?:\s*年\s*|\s+)({MONTH})(?:\s*月|\s+)[^\n]{{0,30}}?人民代表大会")
+    })
+}
+
 fn year_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     re(&R, || r"((?:19|20)\d{2})\s*年".to_string())
@@ -394,12 +402,15 @@ pub fn detect_in(title: &str, opening: &str, context: &str) -> (Metadata, Vec<St
 
     let title_year = cap(year_re(), title).and_then(|y| y.parse::<u16>().ok());
     let date_year = |t: &str| {
-        date_re().captures(t).and_then(|c| {
-            let y = parse_year(&c[1])?;
-            let m = parse_month(&c[2])?;
-            // A report given in December opens the next year's session.
-            Some(if m == 12 { y + 1 } else { y })
-        })
+        date_re()
+            .captures(t)
+            .or_else(|| date_after_re().captures(t))
+            .and_then(|c| {
+                let y = parse_year(&c[1])?;
+                let m = parse_month(&c[2])?;
+                // A report given in December opens the next year's session.
+                Some(if m == 12 { y + 1 } else { y })
+            })
     };
     let meeting_year = date_year(&head).or_else(|| date_year(&long_head));
     let review_year = cap(review_re(), &long_head)
