@@ -333,6 +333,8 @@ pub fn detect_in(title: &str, opening: &str, context: &str) -> (Metadata, Vec<St
     let kind = if head.contains("计划执行情况")
         || head.contains("计划草案")
         || title.contains("国民经济和社会发展计划")
+        // A plan issued by a notice (`关于印发…国民经济和社会发展计划的通知`).
+        || head.contains("国民经济和社会发展计划的通知")
     {
         Kind::PlanReport
     } else if title.contains("政府工作报告")
