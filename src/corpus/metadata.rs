@@ -612,7 +612,7 @@ pub fn missing_warnings(doc_id: &str, meta: &Metadata) -> Vec<String> {
         .unwrap_or_else(|| "<year>".to_string());
     let line = format!("add to manifest.csv: {doc_id},{region},{year},,");
     let what = match (meta.region.is_empty(), meta.year.is_none()) {
-        (true, true) => "region and year",
+        (true, true) => "region not found, year",
         (true, false) => "region",
         _ => "year",
     };

@@ -13,7 +13,7 @@ use ferrous_opencc::config::BuiltinConfig;
 use ferrous_opencc::OpenCC;
 
 /// Characters of a document sampled to decide its script.
-const SAMPLE_CHARS: usize = 4000;
+const SAMPLE_CHARS: usize = 2000;
 /// A document is traditional when conversion changes at least this share of
 /// its Han characters: simplified text loses a handful to variants (乾, 著),
 /// traditional text a quarter or more.
