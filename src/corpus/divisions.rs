@@ -64,7 +64,7 @@ impl Division {
     }
 
     /// The name without its unit suffix, as reports often write it
-    /// (`长春` for 长春市, `内蒙古` for 内蒙古自治区); `None` when too short to be safe.
+    /// (`咸阳` for 咸阳市, `内蒙古` for 内蒙古自治区); `None` when too short to be safe.
     pub fn short_name(&self) -> Option<&'static str> {
         short_name(self.name)
     }
@@ -159,7 +159,7 @@ pub fn named(name: &str) -> Vec<Division> {
         .unwrap_or_default()
 }
 
-/// Divisions whose short name is `stem` (`长春` → 长春市).
+/// Divisions whose short name is `stem` (`咸阳` → 咸阳市).
 pub fn short_named(stem: &str) -> Vec<Division> {
     let t = table();
     t.by_short
@@ -284,7 +284,7 @@ mod tests {
 
     #[test]
     fn short_names() {
-        assert_eq!(short_named("长春")[0].name, "长春市");
+        assert_eq!(short_named("咸阳")[0].name, "咸阳市");
         assert_eq!(short_named("内蒙古")[0].name, "内蒙古自治区");
         assert!(short_named("和").is_empty());
     }

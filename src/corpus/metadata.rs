@@ -118,7 +118,7 @@ fn plan_in_title_re() -> &'static Regex {
     })
 }
 
-/// The speaker line: `泉州市人民政府代市长 …`, `北京市代市长 …`.
+/// The speaker line: `咸阳市人民政府代市长 …`, `九原区代区长 …`.
 fn speaker_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     re(&R, || {
@@ -128,7 +128,7 @@ fn speaker_re() -> &'static Regex {
     })
 }
 
-/// The opening sentence: `我代表徐汇区人民政府…`.
+/// The opening sentence: `我代表九原区人民政府…`.
 fn on_behalf_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     re(&R, || {
@@ -460,7 +460,7 @@ pub fn detect_in(title: &str, opening: &str, context: &str) -> (Metadata, Vec<St
     (meta, warnings)
 }
 
-/// Set the region from a name as found (`天津市蓟州区`, `年平度市`, `长春`):
+/// Set the region from a name as found (`天津市蓟州区`, `年平度市`, `咸阳`):
 /// the most specific division it ends with, resolved among namesakes from
 /// `context`, with its code, province and prefecture. A name that is not in
 /// the division table is kept as found, without a code; an ambiguous one
@@ -527,7 +527,7 @@ pub fn set_region(meta: &mut Metadata, raw: &str, context: &str, warnings: &mut 
 
 /// A region named only in the body: the unit the report speaks for
 /// (`我县`, `全县`, `县委`: a county) named beside it, in full or by its
-/// short name (`黎平` with `全县` → 黎平县). `None` when the body does not
+/// short name (`正定` with `全县` → 正定县). `None` when the body does not
 /// single one out.
 fn body_region(text: &str) -> Option<String> {
     // Which kind of unit the report speaks for.
@@ -697,6 +697,46 @@ mod tests {
             w[0].contains("add to manifest.csv: d1,<region>,,,") || w[0].contains("d1,<region>"),
             "{w:?}"
         );
+    }
+
+    #[test]
+    fn review_heading_gives_the_next_year_and_disagreement_warns() {
+        let (m, w) = detect("", "各位代表:\n一、2020年工作回顾\n过去一年");
+        assert_eq!(m.year, Some(2021));
+        assert!(w.is_empty(), "{w:?}");
+        let (m, w) = detect(
+            "",
+            "2021年1月8日在九原区第十八届人民代表大会第一次会议上\n一、2018年工作回顾",
+        );
+        assert_eq!(m.year, Some(2021));
+        assert_eq!(w.len(), 1, "{w:?}");
+    }
+
+    #[test]
+    fn speaker_line_national_reports_and_glosses() {
+        let (m, _) = detect("", "咸阳市人民政府代市长 某某\n各位代表:");
+        assert_eq!(
+            (m.region.as_str(), m.region_code.as_str()),
+            ("咸阳市", "610400")
+        );
+        let (m, _) = detect(
+            "政府工作报告",
+            "——2030年3月5日在第二十届全国人民代表大会第一次会议上\n国务(wù)院总理 某某",
+        );
+        assert_eq!((m.region.as_str(), m.region_code.as_str()), (NATIONAL, ""));
+        assert_eq!(metadata_view("报(bào)告 2021 年"), "报告2021年");
+    }
+
+    #[test]
+    fn a_short_name_that_is_a_word_is_not_a_region() {
+        // 乐业 is a county's short name and a word; nothing names its province.
+        let (m, _) = detect(
+            "",
+            "各位代表:\n全县上下安居乐业,县委县政府带领全县人民奋斗。",
+        );
+        assert_eq!(m.region, "");
+        let (m, _) = detect("", "各位代表:\n全县上下在河北省委领导下,正定发展成效显著。");
+        assert_eq!(m.region, "正定县");
     }
 
     #[test]
