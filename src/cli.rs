@@ -34,7 +34,8 @@ pub struct Cli {
 pub enum Command {
     /// Main job: train (if needed), label every document, write out/ and print the region × theme table.
     Analyze(AnalyzeArgs),
-    /// Split reports into paragraphs: CSV `doc_id,para_id,region,year,kind,section,text`.
+    /// Split reports into paragraphs: CSV
+    /// `doc_id,para_id,region,region_code,province,prefecture,year,kind,section,text`.
     ///
     /// A line is a paragraph; a line too long to be one is split at section
     /// markers and sentence ends. Lines wrapped at one width (text copied from

@@ -13,7 +13,18 @@ fn segment_writes_the_documented_columns_for_all_documents() {
     let (h, rows) = read_csv(&out);
     assert_eq!(
         h.iter().collect::<Vec<_>>(),
-        ["doc_id", "para_id", "region", "year", "kind", "section", "text"]
+        [
+            "doc_id",
+            "para_id",
+            "region",
+            "region_code",
+            "province",
+            "prefecture",
+            "year",
+            "kind",
+            "section",
+            "text"
+        ]
     );
     let docs: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.get(0).unwrap()).collect();
     assert_eq!(docs.len(), 23);
@@ -23,10 +34,10 @@ fn segment_writes_the_documented_columns_for_all_documents() {
     );
     assert!(rows
         .iter()
-        .all(|r| r.get(6).unwrap().chars().count() <= 600));
-    assert!(rows.iter().all(|r| !r.get(6).unwrap().contains("点我投稿")));
+        .all(|r| r.get(9).unwrap().chars().count() <= 600));
+    assert!(rows.iter().all(|r| !r.get(9).unwrap().contains("点我投稿")));
     let sections: std::collections::BTreeSet<&str> =
-        rows.iter().map(|r| r.get(5).unwrap()).collect();
+        rows.iter().map(|r| r.get(8).unwrap()).collect();
     assert_eq!(
         sections.into_iter().collect::<Vec<_>>(),
         ["other", "plan", "review"]
@@ -398,7 +409,10 @@ fn manifest_overrides_detection_and_unknown_region_is_a_warning() {
             .assert()
             .success();
         let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
-        assert!(stdout.contains("a,0,某某县,2021,work_report,"), "{stdout}");
+        assert!(
+            stdout.contains("a,0,某某县,,,,2021,work_report,"),
+            "{stdout}"
+        );
         assert!(stdout.contains("b,0,,"), "{stdout}");
     }
     // A title left with an open quote would swallow the rows after it.
@@ -570,10 +584,9 @@ fn text_the_model_cannot_read_is_labelled_with_a_warning() {
             .lines()
             .any(|l| l.contains(&format!("{doc} (")) && l.contains(what))
     };
-    assert!(
-        warned("t", "of its terms are in the model's vocabulary"),
-        "{stderr}"
-    );
+    // Traditional characters are read through a simplified copy.
+    assert!(warned("t", "traditional characters"), "{stderr}");
+    assert!(!warned("t", "vocabulary"), "{stderr}");
     assert!(
         warned("e", "no Chinese text the model can read"),
         "{stderr}"
@@ -606,9 +619,10 @@ fn text_the_model_cannot_read_is_labelled_with_a_warning() {
         .success();
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(
-        stderr.contains("t (") && !stderr.contains("s ("),
+        stderr.contains("t (") && stderr.contains("traditional") && !stderr.contains("s ("),
         "{stderr}"
     );
+    assert!(!stderr.contains("vocabulary"), "{stderr}");
     // Read from standard input, the file is named `stdin` in the warning.
     let out = bin()
         .args(["label", "--model"])
@@ -618,7 +632,7 @@ fn text_the_model_cannot_read_is_labelled_with_a_warning() {
         .assert()
         .success();
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
-    assert!(stderr.contains("t (stdin): only"), "{stderr}");
+    assert!(stderr.contains("t (stdin): in traditional"), "{stderr}");
 }
 
 /// `(doc_id, para_id) -> (theme, confidence)` of `label` CSV output.

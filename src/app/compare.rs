@@ -49,7 +49,8 @@ pub fn select<'a>(rows: &'a [LabelledRow], name: &str, source: &Path) -> Result<
     let pick = |f: &dyn Fn(&LabelledRow) -> bool| -> Vec<&'a LabelledRow> {
         rows.iter().filter(|r| f(r)).collect()
     };
-    let by_region = pick(&|r| r.region == name);
+    // A document without a region is its own group, `(unknown: DOC_ID)`.
+    let by_region = pick(&|r| r.region_key() == name);
     if !by_region.is_empty() {
         return Ok(Side {
             name: name.to_string(),
@@ -68,7 +69,7 @@ pub fn select<'a>(rows: &'a [LabelledRow], name: &str, source: &Path) -> Result<
     if let Some((region, year)) = name.rsplit_once([':', '\u{ff1a}']) {
         if let Ok(year) = year.trim().parse::<u16>() {
             let region = region.trim();
-            let by_year = pick(&|r| r.region == region && r.year == Some(year));
+            let by_year = pick(&|r| r.region_key() == region && r.year == Some(year));
             if !by_year.is_empty() {
                 return Ok(Side {
                     name: name.to_string(),
@@ -78,12 +79,8 @@ pub fn select<'a>(rows: &'a [LabelledRow], name: &str, source: &Path) -> Result<
             }
         }
     }
-    let regions: BTreeSet<&str> = rows
-        .iter()
-        .map(|r| r.region.as_str())
-        .filter(|r| !r.is_empty())
-        .collect();
-    let shown: Vec<&str> = regions.iter().copied().take(20).collect();
+    let regions: BTreeSet<String> = rows.iter().map(|r| r.region_key()).collect();
+    let shown: Vec<&str> = regions.iter().map(String::as_str).take(20).collect();
     Err(Error::input(
         source,
         format!(
@@ -310,6 +307,9 @@ mod tests {
             doc_id: doc.into(),
             para_id: 0,
             region: region.into(),
+            region_code: String::new(),
+            province: String::new(),
+            prefecture: String::new(),
             year: Some(year),
             kind: String::new(),
             section: String::new(),

@@ -18,7 +18,10 @@ pub fn items(set: &LabelSet, args: &EvalArgs, ui: Ui) -> Result<Vec<EvalItem>> {
     let regions: HashMap<String, String> = if args.group == GroupArg::Region {
         super::inputs::read_documents(std::slice::from_ref(&args.corpus), ui)?
             .into_iter()
-            .map(|d| (d.doc_id, d.meta.region))
+            .map(|d| {
+                let key = crate::report::rows::region_key(&d.meta.region, &d.doc_id);
+                (d.doc_id, key)
+            })
             .collect()
     } else {
         HashMap::new()

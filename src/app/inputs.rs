@@ -171,7 +171,16 @@ pub fn run_segment(args: &SegmentArgs, ui: Ui) -> Result<i32> {
     {
         let mut w = csv::Writer::from_writer(&mut sink);
         w.write_record([
-            "doc_id", "para_id", "region", "year", "kind", "section", "text",
+            "doc_id",
+            "para_id",
+            "region",
+            "region_code",
+            "province",
+            "prefecture",
+            "year",
+            "kind",
+            "section",
+            "text",
         ])
         .map_err(|e| Error::Other(e.to_string()))?;
         let inner = w.into_inner().map_err(|e| Error::Other(e.to_string()))?;

@@ -103,19 +103,25 @@ pub fn label_documents(p: &Predictor, docs: Vec<Document>, opts: LabelOptions) -
     docs.into_iter()
         .flat_map(|d| {
             let (region, year) = (d.meta.region, d.meta.year);
+            let (code, province, prefecture) =
+                (d.meta.region_code, d.meta.province, d.meta.prefecture);
             let kind = d.meta.kind.map(|k| k.id().to_string()).unwrap_or_default();
-            let texts: Vec<&str> = d.paragraphs.iter().map(|para| para.text.as_str()).collect();
+            // The model reads the simplified copy of traditional text.
+            let texts: Vec<&str> = d.paragraphs.iter().map(|para| para.model_text()).collect();
             let preds = p.predict_document(&texts);
             d.paragraphs
                 .into_par_iter()
                 .zip(preds)
                 .map(|(para, pred)| {
                     let (theme, confidence, secondary, explain) =
-                        decide(p, &pred, &para.text, opts);
+                        decide(p, &pred, para.model_text(), opts);
                     LabelledRow {
                         doc_id: para.doc_id,
                         para_id: para.para_id,
                         region: region.clone(),
+                        region_code: code.clone(),
+                        province: province.clone(),
+                        prefecture: prefecture.clone(),
                         year,
                         kind: kind.clone(),
                         section: para.section.id().to_string(),
@@ -158,7 +164,7 @@ pub fn label_files<W: Write>(
             .map(|f| {
                 let docs = inputs.read(f, ui)?;
                 for d in &docs {
-                    let texts = d.paragraphs.iter().map(|para| para.text.as_str());
+                    let texts = d.paragraphs.iter().map(|para| para.model_text());
                     if let Some(w) = coverage_warning(p, texts) {
                         ui.warn(format!("{} ({}): {w}", d.doc_id, f.display()));
                     }
@@ -201,6 +207,11 @@ pub fn read_paragraph_file(path: &Path) -> Result<ParagraphFile> {
         input.need("para_id", hint)?,
         input.need("text", hint)?,
     );
+    let (c_code, c_province, c_prefecture) = (
+        input.col("region_code"),
+        input.col("province"),
+        input.col("prefecture"),
+    );
     let (c_region, c_year, c_kind, c_section) = (
         input.col("region"),
         input.col("year"),
@@ -229,6 +240,9 @@ pub fn read_paragraph_file(path: &Path) -> Result<ParagraphFile> {
             doc_id: get(Some(c_doc)),
             para_id,
             region: get(c_region),
+            region_code: get(c_code),
+            province: get(c_province),
+            prefecture: get(c_prefecture),
             year,
             kind: get(c_kind),
             section: get(c_section),
@@ -251,10 +265,43 @@ pub fn label_paragraph_file<W: Write>(
     ui: Ui,
 ) -> Result<usize> {
     let ParagraphFile { name, mut rows } = file;
-    // A document's paragraphs are adapted together wherever they sit in the file.
-    let texts: Vec<&str> = rows.iter().map(|r| r.text.as_str()).collect();
-    let docs: Vec<&str> = rows.iter().map(|r| r.doc_id.as_str()).collect();
     // Each document's paragraphs, documents in order of first appearance.
+    let mut by_doc: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut slot: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for r in &rows {
+        let i = *slot.entry(r.doc_id.as_str()).or_insert_with(|| {
+            by_doc.push((r.doc_id.as_str(), Vec::new()));
+            by_doc.len() - 1
+        });
+        by_doc[i].1.push(r.text.as_str());
+    }
+    // The model reads the simplified copy of a traditional-character document.
+    let traditional: std::collections::HashSet<&str> = by_doc
+        .iter()
+        .filter(|(_, ps)| crate::corpus::script::is_traditional(ps.iter().copied()))
+        .map(|(d, _)| *d)
+        .collect();
+    for d in &traditional {
+        ui.warn(format!(
+            "{d} ({}): in traditional characters: the model reads it as simplified",
+            name.display()
+        ));
+    }
+    let copies: Vec<Option<String>> = rows
+        .iter()
+        .map(|r| {
+            traditional
+                .contains(r.doc_id.as_str())
+                .then(|| crate::corpus::script::to_simplified(&r.text))
+        })
+        .collect();
+    let texts: Vec<&str> = rows
+        .iter()
+        .zip(&copies)
+        .map(|(r, c)| c.as_deref().unwrap_or(&r.text))
+        .collect();
+    // A document's paragraphs are adapted together wherever they sit in the file.
+    let docs: Vec<&str> = rows.iter().map(|r| r.doc_id.as_str()).collect();
     let mut by_doc: Vec<(&str, Vec<&str>)> = Vec::new();
     let mut slot: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (&doc, &text) in docs.iter().zip(&texts) {
@@ -270,13 +317,17 @@ pub fn label_paragraph_file<W: Write>(
         }
     }
     let preds = p.predict_documents(&texts, &docs);
-    rows.par_iter_mut().zip(preds).for_each(|(r, pred)| {
-        let (theme, conf, sec, explain) = decide(p, &pred, &r.text, opts);
+    let decided: Vec<_> = texts
+        .par_iter()
+        .zip(preds)
+        .map(|(text, pred)| decide(p, &pred, text, opts))
+        .collect();
+    for (r, (theme, conf, sec, explain)) in rows.iter_mut().zip(decided) {
         r.theme = theme;
         r.confidence = conf;
         r.secondary = sec;
         r.explain = explain;
-    });
+    }
     for r in &rows {
         writer.write(r)?;
     }

@@ -13,13 +13,17 @@ pub struct SegmentRow<'a> {
     pub doc_id: &'a str,
     pub para_id: usize,
     pub region: &'a str,
+    pub region_code: &'a str,
+    pub province: &'a str,
+    pub prefecture: &'a str,
     pub year: Option<u16>,
     pub kind: &'a str,
     pub section: &'a str,
     pub text: &'a str,
 }
 
-/// Write documents' paragraphs as CSV `doc_id,para_id,region,year,kind,section,text`.
+/// Write documents' paragraphs as CSV
+/// `doc_id,para_id,region,region_code,province,prefecture,year,kind,section,text`.
 pub fn write_segments<'a, W: Write>(
     docs: impl IntoIterator<Item = &'a Document>,
     out: W,
@@ -50,6 +54,9 @@ fn write_rows<'a, W: Write>(
                 doc_id: &d.doc_id,
                 para_id: p.para_id,
                 region: &d.meta.region,
+                region_code: &d.meta.region_code,
+                province: &d.meta.province,
+                prefecture: &d.meta.prefecture,
                 year: d.meta.year,
                 kind: d.meta.kind.map(|k| k.id()).unwrap_or(""),
                 section: p.section.id(),

@@ -2,10 +2,12 @@
 
 pub mod csv_out;
 pub mod decode;
+pub mod divisions;
 pub mod formats;
 pub mod manifest;
 pub mod metadata;
 pub mod records;
+pub mod script;
 pub mod segment;
 pub mod unwrap;
 
@@ -29,6 +31,17 @@ pub struct Paragraph {
     pub text: String,
     /// 1-based line in the source file where the paragraph starts.
     pub line: usize,
+    /// Simplified copy of `text` when the document is in traditional
+    /// characters: what the model reads (see [`Paragraph::model_text`]).
+    pub simplified: Option<String>,
+}
+
+impl Paragraph {
+    /// The text the model reads: the simplified copy of a traditional-character
+    /// paragraph, else the text as written.
+    pub fn model_text(&self) -> &str {
+        self.simplified.as_deref().unwrap_or(&self.text)
+    }
 }
 
 /// A segmented document.
@@ -92,28 +105,66 @@ pub fn parse_file(path: &Path, bytes: &[u8], manifest: Option<&Manifest>) -> Res
             .map(|(_, l)| l.as_str())
             .collect::<Vec<_>>()
             .join("\n");
-        let opening: String = lines
+        // Everything the tool reads (metadata, markers, the model) reads the
+        // simplified copy of a traditional-character document.
+        let simplified = script::simplified_lines(&lines);
+        if simplified.is_some() {
+            warnings.push(
+                "document is in traditional characters: read as simplified for metadata, \
+                 sections and the model; text written as it is"
+                    .into(),
+            );
+        }
+        let view = simplified.as_deref().unwrap_or(&lines);
+        let title = match simplified {
+            Some(_) => script::to_simplified(&raw.title),
+            None => raw.title.clone(),
+        };
+        let opening: String = view
             .iter()
             .flat_map(|(_, l)| l.chars().chain(std::iter::once('\n')))
             .take(400)
             .collect();
-        let (mut meta, meta_warnings) = metadata::detect(&raw.title, &opening);
+        let context: String = view
+            .iter()
+            .flat_map(|(_, l)| l.chars().chain(std::iter::once('\n')))
+            .take(metadata::CONTEXT_CHARS)
+            .collect();
+        let (mut meta, meta_warnings) = metadata::detect_in(&title, &opening, &context);
         warnings.extend(meta_warnings);
         if let Some(m) = manifest.and_then(|m| m.get(&id)) {
             m.apply(&mut meta);
-            warnings.retain(|w| !w.starts_with("region") || meta.region.is_empty());
+            if let Some(r) = &m.region {
+                // A manifest region is normalised like a detected one.
+                warnings.retain(|w| !w.starts_with("region"));
+                metadata::set_region(&mut meta, r, &context, &mut warnings);
+            }
         }
+        warnings.extend(metadata::missing_warnings(&id, &meta));
         let track = meta.kind != Some(Kind::Article);
-        let segments = segment::segment_lines(lines.iter().map(|(n, l)| (*n, l.as_str())), track);
+        let segments = segment::segment_lines(view.iter().map(|(n, l)| (*n, l.as_str())), track);
+        let mut restorer = simplified
+            .as_deref()
+            .map(|s| script::Restorer::new(s, &lines));
         let paragraphs = segments
             .into_iter()
             .enumerate()
-            .map(|(i, s)| Paragraph {
-                doc_id: id.clone(),
-                para_id: i,
-                section: s.section,
-                text: s.text,
-                line: s.line,
+            .map(|(i, s)| {
+                let (text, simplified) = match restorer.as_mut() {
+                    Some(r) => match r.original(&s.text, s.line) {
+                        Some(orig) => (orig, Some(s.text)),
+                        None => (s.text.clone(), Some(s.text)),
+                    },
+                    None => (s.text, None),
+                };
+                Paragraph {
+                    doc_id: id.clone(),
+                    para_id: i,
+                    section: s.section,
+                    text,
+                    line: s.line,
+                    simplified,
+                }
             })
             .collect();
         docs.push(Document {

@@ -155,7 +155,7 @@ struct RegionFacts {
 fn facts(rows: &[LabelledRow]) -> BTreeMap<String, RegionFacts> {
     let mut m: BTreeMap<String, RegionFacts> = BTreeMap::new();
     for r in rows {
-        let e = m.entry(r.region.clone()).or_insert_with(|| RegionFacts {
+        let e = m.entry(r.region_key()).or_insert_with(|| RegionFacts {
             docs: BTreeSet::new(),
             years: BTreeSet::new(),
         });
@@ -813,7 +813,7 @@ fn examples(h: &mut String, rows: &[LabelledRow], n: usize, overall: &[f64; 13])
                 h.push_str(&format!(
                     "<li><blockquote>{}</blockquote><p class=\"src\">{}{} · {} ¶{} · confidence {:.2}</p></li>\n",
                     esc(&clip(&r.text, 240)),
-                    esc(region_label(&r.region)),
+                    esc(region_label(&r.region_key())),
                     year,
                     esc(&r.doc_id),
                     r.para_id,
@@ -836,6 +836,9 @@ mod tests {
             doc_id: doc.into(),
             para_id: 0,
             region: region.into(),
+            region_code: String::new(),
+            province: String::new(),
+            prefecture: String::new(),
             year: Some(year),
             kind: "work_report".into(),
             section: "plan".into(),

@@ -15,6 +15,13 @@ pub struct LabelledRow {
     pub doc_id: String,
     pub para_id: usize,
     pub region: String,
+    /// GB/T 2260 code, province and prefecture of the region (empty when unknown).
+    #[serde(default)]
+    pub region_code: String,
+    #[serde(default)]
+    pub province: String,
+    #[serde(default)]
+    pub prefecture: String,
     pub year: Option<u16>,
     pub kind: String,
     pub section: String,
@@ -29,6 +36,27 @@ pub struct LabelledRow {
     /// Top contributing terms (`label --explain`), `term:score` separated by `;`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<String>,
+}
+
+/// The group a document's region stands for: the region, or for a document
+/// without one `(unknown: DOC_ID)`, its own group. Documents whose region is
+/// unknown are never pooled: five unrelated reports are not one place.
+pub fn region_key(region: &str, doc_id: &str) -> String {
+    if region.is_empty() {
+        format!("{UNKNOWN_PREFIX}{doc_id})")
+    } else {
+        region.to_string()
+    }
+}
+
+/// How the group of a document without a region starts.
+pub const UNKNOWN_PREFIX: &str = "(unknown: ";
+
+impl LabelledRow {
+    /// The region this row is grouped under; see [`region_key`].
+    pub fn region_key(&self) -> String {
+        region_key(&self.region, &self.doc_id)
+    }
 }
 
 fn ser_theme<S: serde::Serializer>(
@@ -87,6 +115,9 @@ impl<W: Write> RowWriter<W> {
                     "doc_id",
                     "para_id",
                     "region",
+                    "region_code",
+                    "province",
+                    "prefecture",
                     "year",
                     "kind",
                     "section",
@@ -131,6 +162,9 @@ impl<W: Write> RowWriter<W> {
                     row.doc_id.as_str(),
                     &para,
                     &row.region,
+                    &row.region_code,
+                    &row.province,
+                    &row.prefecture,
                     &year,
                     &row.kind,
                     &row.section,
@@ -185,6 +219,8 @@ pub fn read_labelled(path: &Path) -> Result<Vec<LabelledRow>> {
     let col = |n: &str| input.col(n);
     let need = |n: &str| input.need(n, "");
     let (c_doc, c_theme, c_text) = (need("doc_id")?, need("theme")?, need("text")?);
+    let (c_code, c_province, c_prefecture) =
+        (col("region_code"), col("province"), col("prefecture"));
     let (c_para, c_region, c_year, c_kind, c_section, c_conf, c_sec) = (
         col("para_id"),
         col("region"),
@@ -235,6 +271,9 @@ pub fn read_labelled(path: &Path) -> Result<Vec<LabelledRow>> {
             doc_id: get(Some(c_doc)).to_string(),
             para_id,
             region: get(c_region).to_string(),
+            region_code: get(c_code).to_string(),
+            province: get(c_province).to_string(),
+            prefecture: get(c_prefecture).to_string(),
             year,
             kind: get(c_kind).to_string(),
             section: get(c_section).to_string(),

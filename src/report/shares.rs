@@ -31,7 +31,7 @@ impl Field {
     }
     pub fn value(self, r: &LabelledRow) -> String {
         match self {
-            Field::Region => r.region.clone(),
+            Field::Region => r.region_key(),
             Field::Doc => r.doc_id.clone(),
             Field::Year => r.year.map(|y| y.to_string()).unwrap_or_default(),
             Field::Section => r.section.clone(),
@@ -574,6 +574,9 @@ mod tests {
             doc_id: format!("{region}-doc"),
             para_id: 0,
             region: region.into(),
+            region_code: String::new(),
+            province: String::new(),
+            prefecture: String::new(),
             year: Some(2022),
             kind: "work_report".into(),
             section: "plan".into(),
