@@ -64,6 +64,11 @@ pub enum DecodeError {
          (a browser's Save As → Text, or `pandoc -t plain`) and read that"
     )]
     Markup(&'static str),
+    #[error(
+        "looks like Big5 (traditional characters) but holds bytes Big5 cannot decode \
+         (damaged, or another encoding mixed in); save it as UTF-8 and read that"
+    )]
+    DamagedBig5,
     #[error("{0}, not plain text: extract its text first ({1}) and read that")]
     Document(&'static str, &'static str),
 }
@@ -177,6 +182,13 @@ fn decode_legacy(bytes: &[u8], bad: usize) -> Result<(String, Encoding), DecodeE
     if nul.is_none() {
         if let Some(text) = BIG5.decode_without_bom_handling_and_without_replacement(bytes) {
             consider(text.into_owned(), Encoding::Big5);
+        }
+    }
+    // Big5 with a few bad bytes reads as GBK nonsense: refuse it instead.
+    if best.is_none() && gbk_score.is_some_and(|g| g < 0.6) {
+        let (text, _) = BIG5.decode_without_bom_handling(bytes);
+        if plausibility(&text) >= PLAUSIBLE {
+            return Err(DecodeError::DamagedBig5);
         }
     }
     // A clearly better reading wins over GBK; otherwise GBK, as before.
@@ -598,6 +610,13 @@ mod tests {
         assert_eq!(enc, Encoding::Big5);
         assert_eq!(text, kept);
         assert!(enc.warning().unwrap().contains("Big5"));
+        // With a byte pair Big5 cannot decode (GBK can), refused, not mojibake.
+        let mut damaged = bytes.clone();
+        damaged.splice(10..10, [0xA4, 0x80]);
+        assert!(GB18030
+            .decode_without_bom_handling_and_without_replacement(&damaged)
+            .is_some());
+        assert_eq!(decode(&damaged), Err(DecodeError::DamagedBig5));
     }
 
     #[test]
