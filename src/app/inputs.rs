@@ -1,84 +1,164 @@
-//! Reading inputs: check every file before any output is written, then stream.
+//! Reading inputs: every file is read once and checked whole (decoded and
+//! segmented) before any output is written; the processing pass then works
+//! from what was checked.
+//!
+//! Documents of inputs are kept in memory up to [`HOLD_BUDGET`]; beyond it a
+//! regular file is read again in the processing pass and must be what was
+//! checked (its size and hash), so a file still being written cannot slip
+//! in half-checked. Streams (pipes, process substitution, stdin) can be read
+//! only once and are always kept.
 
+use std::hash::Hasher;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHasher};
 
 use super::Ui;
 use crate::cli::SegmentArgs;
-use crate::corpus::{self, csv_out, Document, Manifest};
+use crate::corpus::{self, csv_out, decode, Document, Manifest};
 use crate::error::{Error, Result};
 use crate::output::Sink;
 
+/// Estimated memory the checked documents may hold until they are processed.
+/// `label`'s peak RSS target is 300 MB whatever the input; with the model and
+/// the batches in flight this leaves a wide margin. Typical runs (hundreds of
+/// reports) fit, and are segmented once.
+pub const HOLD_BUDGET: u64 = 128 << 20;
+
+/// What the check pass kept of one input for the processing pass.
+enum Held {
+    Documents(Vec<Document>),
+    /// Beyond the budget: read again, and it must be these bytes.
+    Reread {
+        len: u64,
+        hash: u64,
+    },
+    /// Handed to the processing pass already.
+    Taken,
+}
+
+/// One input that passed the check.
+struct Checked {
+    path: PathBuf,
+    size: u64,
+    /// The documents' ids after clashes were resolved, in document order.
+    ids: Vec<String>,
+    held: Mutex<Held>,
+}
+
 /// Input files that passed the up-front check.
 pub struct Inputs {
+    /// The inputs, in order (`-` for standard input).
     pub files: Vec<PathBuf>,
     pub manifest: Option<Manifest>,
     pub total_bytes: u64,
-    /// Files skipped under `--keep-going`.
+    /// Inputs skipped under `--keep-going`.
     pub skipped: Vec<Error>,
-    /// Standard input, read once when `-` is among the inputs.
-    stdin: Option<Vec<u8>>,
+    checked: Vec<Checked>,
 }
 
-/// Expand paths and decode every file once, so a bad file fails the command
-/// before anything is written (or is skipped and listed with `--keep-going`).
+/// What checking one input gave, before ids are made unique.
+struct Outcome {
+    size: u64,
+    ids: Vec<String>,
+    /// Warnings by document index.
+    warnings: Vec<(usize, String)>,
+    held: Held,
+}
+
+/// Expand paths, read every input once and parse it whole, so a bad input
+/// fails the command before anything is written (or is skipped and listed
+/// with `--keep-going`). Warnings about inputs are given here, in input order.
 pub fn open(paths: &[PathBuf], keep_going: bool, ui: Ui) -> Result<Inputs> {
+    open_within(paths, keep_going, ui, HOLD_BUDGET)
+}
+
+/// [`open`], holding documents up to `budget` bytes.
+fn open_within(paths: &[PathBuf], keep_going: bool, ui: Ui, budget: u64) -> Result<Inputs> {
     let manifest = corpus::find_manifest(paths)?;
-    let mut files = Vec::new();
+    let scan = corpus::scan_inputs(paths)?;
+    for e in &scan.skipped {
+        ui.warn(e);
+    }
     let mut skipped = Vec::new();
-    let mut total_bytes = 0;
-    let candidates = match corpus::collect_inputs(paths) {
-        Ok(c) => c,
-        Err(e) if keep_going => {
-            // A missing path among several: keep the ones that exist.
-            skipped.push(e);
-            let existing: Vec<PathBuf> = paths
-                .iter()
-                .filter(|p| p.exists() || corpus::is_stdin(p))
-                .cloned()
-                .collect();
-            if existing.is_empty() {
-                return Err(Error::Other("no readable inputs".into()));
-            }
-            corpus::collect_inputs(&existing)?
+    for e in scan.errors {
+        if !keep_going {
+            return Err(e);
         }
-        Err(e) => return Err(e),
-    };
-    // Checked on all cores (the files are independent); results are taken
-    // in input order, so errors and skips are reported as before.
-    let mut checked: Vec<Result<u64>> = candidates
-        .par_iter()
-        .map(|f| {
-            if corpus::is_stdin(f) {
-                Ok(0)
-            } else {
-                check_file(f)
-            }
-        })
-        .collect();
-    // Standard input can be read only once: keep it for the reading pass.
-    let mut stdin = None;
-    if let Some(i) = candidates.iter().position(|f| corpus::is_stdin(f)) {
-        checked[i] = read_stdin().map(|bytes| {
-            let n = bytes.len() as u64;
-            stdin = Some(bytes);
-            n
-        });
-    }
-    for (f, r) in candidates.into_iter().zip(checked) {
-        match r {
-            Ok(n) => {
-                total_bytes += n;
-                files.push(f);
-            }
-            Err(e) if keep_going => skipped.push(e),
-            Err(e) => return Err(e),
-        }
-    }
-    for e in &skipped {
         ui.warn(format!("skipped {e}"));
+        skipped.push(e);
+    }
+    // Checked on all cores (the files are independent); results are taken
+    // in input order, so errors, skips and warnings come in that order.
+    let held_bytes = AtomicU64::new(0);
+    let outcomes: Vec<Result<Outcome>> = scan
+        .files
+        .par_iter()
+        .map(|f| check(f, manifest.as_ref(), &held_bytes, budget))
+        .collect();
+    let mut files = Vec::new();
+    let mut checked = Vec::new();
+    let mut total_bytes = 0;
+    // Each doc id taken so far, with the input that has it.
+    let mut owners: FxHashMap<String, PathBuf> = FxHashMap::default();
+    for (path, outcome) in scan.files.into_iter().zip(outcomes) {
+        let mut outcome = match outcome {
+            Ok(o) => o,
+            Err(e) if keep_going => {
+                ui.warn(format!("skipped {e}"));
+                skipped.push(e);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let shown = display_name(&path);
+        if !corpus::is_stdin(&path) && !corpus::name_is_utf8(&path) {
+            ui.warn(format!(
+                "{}: the file name is not valid UTF-8; its documents are named {}",
+                path.display(),
+                outcome.ids.first().map(String::as_str).unwrap_or("")
+            ));
+        }
+        let mut renamed = false;
+        for id in &mut outcome.ids {
+            if let Some(first) = owners.get(id.as_str()) {
+                let unique = (2..)
+                    .map(|k| format!("{id}~{k}"))
+                    .find(|c| !owners.contains_key(c))
+                    .unwrap_or_default();
+                ui.warn(format!(
+                    "{}: doc id `{id}` is also that of {}; its document is named `{unique}`",
+                    shown.display(),
+                    first.display()
+                ));
+                *id = unique;
+                renamed = true;
+            }
+            owners.insert(id.clone(), shown.clone());
+        }
+        if renamed {
+            if let Held::Documents(docs) = &mut outcome.held {
+                for (d, id) in docs.iter_mut().zip(&outcome.ids) {
+                    rename(d, id);
+                }
+            }
+        }
+        for (i, w) in &outcome.warnings {
+            let id = outcome.ids.get(*i).map(String::as_str).unwrap_or("");
+            ui.warn(format!("{id} ({}): {w}", shown.display()));
+        }
+        total_bytes += outcome.size;
+        files.push(path.clone());
+        checked.push(Checked {
+            path,
+            size: outcome.size,
+            ids: outcome.ids,
+            held: Mutex::new(outcome.held),
+        });
     }
     if files.is_empty() {
         return Err(Error::Other("no readable inputs".into()));
@@ -88,66 +168,225 @@ pub fn open(paths: &[PathBuf], keep_going: bool, ui: Ui) -> Result<Inputs> {
         manifest,
         total_bytes,
         skipped,
-        stdin,
+        checked,
     })
 }
 
-/// All of standard input, checked like a file.
-fn read_stdin() -> Result<Vec<u8>> {
-    let name = Path::new(corpus::STDIN_NAME);
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io(name, e))?;
-    check_bytes(name, &bytes)?;
-    Ok(bytes)
-}
-
-fn check_file(path: &Path) -> Result<u64> {
-    let bytes = crate::output::read_input(path)?;
-    check_bytes(path, &bytes)
-}
-
-fn check_bytes(path: &Path, bytes: &[u8]) -> Result<u64> {
-    // Web pages, PDFs and .docx are extracted here too, so a scanned or
-    // damaged one fails before anything is written.
-    let text = corpus::formats::extract(path, bytes)?.text;
-    if text.trim().is_empty() {
-        return Err(Error::input(path, "no text"));
+/// The name an input's documents and messages go by.
+fn display_name(path: &Path) -> PathBuf {
+    if corpus::is_stdin(path) {
+        PathBuf::from(corpus::STDIN_NAME)
+    } else {
+        path.to_path_buf()
     }
-    Ok(bytes.len() as u64)
+}
+
+/// Give a document (and its paragraphs) another id.
+fn rename(doc: &mut Document, id: &str) {
+    doc.doc_id = id.to_string();
+    for p in &mut doc.paragraphs {
+        p.doc_id = id.to_string();
+    }
+}
+
+/// Read all of an input; whether it is a regular file (one that can be read again).
+fn read_input(path: &Path) -> Result<(Vec<u8>, bool)> {
+    let mut bytes = Vec::new();
+    if corpus::is_stdin(path) {
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io(corpus::STDIN_NAME, e))?;
+        return Ok((bytes, false));
+    }
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    // No output of this run may replace it.
+    crate::output::protect(path);
+    let regular = file.metadata().map(|m| m.is_file()).unwrap_or(false);
+    file.read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    Ok((bytes, regular))
+}
+
+fn hash(bytes: &[u8]) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(bytes);
+    h.finish()
+}
+
+/// Estimated heap bytes of parsed documents.
+fn held_size(docs: &[Document]) -> u64 {
+    let para = std::mem::size_of::<corpus::Paragraph>();
+    docs.iter()
+        .map(|d| {
+            let paragraphs: usize = d
+                .paragraphs
+                .iter()
+                .map(|p| p.text.capacity() + p.doc_id.capacity() + para)
+                .sum();
+            let warnings: usize = d.warnings.iter().map(String::capacity).sum();
+            (d.body.capacity() + paragraphs + warnings + std::mem::size_of::<Document>() + 256)
+                as u64
+        })
+        .sum()
+}
+
+/// Read one input once and parse it whole; keep its documents while the
+/// budget allows (always for a stream), else what it takes to know it again.
+fn check(
+    path: &Path,
+    manifest: Option<&Manifest>,
+    held_bytes: &AtomicU64,
+    budget: u64,
+) -> Result<Outcome> {
+    let (bytes, regular) = read_input(path)?;
+    let name = display_name(path);
+    let docs = corpus::parse_file(&name, &bytes, manifest)?;
+    let mut warnings = Vec::new();
+    for (i, d) in docs.iter().enumerate() {
+        warnings.extend(d.warnings.iter().map(|w| (i, w.clone())));
+        warnings.extend(decode::damage_warning(&d.body).map(|w| (i, w)));
+    }
+    let ids = docs.iter().map(|d| d.doc_id.clone()).collect();
+    let cost = held_size(&docs);
+    let keep = !regular || {
+        let before = held_bytes.fetch_add(cost, Ordering::Relaxed);
+        before + cost <= budget || {
+            held_bytes.fetch_sub(cost, Ordering::Relaxed);
+            false
+        }
+    };
+    let held = if keep {
+        Held::Documents(docs)
+    } else {
+        Held::Reread {
+            len: bytes.len() as u64,
+            hash: hash(&bytes),
+        }
+    };
+    Ok(Outcome {
+        size: bytes.len() as u64,
+        ids,
+        warnings,
+        held,
+    })
 }
 
 impl Inputs {
-    /// Read and segment one checked file, reporting metadata warnings.
-    pub fn read(&self, path: &Path, ui: Ui) -> Result<Vec<Document>> {
-        let (docs, name) = match (&self.stdin, corpus::is_stdin(path)) {
-            (Some(bytes), true) => {
-                let name = Path::new(corpus::STDIN_NAME);
-                (
-                    corpus::parse_file(name, bytes, self.manifest.as_ref())?,
-                    name,
-                )
+    /// Number of inputs that passed the check.
+    pub fn len(&self) -> usize {
+        self.checked.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.checked.is_empty()
+    }
+
+    /// The documents of input `i` (of [`Inputs::files`]), once: kept from the
+    /// check, or read again and verified unchanged. Their warnings were given
+    /// by [`open`].
+    pub fn documents(&self, i: usize) -> Result<Vec<Document>> {
+        let c = self
+            .checked
+            .get(i)
+            .ok_or_else(|| Error::Other(format!("no input number {i}")))?;
+        let held = {
+            let mut slot = c
+                .held
+                .lock()
+                .map_err(|_| Error::Other("input lost".into()))?;
+            match &*slot {
+                Held::Reread { len, hash } => Held::Reread {
+                    len: *len,
+                    hash: *hash,
+                },
+                _ => std::mem::replace(&mut *slot, Held::Taken),
             }
-            _ => (corpus::read_file(path, self.manifest.as_ref())?, path),
         };
-        for d in &docs {
-            for w in &d.warnings {
-                ui.warn(format!("{} ({}): {w}", d.doc_id, name.display()));
+        match held {
+            Held::Documents(docs) => Ok(docs),
+            Held::Taken => Err(Error::Other(format!(
+                "{}: already processed",
+                c.path.display()
+            ))),
+            Held::Reread { len, hash: h } => {
+                let changed = || {
+                    Error::input(
+                        &c.path,
+                        "changed while it was being read (it is not what was checked); \
+                         run again once it is complete",
+                    )
+                };
+                let (bytes, _) = read_input(&c.path)?;
+                if bytes.len() as u64 != len || hash(&bytes) != h {
+                    return Err(changed());
+                }
+                let mut docs = corpus::parse_file(&c.path, &bytes, self.manifest.as_ref())?;
+                if docs.len() != c.ids.len() {
+                    return Err(changed());
+                }
+                for (d, id) in docs.iter_mut().zip(&c.ids) {
+                    if d.doc_id != *id {
+                        rename(d, id);
+                    }
+                }
+                Ok(docs)
             }
         }
-        Ok(docs)
+    }
+
+    /// The documents of the first unprocessed input named `path`
+    /// ([`Inputs::documents`]); `ui` is unused, warnings were given by [`open`].
+    pub fn read(&self, path: &Path, _ui: Ui) -> Result<Vec<Document>> {
+        let i = self
+            .checked
+            .iter()
+            .position(|c| {
+                c.path == path
+                    && c.held
+                        .lock()
+                        .map(|h| !matches!(*h, Held::Taken))
+                        .unwrap_or(false)
+            })
+            .ok_or_else(|| Error::Other(format!("{}: not an input", path.display())))?;
+        self.documents(i)
     }
 
     /// Size in bytes of one checked input, for progress.
     pub fn size(&self, path: &Path) -> u64 {
-        match (&self.stdin, corpus::is_stdin(path)) {
-            (Some(bytes), true) => bytes.len() as u64,
-            _ => std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
-        }
+        self.checked
+            .iter()
+            .find(|c| c.path == path)
+            .map(|c| c.size)
+            .unwrap_or(0)
     }
 
-    /// Exit code: 1 when files were skipped, so scripts notice.
+    /// Size in bytes of input `i`, for progress.
+    pub fn size_of(&self, i: usize) -> u64 {
+        self.checked.get(i).map(|c| c.size).unwrap_or(0)
+    }
+
+    /// After the output is written: which inputs were skipped (each was
+    /// listed with why when it was checked), so a long run ends with it.
+    pub fn report_skipped(&self, ui: Ui) {
+        if self.skipped.is_empty() {
+            return;
+        }
+        let names: Vec<String> = self
+            .skipped
+            .iter()
+            .map(|e| match e {
+                Error::Io { path, .. } | Error::Input { path, .. } => path.display().to_string(),
+                other => other.to_string(),
+            })
+            .collect();
+        ui.warn(format!(
+            "skipped {} input(s), not in the output: {}",
+            names.len(),
+            names.join(", ")
+        ));
+    }
+
+    /// Exit code: 1 when inputs were skipped, so scripts notice.
     pub fn exit_code(&self) -> i32 {
         i32::from(!self.skipped.is_empty())
     }
@@ -157,8 +396,8 @@ impl Inputs {
 pub fn read_documents(paths: &[PathBuf], ui: Ui) -> Result<Vec<Document>> {
     let inputs = open(paths, false, ui)?;
     let mut docs = Vec::new();
-    for f in &inputs.files {
-        docs.extend(inputs.read(f, ui)?);
+    for i in 0..inputs.len() {
+        docs.extend(inputs.documents(i)?);
     }
     Ok(docs)
 }
@@ -184,11 +423,95 @@ pub fn run_segment(args: &SegmentArgs, ui: Ui) -> Result<i32> {
         ])
         .map_err(|e| Error::Other(e.to_string()))?;
         let inner = w.into_inner().map_err(|e| Error::Other(e.to_string()))?;
-        for f in &inputs.files {
-            let docs = inputs.read(f, ui)?;
+        for i in 0..inputs.len() {
+            let docs = inputs.documents(i)?;
             csv_out::write_segments_no_header(&docs, &mut *inner)?;
         }
     }
     sink.finish()?;
+    inputs.report_skipped(ui);
     Ok(inputs.exit_code())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REPORT: &str = "2022年某某县政府工作报告\n各位代表:\n一、过去一年工作回顾\n我们坚持乡村振兴,建设高标准农田十万亩。\n";
+
+    fn quiet() -> Ui {
+        Ui {
+            quiet: true,
+            bom: false,
+        }
+    }
+
+    fn texts(docs: &[Document]) -> Vec<(String, String)> {
+        docs.iter()
+            .flat_map(|d| d.paragraphs.iter())
+            .map(|p| (p.doc_id.clone(), p.text.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn beyond_the_budget_files_are_read_again_and_must_be_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+        std::fs::write(&a, REPORT).unwrap();
+        std::fs::write(&b, REPORT.replace("十万", "二十万")).unwrap();
+        let paths = [a.clone(), b.clone()];
+        let held = open_within(&paths, false, quiet(), HOLD_BUDGET).unwrap();
+        let reread = open_within(&paths, false, quiet(), 0).unwrap();
+        assert!(matches!(
+            *held.checked[0].held.lock().unwrap(),
+            Held::Documents(_)
+        ));
+        assert!(matches!(
+            *reread.checked[0].held.lock().unwrap(),
+            Held::Reread { .. }
+        ));
+        for i in 0..2 {
+            assert_eq!(
+                texts(&held.documents(i).unwrap()),
+                texts(&reread.documents(i).unwrap())
+            );
+        }
+        // Held documents are handed out once.
+        assert!(held.documents(0).is_err());
+        // A file that changes between the check and the processing pass, even
+        // keeping its size, is refused by name.
+        let reread = open_within(&paths, false, quiet(), 0).unwrap();
+        std::fs::write(&b, REPORT.replace("十万", "九万")).unwrap();
+        assert!(reread.documents(0).is_ok());
+        let err = reread.documents(1).unwrap_err().to_string();
+        assert!(
+            err.contains("b.txt: changed while it was being read"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn clashing_doc_ids_get_a_suffix_also_when_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut paths = Vec::new();
+        for sub in ["dupA", "dupB", "dupC"] {
+            std::fs::create_dir(dir.path().join(sub)).unwrap();
+            let p = dir.path().join(sub).join("2022.txt");
+            std::fs::write(&p, REPORT).unwrap();
+            paths.push(p);
+        }
+        for budget in [HOLD_BUDGET, 0] {
+            let inputs = open_within(&paths, false, quiet(), budget).unwrap();
+            let ids: Vec<String> = (0..3)
+                .flat_map(|i| inputs.documents(i).unwrap())
+                .flat_map(|d| {
+                    let mut ids = vec![d.doc_id.clone()];
+                    ids.extend(d.paragraphs.iter().map(|p| p.doc_id.clone()));
+                    ids.dedup();
+                    ids
+                })
+                .collect();
+            assert_eq!(ids, ["2022", "2022~2", "2022~3"]);
+        }
+    }
 }

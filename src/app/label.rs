@@ -155,21 +155,22 @@ pub fn label_files<W: Write>(
     out.write_all(&header(format, opts.explain)?).map_err(io)?;
     let pb = ui.progress(inputs.total_bytes, "labelling");
     let batch = rayon::current_num_threads().max(1) * 2;
+    let order: Vec<usize> = (0..inputs.len()).collect();
     let mut n = 0;
-    for files in inputs.files.chunks(batch) {
+    for files in order.chunks(batch) {
         // Workers label and format their files; the main thread only appends
         // the bytes, in input order.
         let results: Vec<Result<(Vec<u8>, usize, u64)>> = files
             .par_iter()
-            .map(|f| {
-                let docs = inputs.read(f, ui)?;
+            .map(|&i| {
+                let docs = inputs.documents(i)?;
                 for d in &docs {
                     let texts = d.paragraphs.iter().map(|para| para.model_text());
                     if let Some(w) = coverage_warning(p, texts) {
-                        ui.warn(format!("{} ({}): {w}", d.doc_id, f.display()));
+                        ui.warn(format!("{} ({}): {w}", d.doc_id, d.source.display()));
                     }
                 }
-                let size = inputs.size(f);
+                let size = inputs.size_of(i);
                 let rows = label_documents(p, docs, opts);
                 let mut w = RowWriter::body_only(Vec::new(), format, opts.explain)?;
                 for row in &rows {
@@ -392,5 +393,8 @@ pub fn run(args: &LabelArgs, ui: Ui) -> Result<i32> {
     };
     sink.finish()?;
     ui.info(format!("labelled {n} paragraphs"));
+    if let Some(inp) = &inputs {
+        inp.report_skipped(ui);
+    }
     Ok(inputs.map(|i| i.exit_code()).unwrap_or(0))
 }

@@ -60,15 +60,42 @@ pub struct Document {
 }
 
 /// Document id: the file stem, plus `-NN` for records of a scraped page.
+///
+/// A stem that is not valid UTF-8 keeps its valid parts and writes each
+/// invalid byte as `%XX`, so `bad\xff.txt` and `bad\xfe.txt` stay apart
+/// (`bad%FF`, `bad%FE`) and the same file gets the same id every run.
 pub fn doc_id(path: &Path, record: Option<usize>) -> String {
     let stem = path
         .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
+        .map(stem_text)
         .unwrap_or_else(|| "doc".to_string());
     match record {
         Some(r) => format!("{stem}-{r:02}"),
         None => stem,
     }
+}
+
+/// Whether a path's file name is valid UTF-8 (its doc id is then its stem as is).
+pub fn name_is_utf8(path: &Path) -> bool {
+    path.file_name().is_none_or(|n| n.to_str().is_some())
+}
+
+#[cfg(unix)]
+fn stem_text(stem: &std::ffi::OsStr) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = String::new();
+    for chunk in stem.as_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(not(unix))]
+fn stem_text(stem: &std::ffi::OsStr) -> String {
+    stem.to_string_lossy().into_owned()
 }
 
 /// Extract (web page, PDF, docx) or decode (text), split and segment the bytes of one file.
@@ -180,6 +207,11 @@ pub fn parse_file(path: &Path, bytes: &[u8], manifest: Option<&Manifest>) -> Res
     if docs.iter().all(|d| d.paragraphs.is_empty()) {
         return Err(Error::input(path, "no text paragraphs found"));
     }
+    // The file's encoding, when guessed from its content, is told once.
+    let guessed = extracted.encoding.and_then(|e| e.warning());
+    if let (Some(w), Some(first)) = (guessed, docs.first_mut()) {
+        first.warnings.insert(0, w.to_string());
+    }
     Ok(docs)
 }
 
@@ -199,46 +231,120 @@ pub fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == STDIN
 }
 
-/// Expand the command line's files and directories into input files, sorted.
+/// The extensions a directory contributes files with (compared without case).
+pub const INPUT_EXTENSIONS: [&str; 5] = ["txt", "html", "htm", "pdf", "docx"];
+
+/// Old document formats found in a directory: listed as skipped, with how to
+/// convert them.
+const OLD_FORMATS: [(&str, &str); 3] = [
+    ("doc", "an old Word .doc file"),
+    ("wps", "a WPS Office .wps file"),
+    ("rtf", "an RTF file"),
+];
+
+/// The command line's paths expanded into input files ([`scan_inputs`]).
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// Input files in command-line order (a directory's sorted), `-` for stdin.
+    pub files: Vec<PathBuf>,
+    /// Paths given that cannot be read: missing, or a directory without inputs.
+    pub errors: Vec<Error>,
+    /// Directory entries not read, each with why (a warning, not an error).
+    pub skipped: Vec<Error>,
+}
+
+/// Expand the command line's files and directories into input files.
 ///
-/// A directory contributes its `*.txt` files (not recursively); a file named
+/// A directory contributes its files with one of [`INPUT_EXTENSIONS`] (not
+/// recursively, sorted); entries it cannot use (a dangling link, a link loop,
+/// an unreadable entry, an old `.doc`) are listed in `skipped`. A file named
 /// on the command line is taken whatever its extension; `-` is standard
-/// input, at most once. A missing path is an error.
-pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
+/// input, at most once (an error otherwise, the only one returned at once).
+pub fn scan_inputs(paths: &[PathBuf]) -> Result<Scan> {
     if paths.iter().filter(|p| is_stdin(p)).count() > 1 {
         return Err(Error::Other(
             "standard input (`-`) can be read only once".into(),
         ));
     }
+    let mut scan = Scan::default();
     for p in paths {
         if is_stdin(p) {
-            files.push(p.clone());
+            scan.files.push(p.clone());
             continue;
         }
-        let meta = std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
-        if meta.is_dir() {
-            let mut in_dir = Vec::new();
-            for entry in std::fs::read_dir(p).map_err(|e| Error::io(p, e))? {
-                let entry = entry.map_err(|e| Error::io(p, e))?;
-                let path = entry.path();
-                let is_txt = path
-                    .extension()
-                    .is_some_and(|e| e.eq_ignore_ascii_case("txt"));
-                if is_txt && path.is_file() {
-                    in_dir.push(path);
-                }
-            }
-            in_dir.sort();
-            if in_dir.is_empty() {
-                return Err(Error::input(p, "directory holds no .txt files"));
-            }
-            files.extend(in_dir);
-        } else {
-            files.push(p.clone());
+        match std::fs::metadata(p) {
+            Err(e) => scan.errors.push(Error::io(p, e)),
+            Ok(meta) if meta.is_dir() => match scan_dir(p, &mut scan.skipped) {
+                Ok(in_dir) if in_dir.is_empty() => scan.errors.push(Error::input(
+                    p,
+                    format!("directory holds no .{} files", INPUT_EXTENSIONS.join(", .")),
+                )),
+                Ok(in_dir) => scan.files.extend(in_dir),
+                Err(e) => scan.errors.push(e),
+            },
+            Ok(_) => scan.files.push(p.clone()),
         }
     }
-    Ok(files)
+    Ok(scan)
+}
+
+/// The input files of one directory, sorted; entries not read go to `skipped`.
+fn scan_dir(dir: &Path, skipped: &mut Vec<Error>) -> Result<Vec<PathBuf>> {
+    let mut in_dir = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let path = match entry {
+            Ok(entry) => entry.path(),
+            Err(e) => {
+                skipped.push(Error::input(dir, format!("an entry cannot be read: {e}")));
+                continue;
+            }
+        };
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        if let Some((_, kind)) = OLD_FORMATS.iter().find(|(e, _)| *e == ext) {
+            skipped.push(Error::input(
+                &path,
+                format!(
+                    "not read: {kind}; open it in Word or WPS and save it as .docx \
+                     (or PDF, or plain text), then read that"
+                ),
+            ));
+            continue;
+        }
+        if !INPUT_EXTENSIONS.contains(&ext.as_str()) {
+            continue;
+        }
+        let why = match std::fs::metadata(&path) {
+            Ok(m) if m.is_file() => {
+                in_dir.push(path);
+                continue;
+            }
+            Ok(m) if m.is_dir() => "a directory (directories are not read recursively)".into(),
+            Ok(_) => "not a regular file (name it on the command line to read it)".into(),
+            Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+                "a symbolic link loop (the link leads back to itself)".into()
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                "a dangling symbolic link (its target does not exist)".into()
+            }
+            Err(e) => format!("cannot read: {e}"),
+        };
+        skipped.push(Error::input(&path, format!("not read: {why}")));
+    }
+    in_dir.sort();
+    Ok(in_dir)
+}
+
+/// Expand the command line's files and directories into input files
+/// ([`scan_inputs`]), failing on the first path that cannot be read.
+pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut scan = scan_inputs(paths)?;
+    if !scan.errors.is_empty() {
+        return Err(scan.errors.remove(0));
+    }
+    Ok(scan.files)
 }
 
 /// The manifest that applies to inputs: `manifest.csv` in the first directory given.
@@ -276,6 +382,20 @@ mod tests {
     fn doc_ids() {
         assert_eq!(doc_id(Path::new("a/001_x.txt"), Some(3)), "001_x-03");
         assert_eq!(doc_id(Path::new("a/000_y.txt"), None), "000_y");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn non_utf8_names_keep_their_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        let id = |b: &[u8]| doc_id(Path::new(std::ffi::OsStr::from_bytes(b)), None);
+        assert_eq!(id(b"d/bad\xff.txt"), "bad%FF");
+        assert_eq!(id(b"d/bad\xfe.txt"), "bad%FE");
+        assert_eq!(id("报告\u{2}.txt".as_bytes()), "报告\u{2}");
+        assert!(!name_is_utf8(Path::new(std::ffi::OsStr::from_bytes(
+            b"x\xff.txt"
+        ))));
+        assert!(name_is_utf8(Path::new("报告.txt")));
     }
 
     #[test]

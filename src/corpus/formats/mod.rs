@@ -12,7 +12,7 @@ pub mod pdf;
 
 use std::path::Path;
 
-use super::decode::{decode, Encoding};
+use super::decode::{decode_text, Encoding};
 use crate::error::{Error, Result};
 
 /// What a file was read as.
@@ -141,7 +141,7 @@ pub fn extract(path: &Path, bytes: &[u8]) -> Result<Extracted> {
         }
         _ => {}
     }
-    let (text, encoding) = decode(bytes).map_err(|e| fail(e.to_string()))?;
+    let (text, encoding) = decode_text(bytes).map_err(|e| fail(e.to_string()))?;
     let mut out = match html::strip_markup_lines(&text) {
         Some(stripped) => {
             let mut x = Extracted::new(stripped, Format::TextMarkup);
