@@ -1,5 +1,6 @@
 //! Stage 1: read files, decode, split records, detect metadata, segment.
 
+pub mod chrome;
 pub mod csv_out;
 pub mod decode;
 pub mod manifest;
@@ -42,6 +43,8 @@ pub struct Document {
     /// joined back, without page numbers): the reference for the no-loss property.
     pub body: String,
     pub warnings: Vec<String>,
+    /// Site chrome taken out of the source, in line order (`segment --dropped`).
+    pub dropped: Vec<chrome::Dropped>,
 }
 
 /// Document id: the file stem, plus `-NN` for records of a scraped page.
@@ -64,7 +67,9 @@ pub fn parse_file(path: &Path, bytes: &[u8], manifest: Option<&Manifest>) -> Res
     for raw in raws {
         let id = doc_id(path, raw.record);
         let mut warnings = Vec::new();
-        let lines = match unwrap::unwrap_lines(&raw.lines) {
+        let mut dropped = raw.dropped;
+        let removed: Vec<usize> = dropped.iter().map(|d| d.line).collect();
+        let lines = match unwrap::unwrap_lines_around(&raw.lines, &removed) {
             Some((wrap, joined)) => {
                 warnings.push(format!(
                     "lines look wrapped at {} {} (text copied from a PDF?): \
@@ -74,6 +79,18 @@ pub fn parse_file(path: &Path, bytes: &[u8], manifest: Option<&Manifest>) -> Res
                     raw.lines.len(),
                     joined.len()
                 ));
+                dropped.extend(
+                    raw.lines
+                        .iter()
+                        .filter(|(_, l)| unwrap::is_page_number(l))
+                        .map(|(n, l)| chrome::Dropped {
+                            line: *n,
+                            text: l.trim().to_string(),
+                            reason: "page-number",
+                            whole_line: true,
+                        }),
+                );
+                dropped.sort_by_key(|d| d.line);
                 joined
             }
             None => raw.lines,
@@ -115,6 +132,7 @@ pub fn parse_file(path: &Path, bytes: &[u8], manifest: Option<&Manifest>) -> Res
             paragraphs,
             body,
             warnings,
+            dropped,
         });
     }
     if docs.iter().all(|d| d.paragraphs.is_empty()) {

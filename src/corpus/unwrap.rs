@@ -128,7 +128,7 @@ fn indent(line: &str) -> usize {
 
 /// A page number between pages (`- 3 -`, `— 12 —`, `第3页`), which a PDF
 /// export leaves in the middle of a paragraph.
-fn is_page_number(line: &str) -> bool {
+pub fn is_page_number(line: &str) -> bool {
     let t = line
         .trim()
         .trim_matches(|c: char| c.is_whitespace() || "-—–－".contains(c));
@@ -216,7 +216,21 @@ fn wrapped_by(sample: &[(&str, usize)], measure: Measure) -> Option<(Wrap, usize
 /// the number of its first line; `None` (keep the lines) when the document is
 /// not wrapped. Page numbers between pages are dropped.
 pub fn unwrap_lines(lines: &[(usize, String)]) -> Option<(Wrap, Vec<(usize, String)>)> {
+    unwrap_lines_around(lines, &[])
+}
+
+/// Like [`unwrap_lines`] for lines out of which `removed` (sorted line
+/// numbers: site chrome, running headers) were taken: a gap where a removed
+/// line stood is a page break, not a blank line between paragraphs.
+pub fn unwrap_lines_around(
+    lines: &[(usize, String)],
+    removed: &[usize],
+) -> Option<(Wrap, Vec<(usize, String)>)> {
     let wrap = wrap_width(lines)?;
+    let removed_between = |after: usize, before: usize| {
+        let i = removed.partition_point(|&r| r <= after);
+        removed.get(i).is_some_and(|&r| r < before)
+    };
     // Where paragraphs are indented, indentation alone marks their starts; a
     // wrapped line may then begin with `二是` in the middle of an enumeration.
     // Indentation is counted from the left margin that every line shares
@@ -235,7 +249,7 @@ pub fn unwrap_lines(lines: &[(usize, String)]) -> Option<(Wrap, Vec<(usize, Stri
         }
         let text = line.trim();
         // Blank lines around a page number are the page break, not a paragraph end.
-        let blank_between = *n > last_line + 1 && !page_break;
+        let blank_between = *n > last_line + 1 && !page_break && !removed_between(last_line, *n);
         match joined.last_mut() {
             Some(j)
                 if full
