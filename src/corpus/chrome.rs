@@ -237,6 +237,7 @@ const FACT_KEYS: &[&str] = &[
     "字数",
     "价格",
     "评分",
+    "版权",
     "ID",
     "id",
 ];
@@ -302,7 +303,14 @@ fn date_source(v: &str) -> bool {
         &WIRE,
         r"^\p{Han}{1,8}社\p{Han}{1,6}\d{1,2}月\d{1,2}日[电電]",
     );
-    iso.is_match(v) || key.is_match(v) || wire.is_match(v)
+    // A masthead date: `2022年1月10日 星期一`.
+    let weekday = v.contains("日")
+        && ["星期", "周", "週"].iter().any(|w| {
+            v.split(w)
+                .nth(1)
+                .is_some_and(|r| r.starts_with(['一', '二', '三', '四', '五', '六', '日', '天']))
+        });
+    iso.is_match(v) || key.is_match(v) || wire.is_match(v) || weekday
 }
 
 /// `发布部门: 某某`, `• 大小:44.50 KB`: a bulleted or keyed page fact.
@@ -325,6 +333,16 @@ fn page_fact(v: &str) -> bool {
 /// `- 3 -`, `第3页`, `3/21`, `7`, `第 3 页 共 21 页`.
 fn page_number(v: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
+    static EDITION: OnceLock<Regex> = OnceLock::new();
+    // A newspaper's edition label: `第3版`, `第3版:要闻`.
+    if re(
+        &EDITION,
+        r"^第\s*[\d一二三四五六七八九十]{1,3}\s*版(?:\s*[:：].{0,12})?$",
+    )
+    .is_match(v)
+    {
+        return true;
+    }
     re(
         &R,
         r"^[-—–－\s]*(?:第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,3}(?:\s*/\s*\d{1,4})?|[Pp]age\s*\d{1,4})[-—–－\s]*$",
@@ -408,7 +426,7 @@ fn structure(v: &str, s: &str) -> bool {
     let meeting = n <= 70
         && re(
             &MEETING,
-            r"^(?:[—\-－]{1,2}|[(（])?\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年|在.{0,30}(?:会议|會議)|(?:人民代表大会|人民代表大會|常务委员会|常務委員會|会议上|會議上)",
+            r"^(?:[—\-－]{1,2}|[(（])?\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年.{0,20}(?:届|屆|会议|會議)|在.{0,30}(?:会议|會議)|(?:人民代表大会|人民代表大會|常务委员会|常務委員會|会议上|會議上)",
         )
         .is_match(s);
     let keyed = s.contains([':', '：']);
@@ -520,7 +538,11 @@ fn classify(raw: &str, v: &str, s: &str) -> Class {
     if title_like(s) {
         return Class::Title;
     }
-    if n <= SHORT && !has_sentence_end(s) {
+    // A comma inside the line makes it a piece of prose (a wrapped line of a
+    // PDF), not a link: navigation items carry none.
+    let inner: String = s.chars().take(n.saturating_sub(1)).collect();
+    let prose = inner.contains([',', '，', '、', ':', '：']);
+    if n <= SHORT && !has_sentence_end(s) && !prose {
         return Class::Unsure;
     }
     Class::Report
@@ -897,6 +919,15 @@ mod tests {
         let (kept, d) = strip(numbered(&[run.as_str(), BODY]));
         assert!(kept[0].1.starts_with("——2022年"), "{kept:?}");
         assert_eq!(d[0].text, "某某镇政府工作报告".repeat(5));
+    }
+
+    #[test]
+    fn keyed_footer() {
+        let l = "版权所有:某某区人民政府办公室";
+        let v = visible(l);
+        let s = squeeze(&v);
+        assert!(page_fact(&v), "{v}");
+        assert_eq!(classify(l, &v, &s), Class::Chrome("page-fact"));
     }
 
     #[test]
