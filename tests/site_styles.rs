@@ -208,8 +208,7 @@ fn one_line_paste_drops_nothing_and_keeps_the_metadata() {
         let one: String = seed(name).lines().collect::<Vec<_>>().join(" ");
         let d = parse(name, &one);
         assert!(d.dropped.is_empty(), "{name}: {:#?}", d.dropped);
-        assert_eq!(meta(&d).1, meta(&original).1, "{name}");
-        assert_eq!(meta(&d).2, meta(&original).2, "{name}");
+        assert_eq!(meta(&d), meta(&original), "{name}");
     }
 }
 
@@ -219,5 +218,28 @@ fn every_seed_line_survives_the_chrome_pass() {
     for name in [PLAN, WORK, "002_d156648063b80b79.txt"] {
         let d = parse(name, &seed(name));
         assert!(d.dropped.is_empty(), "{name}: {:#?}", d.dropped);
+    }
+}
+
+#[test]
+fn seeds_joined_into_one_line_keep_metadata_and_lead_in_items() {
+    for name in [PLAN, WORK, "002_d156648063b80b79.txt"] {
+        let original = parse(name, &seed(name));
+        let one: String = seed(name).lines().collect::<Vec<_>>().join("");
+        let d = parse(name, &one);
+        let orig = texts(&original);
+        let got = texts(&d);
+        assert_eq!(meta(&d), meta(&original), "{name}");
+        // Every `——` lead-in item of the original opens a paragraph again.
+        for p in orig
+            .iter()
+            .filter(|p| p.starts_with("——") && p.chars().count() > 40)
+        {
+            assert!(
+                got.iter()
+                    .any(|g| g.starts_with(p.chars().take(20).collect::<String>().as_str())),
+                "{name}: {p}"
+            );
+        }
     }
 }
