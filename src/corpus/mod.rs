@@ -136,6 +136,15 @@ pub fn parse_file(path: &Path, bytes: &[u8], manifest: Option<&Manifest>) -> Res
         });
     }
     if docs.iter().all(|d| d.paragraphs.is_empty()) {
+        let chrome: usize = docs.iter().map(|d| d.dropped.len()).sum();
+        if chrome > 0 {
+            return Err(Error::input(
+                path,
+                format!(
+                    "no text paragraphs found: all {chrome} lines look like site chrome (navigation, buttons, notices); is this the report's page?"
+                ),
+            ));
+        }
         return Err(Error::input(path, "no text paragraphs found"));
     }
     Ok(docs)
