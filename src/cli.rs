@@ -80,6 +80,9 @@ pub struct SegmentArgs {
     /// Write CSV here instead of stdout (replaced only when complete).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Write the lines dropped as site chrome here, as CSV `doc_id,line,text,reason` (replaced only when complete).
+    #[arg(long, value_name = "FILE")]
+    pub dropped: Option<PathBuf>,
 }
 
 /// Classifier choice on the command line.

@@ -406,6 +406,14 @@ pub fn read_documents(paths: &[PathBuf], ui: Ui) -> Result<Vec<Document>> {
 pub fn run_segment(args: &SegmentArgs, ui: Ui) -> Result<i32> {
     let inputs = open(&args.input.inputs, args.input.keep_going, ui)?;
     let mut sink = Sink::create(args.output.as_deref())?;
+    let mut dropped = match &args.dropped {
+        Some(p) => {
+            let mut d = Sink::create(Some(p))?;
+            ui.start_csv(&mut d)?;
+            Some(csv_out::dropped_writer(d)?)
+        }
+        None => None,
+    };
     ui.start_csv(&mut sink)?;
     {
         let mut w = csv::Writer::from_writer(&mut sink);
@@ -425,10 +433,26 @@ pub fn run_segment(args: &SegmentArgs, ui: Ui) -> Result<i32> {
         let inner = w.into_inner().map_err(|e| Error::Other(e.to_string()))?;
         for i in 0..inputs.len() {
             let docs = inputs.documents(i)?;
+            for d in docs.iter().filter(|d| !d.dropped.is_empty()) {
+                ui.info(format!(
+                    "{} ({}): {}",
+                    d.doc_id,
+                    d.source.display(),
+                    csv_out::dropped_summary(d)
+                ));
+            }
+            if let Some(w) = dropped.as_mut() {
+                csv_out::write_dropped(&docs, w)?;
+            }
             csv_out::write_segments_no_header(&docs, &mut *inner)?;
         }
     }
     sink.finish()?;
+    if let Some(w) = dropped {
+        w.into_inner()
+            .map_err(|e| Error::Other(format!("writing CSV: {e}")))?
+            .finish()?;
+    }
     inputs.report_skipped(ui);
     Ok(inputs.exit_code())
 }

@@ -69,3 +69,79 @@ fn write_rows<'a, W: Write>(
         .map_err(|e| Error::Other(format!("writing CSV: {e}")))?;
     Ok(())
 }
+
+/// A row of `segment --dropped`: one line (or part of a line) taken out as site chrome.
+#[derive(Debug, Serialize)]
+pub struct DroppedRow<'a> {
+    pub doc_id: &'a str,
+    pub line: usize,
+    pub text: &'a str,
+    pub reason: &'a str,
+}
+
+/// A CSV writer for [`write_dropped`], its header `doc_id,line,text,reason`
+/// written (so a run that drops nothing still gives a readable file).
+pub fn dropped_writer<W: Write>(out: W) -> Result<csv::Writer<W>> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(out);
+    w.write_record(["doc_id", "line", "text", "reason"])
+        .map_err(|e| Error::Other(format!("writing CSV: {e}")))?;
+    Ok(w)
+}
+
+/// Write documents' dropped lines, one row per line or part of a line.
+pub fn write_dropped<'a, W: Write>(
+    docs: impl IntoIterator<Item = &'a Document>,
+    w: &mut csv::Writer<W>,
+) -> Result<()> {
+    for d in docs {
+        for x in &d.dropped {
+            w.serialize(DroppedRow {
+                doc_id: &d.doc_id,
+                line: x.line,
+                text: &x.text,
+                reason: x.reason,
+            })
+            .map_err(|e| Error::Other(format!("writing CSV: {e}")))?;
+        }
+    }
+    w.flush()
+        .map_err(|e| Error::Other(format!("writing CSV: {e}")))?;
+    Ok(())
+}
+
+/// What a document lost to chrome, for stderr: `dropped 7 lines of site
+/// chrome (see --dropped)`, with `and parts of N lines` when chrome was cut
+/// out of lines that are kept.
+pub fn dropped_summary(d: &Document) -> String {
+    let mut whole: Vec<usize> = d
+        .dropped
+        .iter()
+        .filter(|x| x.whole_line)
+        .map(|x| x.line)
+        .collect();
+    let mut parts: Vec<usize> = d
+        .dropped
+        .iter()
+        .filter(|x| !x.whole_line)
+        .map(|x| x.line)
+        .collect();
+    whole.dedup();
+    parts.dedup();
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let mut s = format!(
+        "dropped {} line{} of site chrome",
+        whole.len(),
+        plural(whole.len())
+    );
+    if !parts.is_empty() {
+        s.push_str(&format!(
+            " and parts of {} line{}",
+            parts.len(),
+            plural(parts.len())
+        ));
+    }
+    s.push_str(" (see --dropped)");
+    s
+}

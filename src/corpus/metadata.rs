@@ -106,7 +106,7 @@ fn title_region_re() -> &'static Regex {
 fn plan_region_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     re(&R, || {
-        format!(r"^([\p{{Han}}]{{2,14}}?{ADMIN})\d{{4}}年(?:国民)?经济和社会发展")
+        format!(r"^(?:关于)?([\p{{Han}}]{{2,14}}?{ADMIN})\d{{4}}年(?:国民)?经济和社会发展")
     })
 }
 

@@ -1,5 +1,6 @@
 //! Stage 1: read files, decode, split records, detect metadata, segment.
 
+pub mod chrome;
 pub mod csv_out;
 pub mod decode;
 pub mod divisions;
@@ -57,6 +58,8 @@ pub struct Document {
     /// joined back, without page numbers): the reference for the no-loss property.
     pub body: String,
     pub warnings: Vec<String>,
+    /// Site chrome taken out of the source, in line order (`segment --dropped`).
+    pub dropped: Vec<chrome::Dropped>,
 }
 
 /// Document id: the file stem, plus `-NN` for records of a scraped page.
@@ -113,7 +116,9 @@ pub fn parse_file(path: &Path, bytes: &[u8], manifest: Option<&Manifest>) -> Res
                 raw.title = t.clone();
             }
         }
-        let lines = match unwrap::unwrap_lines(&raw.lines) {
+        let mut dropped = raw.dropped;
+        let removed: Vec<usize> = dropped.iter().map(|d| d.line).collect();
+        let lines = match unwrap::unwrap_lines_around(&raw.lines, &removed) {
             Some((wrap, joined)) => {
                 warnings.push(format!(
                     "lines look wrapped at {} {} (text copied from a PDF?): \
@@ -123,6 +128,18 @@ pub fn parse_file(path: &Path, bytes: &[u8], manifest: Option<&Manifest>) -> Res
                     raw.lines.len(),
                     joined.len()
                 ));
+                dropped.extend(
+                    raw.lines
+                        .iter()
+                        .filter(|(_, l)| unwrap::is_page_number(l))
+                        .map(|(n, l)| chrome::Dropped {
+                            line: *n,
+                            text: l.trim().to_string(),
+                            reason: "page-number",
+                            whole_line: true,
+                        }),
+                );
+                dropped.sort_by_key(|d| d.line);
                 joined
             }
             None => raw.lines,
@@ -202,10 +219,34 @@ pub fn parse_file(path: &Path, bytes: &[u8], manifest: Option<&Manifest>) -> Res
             paragraphs,
             body,
             warnings,
+            dropped,
         });
     }
     if docs.iter().all(|d| d.paragraphs.is_empty()) {
+        let chrome: usize = docs.iter().map(|d| d.dropped.len()).sum();
+        if chrome > 0 {
+            return Err(Error::input(
+                path,
+                format!(
+                    "no text paragraphs found: all {chrome} lines look like site chrome (navigation, buttons, notices); is this the report's page?"
+                ),
+            ));
+        }
         return Err(Error::input(path, "no text paragraphs found"));
+    }
+    // What extraction itself removed (a PDF's running headers) is accounted
+    // for like chrome, at line 0: it stood on no line of the extracted text.
+    if let Some(first) = docs.first_mut() {
+        let from_pages = extracted.dropped.iter().map(|d| chrome::Dropped {
+            line: 0,
+            text: match d.page {
+                0 => d.text.clone(),
+                p => format!("(page {p}) {}", d.text),
+            },
+            reason: "page-header",
+            whole_line: true,
+        });
+        first.dropped.splice(0..0, from_pages);
     }
     // The file's encoding, when guessed from its content, is told once.
     let guessed = extracted.encoding.and_then(|e| e.warning());

@@ -6,6 +6,8 @@
 //! body, and a `YYYY-MM-DD` date line, followed at the end of the page by site
 //! chrome (`点我投稿`, `- 联系我们` …) that is not content.
 
+use super::chrome::{self, Dropped};
+
 /// One document's raw parts, before metadata and segmentation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawDocument {
@@ -17,6 +19,8 @@ pub struct RawDocument {
     pub date: Option<String>,
     /// Body lines with their 1-based line numbers in the file.
     pub lines: Vec<(usize, String)>,
+    /// Site chrome taken out of the file's lines for this document.
+    pub dropped: Vec<Dropped>,
 }
 
 fn is_separator(line: &str) -> bool {
@@ -79,11 +83,26 @@ fn plain_document(text: &str) -> RawDocument {
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(n, l)| (n, l.to_string()))
         .collect();
+    // The title is read after the chrome is gone: a page's first line is
+    // often its navigation.
+    let (lines, dropped) = chrome::strip(lines);
+    let mut title = plain_title(&lines);
+    // A page whose report has no title of its own: the site's headline
+    // (dropped as chrome) still says what the document is.
+    if !chrome::title_like(&title) {
+        if let Some(h) = dropped.iter().find(|d| {
+            matches!(d.reason, "headline" | "site-title" | "repeated")
+                && chrome::title_like(&d.text)
+        }) {
+            title = h.text.clone();
+        }
+    }
     RawDocument {
         record: None,
-        title: plain_title(&lines),
+        title,
         date: None,
         lines,
+        dropped,
     }
 }
 
@@ -131,6 +150,7 @@ fn split_scraped(text: &str) -> Vec<RawDocument> {
                 title: String::new(),
                 date: None,
                 lines: Vec::new(),
+                dropped: Vec::new(),
             });
             continue;
         }
@@ -162,6 +182,12 @@ fn split_scraped(text: &str) -> Vec<RawDocument> {
     }
     keep_non_chrome(&mut pending, &mut docs);
     docs.retain(|d| !d.lines.is_empty() || !d.title.is_empty());
+    for d in &mut docs {
+        let (lines, dropped) = chrome::strip(std::mem::take(&mut d.lines));
+        d.lines = lines;
+        d.dropped.extend(dropped);
+        d.dropped.sort_by_key(|x| x.line);
+    }
     for (i, d) in docs.iter_mut().enumerate() {
         d.record = Some(i + 1);
     }
@@ -171,14 +197,15 @@ fn split_scraped(text: &str) -> Vec<RawDocument> {
 /// Text between records that is not site chrome belongs to the record before
 /// it: never drop content we cannot recognise as chrome.
 fn keep_non_chrome(pending: &mut Vec<(usize, String)>, docs: &mut [RawDocument]) {
-    let kept: Vec<(usize, String)> = pending
-        .drain(..)
-        .filter(|(_, l)| !is_site_chrome(l))
-        .collect();
-    if kept.is_empty() {
-        return;
-    }
+    let (chrome, kept): (Vec<_>, Vec<_>) = pending.drain(..).partition(|(_, l)| is_site_chrome(l));
     if let Some(last) = docs.last_mut() {
+        last.dropped
+            .extend(chrome.into_iter().map(|(line, text)| Dropped {
+                line,
+                text: text.trim().to_string(),
+                reason: "navigation",
+                whole_line: true,
+            }));
         last.lines.extend(kept);
     }
 }

@@ -123,7 +123,11 @@ fn opening_of(text: &str) -> Opening {
     // Cheap prefilters keep the regexes off the vast majority of sentences.
     let first = t.chars().next().unwrap_or(' ');
     let may_mark = "一二三四五六七八九十（(第".contains(first) || first.is_ascii_digit();
-    if may_mark && top_marker().is_match(t) {
+    if t.starts_with("——") {
+        // A lead-in item (`——五年来,…`) or the meeting line: in a body held
+        // on one line it opens a paragraph of its own.
+        Opening::SubMarker
+    } else if may_mark && top_marker().is_match(t) {
         Opening::TopMarker
     } else if may_mark && sub_marker().is_match(t) {
         Opening::SubMarker
@@ -180,7 +184,10 @@ fn split_units(text: &str) -> Vec<&str> {
             }
         } else if matches!(c, ':' | '：') {
             let rest = text[end..].trim_start();
-            if !(top_marker().is_match(rest) || sub_marker().is_match(rest)) {
+            if !(top_marker().is_match(rest)
+                || sub_marker().is_match(rest)
+                || rest.starts_with("——"))
+            {
                 continue;
             }
         } else {
@@ -511,6 +518,27 @@ mod tests {
             ]
         );
         assert_eq!(segs[1].line, 2);
+    }
+
+    #[test]
+    fn lead_in_items_open_paragraphs_in_one_line_bodies() {
+        let item = "经济持续增长,结构不断优化,质量效益稳步提升。";
+        let body = format!(
+            "过去五年取得了显著成效:——综合实力显著增强。{}——城乡面貌显著改善。{}",
+            item.repeat(3),
+            item.repeat(3)
+        ) + &"补充说明。".repeat(120);
+        let segs = running(&body);
+        assert!(
+            segs.iter().any(|s| s.text.starts_with("——综合实力")),
+            "{segs:#?}"
+        );
+        assert!(
+            segs.iter().any(|s| s.text.starts_with("——城乡面貌")),
+            "{segs:#?}"
+        );
+        let joined: String = segs.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(joined, body);
     }
 
     #[test]

@@ -88,6 +88,9 @@ const MAX_MEASURED: usize = 200;
 const SAMPLE_LINES: usize = 2000;
 /// At least this many lines at the wrap width before a document counts as wrapped.
 const MIN_FULL_LINES: usize = 8;
+/// At most this many lines above the first full one are a header block
+/// (title, meeting line, a site's file facts), wider than the wrap or not.
+const HEADER_LINES: usize = 12;
 /// A document with this many indented lines marks its paragraphs by indentation.
 const MIN_INDENTED: usize = 3;
 
@@ -128,7 +131,7 @@ fn indent(line: &str) -> usize {
 
 /// A page number between pages (`- 3 -`, `— 12 —`, `第3页`), which a PDF
 /// export leaves in the middle of a paragraph.
-fn is_page_number(line: &str) -> bool {
+pub fn is_page_number(line: &str) -> bool {
     let t = line
         .trim()
         .trim_matches(|c: char| c.is_whitespace() || "-—–－".contains(c));
@@ -198,9 +201,26 @@ fn wrapped_by(sample: &[(&str, usize)], measure: Measure) -> Option<(Wrap, usize
         .filter(|&&(_, n)| n.abs_diff(width) <= slack && n <= MAX_MEASURED)
         .map(|&(l, _)| l)
         .collect();
+    // Lines wider than the wrap: too many of them mean lines of every width
+    // (one paragraph per line). A title block or a site's header above the
+    // text, and running headers repeated between pages, are set apart from
+    // the body and do not count.
+    let mut seen = std::collections::HashMap::<&str, usize>::new();
+    for &(l, _) in sample {
+        *seen.entry(l.trim()).or_default() += 1;
+    }
+    let first_full = sample
+        .iter()
+        .position(|&(_, n)| n.abs_diff(width) <= slack && n <= MAX_MEASURED)
+        .unwrap_or(0);
     let longer = sample
         .iter()
-        .filter(|&&(_, n)| n > width + slack || n > MAX_MEASURED)
+        .enumerate()
+        .filter(|&(i, &(l, n))| {
+            let header =
+                i < first_full.min(HEADER_LINES) || seen.get(l.trim()).is_some_and(|&c| c > 1);
+            !header && (n > width + slack || n > MAX_MEASURED)
+        })
         .count();
     let sentence_ends = full.iter().filter(|l| ends_sentence(l)).count();
     // Most lines are full, almost none is longer, and full lines mostly break
@@ -216,7 +236,21 @@ fn wrapped_by(sample: &[(&str, usize)], measure: Measure) -> Option<(Wrap, usize
 /// the number of its first line; `None` (keep the lines) when the document is
 /// not wrapped. Page numbers between pages are dropped.
 pub fn unwrap_lines(lines: &[(usize, String)]) -> Option<(Wrap, Vec<(usize, String)>)> {
+    unwrap_lines_around(lines, &[])
+}
+
+/// Like [`unwrap_lines`] for lines out of which `removed` (sorted line
+/// numbers: site chrome, running headers) were taken: a gap where a removed
+/// line stood is a page break, not a blank line between paragraphs.
+pub fn unwrap_lines_around(
+    lines: &[(usize, String)],
+    removed: &[usize],
+) -> Option<(Wrap, Vec<(usize, String)>)> {
     let wrap = wrap_width(lines)?;
+    let removed_between = |after: usize, before: usize| {
+        let i = removed.partition_point(|&r| r <= after);
+        removed.get(i).is_some_and(|&r| r < before)
+    };
     // Where paragraphs are indented, indentation alone marks their starts; a
     // wrapped line may then begin with `二是` in the middle of an enumeration.
     // Indentation is counted from the left margin that every line shares
@@ -235,7 +269,7 @@ pub fn unwrap_lines(lines: &[(usize, String)]) -> Option<(Wrap, Vec<(usize, Stri
         }
         let text = line.trim();
         // Blank lines around a page number are the page break, not a paragraph end.
-        let blank_between = *n > last_line + 1 && !page_break;
+        let blank_between = *n > last_line + 1 && !page_break && !removed_between(last_line, *n);
         match joined.last_mut() {
             Some(j)
                 if full
@@ -498,5 +532,36 @@ mod tests {
         for no in ["2022", "一、", "3月", "-", "12345", "第三页"] {
             assert!(!is_page_number(no), "{no}");
         }
+    }
+
+    #[test]
+    fn wider_header_lines_and_running_headers_do_not_defeat_detection() {
+        let paras = with_digits();
+        let paras: Vec<&str> = paras.iter().map(String::as_str).collect();
+        let mut lines: Vec<String> = [
+            "关于某某区二〇二二年国民经济和社会发展计划执行情况与二〇二三年计划草案的报告",
+            "——2023年1月10日在某某区第十届人民代表大会第二次会议上的报告全文",
+            "某某区发展和改革委员会主任在会上作说明并请各位代表审议本报告的全部内容",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let body = wrap(&paras, 20, false);
+        for (i, l) in body.iter().enumerate() {
+            if i > 0 && i % 9 == 0 {
+                lines.push("某某区二〇二三年国民经济和社会发展计划草案的报告(送审稿)".to_string());
+            }
+            lines.push(l.clone());
+        }
+        let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let (w, _) = unwrap_lines(&numbered(&refs)).expect("wrapped despite headers");
+        assert_eq!(w.width, 20);
+        // Paragraph-per-line text under the same header is still not wrapped.
+        let plain: Vec<&str> = refs[..3]
+            .iter()
+            .copied()
+            .chain(PARAS.iter().chain(PARAS.iter()).copied())
+            .collect();
+        assert_eq!(wrap_width(&numbered(&plain)), None);
     }
 }
