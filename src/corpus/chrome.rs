@@ -477,6 +477,24 @@ pub fn title_like(s: &str) -> bool {
         .any(|w| s.contains(w))
 }
 
+/// A piece of a report's title: the words report titles are made of, no
+/// sentence end.
+fn title_fragment(s: &str) -> bool {
+    let han = s.chars().filter(|c| is_han(*c)).count();
+    han >= 5
+        && !has_sentence_end(s)
+        && [
+            "国民经济和社会发展",
+            "政府工作",
+            "工作报告",
+            "计划执行",
+            "計劃執行",
+            "國民經濟",
+        ]
+        .iter()
+        .any(|w| s.contains(w))
+}
+
 /// A title that is complete on its own line (ends with the document kind),
 /// as opposed to the first lines of a title wrapped over several.
 fn complete_title(s: &str) -> bool {
@@ -794,7 +812,9 @@ pub fn strip(lines: Vec<(usize, String)>) -> (Vec<(usize, String)>, Vec<Dropped>
         })
         .collect();
     for (i, c) in class.iter_mut().enumerate() {
-        if *c != Class::Unsure {
+        // The first line of a title wrapped over several, parted from the
+        // rest by a page's date or share line, is still the report's.
+        if *c != Class::Unsure || title_fragment(&sq[i]) {
             continue;
         }
         let above = settled[..i].iter().rev().find_map(|s| *s);

@@ -234,19 +234,21 @@ pub fn parse_file(path: &Path, bytes: &[u8], manifest: Option<&Manifest>) -> Res
         }
         return Err(Error::input(path, "no text paragraphs found"));
     }
-    // What extraction itself removed (a PDF's running headers) is accounted
-    // for like chrome, at line 0: it stood on no line of the extracted text.
+    // What extraction itself removed (markup-only lines, a PDF's running
+    // headers) is accounted for like chrome; a PDF header stood on no line of
+    // the extracted text and goes by line 0.
     if let Some(first) = docs.first_mut() {
-        let from_pages = extracted.dropped.iter().map(|d| chrome::Dropped {
-            line: 0,
+        let from_extraction = extracted.dropped.iter().map(|d| chrome::Dropped {
+            line: d.line,
             text: match d.page {
                 0 => d.text.clone(),
                 p => format!("(page {p}) {}", d.text),
             },
-            reason: "page-header",
+            reason: if d.page > 0 { "page-header" } else { "markup" },
             whole_line: true,
         });
-        first.dropped.splice(0..0, from_pages);
+        first.dropped.extend(from_extraction);
+        first.dropped.sort_by_key(|d| d.line);
     }
     // The file's encoding, when guessed from its content, is told once.
     let guessed = extracted.encoding.and_then(|e| e.warning());

@@ -165,8 +165,7 @@ fn classifier_problem(model: &Model) -> Option<String> {
     let n_terms = model.vectorizer.terms.len();
     match &model.classifier {
         Classifier::SparseLogistic { weights, bias } => {
-            weights_problem(model, weights, "logistic")
-                .or_else(|| intercepts_problem(model, bias))
+            weights_problem(model, weights, "logistic").or_else(|| intercepts_problem(model, bias))
         }
         Classifier::ComplementNb { weights } => {
             weights_problem(model, weights, "complement naive Bayes")

@@ -43,6 +43,9 @@ impl Format {
 pub struct Dropped {
     /// 1-based page of a PDF, or 0 where the format has no pages.
     pub page: usize,
+    /// 1-based line of the file (text holding markup), or 0 where it stood
+    /// on no line of the extracted text (a PDF's running header).
+    pub line: usize,
     pub text: String,
     pub reason: String,
 }
@@ -144,12 +147,27 @@ pub fn extract(path: &Path, bytes: &[u8]) -> Result<Extracted> {
     let (text, encoding) = decode_text(bytes).map_err(|e| fail(e.to_string()))?;
     let mut out = match html::strip_markup_lines(&text) {
         Some(stripped) => {
+            // Lines that held nothing but markup (`<p>&nbsp;</p>`) are
+            // accounted for as dropped, like site chrome.
+            let emptied: Vec<Dropped> = text
+                .lines()
+                .zip(stripped.lines())
+                .enumerate()
+                .filter(|(_, (was, now))| !was.trim().is_empty() && now.trim().is_empty())
+                .map(|(i, (was, _))| Dropped {
+                    page: 0,
+                    line: i + 1,
+                    text: was.trim().to_string(),
+                    reason: "markup".into(),
+                })
+                .collect();
             let mut x = Extracted::new(stripped, Format::TextMarkup);
             x.notes.push(
                 "most lines are HTML markup (a page's source saved as text): tags removed and \
                  entities such as &ldquo; decoded"
                     .into(),
             );
+            x.dropped = emptied;
             x
         }
         None => Extracted::new(text, Format::Text),

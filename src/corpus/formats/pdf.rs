@@ -204,6 +204,7 @@ fn render(pages: &[Vec<Line>], drop: &[Vec<bool>], dropped: &mut Vec<Dropped>) -
                 if d {
                     dropped.push(Dropped {
                         page: p + 1,
+                        line: 0,
                         text: l.text.trim().to_string(),
                         reason: "running header or footer (repeated on most pages)".into(),
                     });
