@@ -186,7 +186,11 @@ pub fn parse_file(path: &Path, bytes: &[u8], manifest: Option<&Manifest>) -> Res
         }
         warnings.extend(metadata::missing_warnings(&id, &meta));
         let track = meta.kind != Some(Kind::Article);
-        let segments = segment::segment_lines(view.iter().map(|(n, l)| (*n, l.as_str())), track);
+        let view_lines: Vec<(usize, &str)> = view.iter().map(|(n, l)| (*n, l.as_str())).collect();
+        let segments = match raw.record {
+            None => segment::segment_plain(&view_lines, track),
+            Some(_) => segment::segment_lines(view_lines, track),
+        };
         let mut restorer = simplified
             .as_deref()
             .map(|s| script::Restorer::new(s, &lines));

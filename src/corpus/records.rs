@@ -134,6 +134,64 @@ fn plain_title(lines: &[(usize, String)]) -> String {
     }
 }
 
+/// Where a title ends on a line that runs on into the report (a record
+/// pasted as one line): after `…报告` before a space, `——` or a date; else
+/// at a space before an opening (`2021年,`, `一、`) or the first space before
+/// the first sentence end; else before a paragraph opening. `None` for a line that is only a title.
+pub fn title_end(line: &str) -> Option<usize> {
+    const HEAD_CHARS: usize = 80;
+    if line.chars().count() <= 60 {
+        return None;
+    }
+    let head_end = line
+        .char_indices()
+        .nth(HEAD_CHARS)
+        .map_or(line.len(), |(i, _)| i);
+    let head = &line[..head_end];
+    let mut from = 0;
+    while let Some(i) = head[from..].find("报告").map(|i| i + from) {
+        let after = i + "报告".len();
+        let rest = &line[after..];
+        let date_follows = rest.trim_start().split_once('年').is_some_and(|(y, r)| {
+            y.trim().len() == 4
+                && y.trim().chars().all(|c| c.is_ascii_digit())
+                && r.trim_start().starts_with(|c: char| c.is_ascii_digit())
+        });
+        if rest.starts_with(char::is_whitespace)
+            || rest.starts_with("——")
+            || rest.starts_with(['(', '（'])
+            || date_follows
+        {
+            return Some(after);
+        }
+        from = after;
+    }
+    let opens = |t: &str| super::segment::opens_paragraph(t) || super::segment::opens_section(t);
+    // A space before an opening, else the first space before the first sentence end.
+    let spaces: Vec<usize> = head
+        .char_indices()
+        .filter(|(_, c)| c.is_whitespace())
+        .map(|(i, _)| i)
+        .collect();
+    if let Some(&i) = spaces.iter().find(|&&i| opens(line[i..].trim_start())) {
+        return Some(i);
+    }
+    let end = head
+        .char_indices()
+        .find(|(_, c)| "。;；!！?？".contains(*c))
+        .map_or(head.len(), |(i, _)| i);
+    if let Some(&i) = spaces.iter().find(|&&i| i < end) {
+        return Some(i);
+    }
+    let comma = head
+        .char_indices()
+        .find(|(_, c)| ",，:：".contains(*c))
+        .map_or(end, |(i, _)| i);
+    (1..comma)
+        .filter(|&i| head.is_char_boundary(i))
+        .find(|&i| super::segment::opens_paragraph(&head[i..]))
+}
+
 fn split_scraped(text: &str) -> Vec<RawDocument> {
     let mut docs: Vec<RawDocument> = Vec::new();
     let mut current: Option<RawDocument> = None;
@@ -160,7 +218,20 @@ fn split_scraped(text: &str) -> Vec<RawDocument> {
                     continue;
                 }
                 if doc.title.is_empty() && doc.lines.is_empty() {
-                    doc.title = line.trim().to_string();
+                    // A record pasted with its body on the title line.
+                    let t = line.trim();
+                    match title_end(t) {
+                        Some(at) => {
+                            doc.title = t[..at].trim().to_string();
+                            doc.lines.push((n, t[at..].trim_start().to_string()));
+                        }
+                        // Too long to be only a title: it is the body as well.
+                        None if !chrome::title_like(t) && t.chars().count() > 60 => {
+                            doc.title = t.to_string();
+                            doc.lines.push((n, t.to_string()));
+                        }
+                        None => doc.title = t.to_string(),
+                    }
                 } else if is_date_line(line) {
                     doc.date = Some(line.trim().to_string());
                     if let Some(done) = current.take() {
@@ -246,6 +317,24 @@ mod tests {
         assert_eq!(docs[0].title, "昆都仑区2020年计划执行情况的报告");
         assert_eq!(docs[0].lines.len(), 4);
         assert_eq!(docs[0].record, None);
+    }
+
+    #[test]
+    fn a_record_pasted_on_its_title_line_gets_its_title_split_off() {
+        let body = "2021年2月7日在某区第一届人民代表大会第一次会议上各位代表:现在,我代表区人民政府向大会报告工作。";
+        let docs = split_records(&format!("-\n2021年某区政府工作报告{body}\n2025-01-01\n"));
+        assert_eq!(docs[0].title, "2021年某区政府工作报告");
+        assert_eq!(docs[0].lines, vec![(2, body.to_string())]);
+        // An article: the space before its first paragraph ends the title.
+        let art = "某市招商成果显著 2021年,某市举行招商引资重点项目集中签约活动,共签约项目四十个,总投资一千亿元,涵盖新能源、新材料等产业。";
+        assert_eq!(title_end(art), art.find(" 2021"));
+        // No cue: the whole line is the body, never dropped.
+        let docs = split_records(&format!(
+            "-\n{}\n2025-01-01\n",
+            "全区经济社会发展取得了新的成绩,人民生活水平持续提高。".repeat(3)
+        ));
+        assert_eq!(docs[0].lines.len(), 1);
+        assert_eq!(title_end("2021年某区政府工作报告"), None);
     }
 
     #[test]

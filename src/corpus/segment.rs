@@ -411,6 +411,212 @@ pub fn segment_lines<'a>(
     out
 }
 
+/// Segment a plain report (not a record of a scraped listing page).
+///
+/// A report pasted as one line is first cut back into the paragraphs its
+/// lines were ([`one_line_paragraphs`]); each is then segmented as a line of
+/// a multi-line report would be, so one line or many give the same report.
+/// Records of a listing page keep [`segment_lines`]: their bodies always come
+/// on one line and the bundled labels were made on that segmentation.
+pub fn segment_plain(lines: &[(usize, &str)], track_sections: bool) -> Vec<Segment> {
+    let Some(long) = one_line_body(lines) else {
+        return segment_lines(lines.iter().copied(), track_sections);
+    };
+    let mut seg = Segmenter::new(track_sections);
+    let mut out = Vec::new();
+    for (i, (n, line)) in lines.iter().enumerate() {
+        if i == long {
+            for piece in one_line_paragraphs(line) {
+                seg.push_line(piece, *n, &mut out);
+            }
+        } else {
+            seg.push_line(line, *n, &mut out);
+        }
+    }
+    seg.flush_table(&mut out);
+    out
+}
+
+/// The index of the line holding (nearly) the whole report, when there is one:
+/// a multi-line report spreads its text over many lines.
+fn one_line_body(lines: &[(usize, &str)]) -> Option<usize> {
+    let len = |l: &str| l.chars().count();
+    let total: usize = lines.iter().map(|(_, l)| len(l)).sum();
+    let (i, longest) = lines
+        .iter()
+        .enumerate()
+        .map(|(i, (_, l))| (i, len(l)))
+        .max_by_key(|&(_, n)| n)?;
+    (longest > LINE_PARAGRAPH_MAX && longest * 10 >= total * 9).then_some(i)
+}
+
+/// A general opening of an unnumbered paragraph: the salutation, a period
+/// (`五年来,`, `过去一年,`, `今后五年,`), a year (`2023年,`, `2022年是`).
+fn paragraph_opening() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, || {
+        r"^(?:各位代表[,，:：]|(?:过去|今后|近)?[一二三四五六七八九十两]{1,2}年(?:来|里|间|中)?[,，]|(?:19|20)\d{2}年(?:是|[,，]))".to_string()
+    })
+}
+
+/// Where the opening lines of a report end inside one line: after the title
+/// (`…报告` before a space, a date or `——`), after the meeting line (`…会议上`), and
+/// after the salutation (`各位代表:`).
+fn opening_cut() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, || {
+        r"报告(?:\s|——|(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月|[(（])|会议上|各位代表[:：]".to_string()
+    })
+}
+
+/// Whether text opens like an unnumbered paragraph ([`paragraph_opening`]).
+pub fn opens_paragraph(text: &str) -> bool {
+    paragraph_opening().is_match(text)
+}
+
+fn ends_sentence(s: &str) -> bool {
+    s.trim_end()
+        .chars()
+        .last()
+        .is_some_and(|c| is_closer(c) || matches!(c, ':' | '：'))
+}
+
+/// A heading held on one line with the paragraph after it: a marker and a
+/// few words without a sentence end.
+fn heading_so_far(s: &str) -> bool {
+    let t = s.trim();
+    // A flattened table's cells are cut after each `|` instead.
+    let short = !t.is_empty()
+        && t.chars().count() <= 40
+        && !t.chars().any(|c| is_terminator(c) || c == '|');
+    // A title, meeting or attachment line has not even a comma; a numbered
+    // heading may have one (`(一)巩固实体经济,产业稳中有进`).
+    short
+        && (!t.chars().any(|c| matches!(c, ',' | '，'))
+            || (opening_of(t) != Opening::Plain && !t.starts_with("——")))
+}
+
+/// The lowest-level item markers (`一是`, `第二,`): a report writes its items
+/// on lines of their own or runs them into the paragraph of their heading.
+fn weak_marker() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, || format!(r"^(?:{NUM}{{1,2}}是|第{NUM}{{1,3}}[,，、])"))
+}
+
+/// Whether a paragraph opens with a marker above `一是` and has run past its
+/// first sentence (`(一)疫情防控有序推进。一是…`): its items stay in it.
+fn holds_items(piece: &str) -> bool {
+    let t = piece.trim_start();
+    !weak_marker().is_match(t)
+        && !t.starts_with("——")
+        && matches!(opening_of(t), Opening::TopMarker | Opening::SubMarker)
+        && t.chars().any(is_terminator)
+}
+
+/// Cut a report held on one line into the paragraphs its lines were. The
+/// cuts are structural: a marker or lead-in (`一、`, `(三)`, `——`) or an
+/// unnumbered heading; a general opening (`各位代表,`, `五年来,`, `2023年,`)
+/// after a sentence end or right after a heading; whitespace after a sentence
+/// end, before an opening or after a heading; and the ends of the title,
+/// meeting line and salutation at the start. `一是` items stay in a paragraph
+/// that runs them in after its heading sentence. The pieces cover the text.
+pub fn one_line_paragraphs(text: &str) -> Vec<&str> {
+    let mut cuts: Vec<usize> = vec![0];
+    // The opening lines stand in the first few hundred characters.
+    let head_end = text.char_indices().nth(200).map_or(text.len(), |(i, _)| i);
+    let mut from = 0;
+    while let Some(m) = opening_cut().find_at(&text[..head_end], from) {
+        if m.as_str().starts_with("报告") {
+            cuts.push(m.start() + "报告".len());
+        } else if m.as_str().starts_with("各位代表") {
+            // The speaker line before the salutation is a line of its own.
+            cuts.push(m.start());
+            cuts.push(m.end());
+            break;
+        } else {
+            cuts.push(m.end());
+        }
+        from = m.end();
+    }
+    let head = cuts.clone();
+    let mut cuts: Vec<usize> = vec![0];
+    let mut prev_unit = "";
+    for unit in split_units(text) {
+        let at = unit.as_ptr() as usize - text.as_ptr() as usize;
+        let mut here: Vec<usize> = Vec::new();
+        let t = unit.trim_start();
+        let lead = at + (unit.len() - t.len());
+        let last_before = |pos: usize, body: &[usize]| {
+            let h = head.iter().copied().filter(|&h| h <= pos).max();
+            body.last().copied().max(h).unwrap_or(0)
+        };
+        let last = last_before(lead, &cuts);
+        let opening = opening_of(t);
+        let strong = opening != Opening::Plain && !weak_marker().is_match(t);
+        let weak = weak_marker().is_match(t) && !holds_items(&text[last..lead]);
+        if strong || weak || (ends_sentence(prev_unit) && paragraph_opening().is_match(t)) {
+            here.push(lead);
+        }
+        // A heading run into its paragraph: `三、2022年工作安排2022年是…`,
+        // `(一)巩固实体经济,产业稳中有进一是…`.
+        if opening != Opening::Plain && !t.starts_with("——") {
+            for (i, c) in t.char_indices().skip(3).take(40) {
+                if is_terminator(c) {
+                    break;
+                }
+                let rest = &t[i..];
+                let after_word = !t[..i].ends_with(|c: char| c.is_ascii_digit());
+                if paragraph_opening().is_match(rest) || (after_word && sub_marker().is_match(rest))
+                {
+                    here.push(lead + i);
+                    break;
+                }
+            }
+        }
+        // Whitespace inside the unit: a paste keeps paragraph breaks as spaces.
+        for (i, c) in unit.char_indices() {
+            if !c.is_whitespace() {
+                continue;
+            }
+            let next = unit[i..].trim_start();
+            if next.is_empty() {
+                continue;
+            }
+            let cut = at + unit.len() - next.len();
+            let start = here
+                .iter()
+                .copied()
+                .filter(|&h| h <= at + i)
+                .max()
+                .unwrap_or(0)
+                .max(last_before(at + i, &cuts));
+            if ends_sentence(&text[..at + i])
+                || text[..at + i].ends_with('|')
+                || opening_of(next) != Opening::Plain
+                || paragraph_opening().is_match(next)
+                || (!next.starts_with('|') && heading_so_far(&text[start.min(at + i)..at + i]))
+            {
+                here.push(cut);
+            }
+        }
+        here.sort_unstable();
+        for h in here {
+            if h > cuts.last().copied().unwrap_or(0) {
+                cuts.push(h);
+            }
+        }
+        prev_unit = unit;
+    }
+    cuts.extend(head);
+    cuts.sort_unstable();
+    cuts.dedup();
+    cuts.push(text.len());
+    cuts.windows(2)
+        .map(|w| &text[w[0]..w[1]])
+        .filter(|p| !p.trim().is_empty())
+        .collect()
+}
+
 /// Text with all whitespace removed: what the no-loss property compares.
 pub fn without_whitespace(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
@@ -539,6 +745,66 @@ mod tests {
         );
         let joined: String = segs.iter().map(|s| s.text.as_str()).collect();
         assert_eq!(joined, body);
+    }
+
+    #[test]
+    fn a_report_on_one_line_is_cut_where_its_lines_were() {
+        let lines = [
+            "某区2021年政府工作报告",
+            "——2021年1月8日在某区第一届人民代表大会第一次会议上",
+            "区长某某",
+            "各位代表:",
+            "现在,我代表区人民政府向大会报告工作。",
+            "一、2020年工作回顾",
+            "2020年,我们做了很多工作。经济增长。",
+            "五年来,城乡面貌显著改善。",
+            "(一)稳增长成效明显。一是投资增长。二是消费回升。",
+            "(二)改革不断深化,活力增强",
+            "一是放管服改革。",
+            "二是国企改革。",
+            "附件",
+            "指标名称 |",
+            "|",
+            "8左右 |",
+        ];
+        let joined = lines.join(" ");
+        let pieces: Vec<&str> = one_line_paragraphs(&joined)
+            .into_iter()
+            .map(str::trim)
+            .collect();
+        assert_eq!(pieces[..13], lines[..13], "{pieces:#?}");
+        assert_eq!(pieces[13..], ["指标名称 |", "|", "8左右 |"]);
+        let glued = lines[..12].join("");
+        let pieces: Vec<&str> = one_line_paragraphs(&glued);
+        assert_eq!(pieces.concat(), glued);
+        // Without spaces the opening lines, the year opening after a heading,
+        // the period opening and the markers still cut.
+        for l in [
+            "某区2021年政府工作报告",
+            "各位代表:",
+            "一、2020年工作回顾",
+            "五年来,城乡面貌显著改善。",
+            "(一)稳增长成效明显。一是投资增长。二是消费回升。",
+            "(二)改革不断深化,活力增强",
+            "一是放管服改革。",
+        ] {
+            assert!(pieces.contains(&l), "{l}: {pieces:#?}");
+        }
+    }
+
+    #[test]
+    fn only_a_plain_report_on_one_line_is_cut_back_into_its_lines() {
+        let body = "各位代表:现在报告工作。".to_string() + &"经济增长,结构优化。".repeat(80);
+        let one = [(1, body.as_str())];
+        assert_ne!(segment_plain(&one, true), segment_lines(one, true));
+        // A multi-line report is segmented line by line as before.
+        let many = [
+            (1, "各位代表:"),
+            (2, body.as_str()),
+            (3, "谢谢。"),
+            (4, body.as_str()),
+        ];
+        assert_eq!(segment_plain(&many, true), segment_lines(many, true));
     }
 
     #[test]
