@@ -243,3 +243,35 @@ fn seeds_joined_into_one_line_keep_metadata_and_lead_in_items() {
         }
     }
 }
+
+#[test]
+fn traditional_characters_page_reads_as_the_seed_and_writes_as_given() {
+    // The seed converted with the project's own OpenCC path (s2t), as a
+    // Taiwan or Hong Kong mirror serves it.
+    for name in [PLAN, WORK] {
+        let original = parse(name, &seed(name));
+        let trad = corpus::script::to_traditional(&seed(name));
+        assert_ne!(trad, seed(name), "{name}: conversion changed nothing");
+        let d = parse(name, &trad);
+        assert_eq!(meta(&d), meta(&original), "{name}");
+        assert!(d.meta.region.chars().count() > 1, "{name}: no region");
+        assert!(
+            d.warnings.iter().any(|w| w.contains("traditional")),
+            "{name}: {:?}",
+            d.warnings
+        );
+        // Headings are recognised: the same sections as the seed.
+        let sections: Vec<_> = d.paragraphs.iter().map(|p| p.section).collect();
+        let want: Vec<_> = original.paragraphs.iter().map(|p| p.section).collect();
+        assert_eq!(sections, want, "{name}");
+        assert!(sections.contains(&corpus::Section::Review), "{name}");
+        assert!(sections.contains(&corpus::Section::Plan), "{name}");
+        // The text stays as the user wrote it: each paragraph is the
+        // traditional form of the seed's, and the model reads the simplified.
+        assert_eq!(d.paragraphs.len(), original.paragraphs.len(), "{name}");
+        for (p, o) in d.paragraphs.iter().zip(&original.paragraphs) {
+            assert_eq!(p.text, corpus::script::to_traditional(&o.text), "{name}");
+            assert!(p.simplified.is_some(), "{name}");
+        }
+    }
+}
