@@ -60,6 +60,43 @@ pub enum Command {
     Eval(EvalArgs),
     /// Show the terms that weigh most for each theme.
     Explain(ExplainArgs),
+    /// Choose the next paragraphs to label, as a label-file CSV to fill in.
+    ///
+    /// With few or no labels (a cold start) the choice is spread over regions, years, documents
+    /// and sections. Once there are labels (30, of two themes or more) or a --model, the paragraphs
+    /// the model is least sure of come first, favouring themes with few labels, at most a fair
+    /// share per document and no near-duplicates. Paragraphs already labelled are never proposed.
+    /// The output has the label-file columns `doc_id,para_id,text,theme,secondary` (theme empty)
+    /// then `suggested,confidence,reason,region,year,section`; fill in `theme` and pass the file
+    /// to --labels of train (rows left without a theme are skipped, with a warning).
+    Sample(SampleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// Report files or directories, or one paragraphs CSV (`segment`'s output).
+    #[arg(required = true, value_name = "REPORTS|P.csv")]
+    pub inputs: Vec<PathBuf>,
+    /// The labels so far (a label file or a directory of them); without it, a cold start.
+    #[arg(long, value_name = "DIR|FILE")]
+    pub labels: Option<PathBuf>,
+    /// How many paragraphs to propose.
+    #[arg(short = 'n', long = "number", value_name = "N", default_value_t = 50,
+          value_parser = RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
+    pub n: usize,
+    /// Model whose uncertainty orders the choice [default: one fitted on --labels when there are
+    /// enough of them].
+    #[arg(long, short, value_name = "MODEL")]
+    pub model: Option<PathBuf>,
+    /// Seed for the order of ties and of the cold start (the same seed, the same proposal).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Write here instead of stdout (replaced only when complete).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Skip unreadable input files (listed on stderr, exit code 1) instead of stopping.
+    #[arg(long)]
+    pub keep_going: bool,
 }
 
 /// Input files and directories.
@@ -485,6 +522,19 @@ pub struct EvalArgs {
     /// Compare the candidate configurations of the model-selection table.
     #[arg(long, conflicts_with = "model")]
     pub compare: bool,
+    /// The learning curve: cross-validation with each training fold cut to 1/STEPS, 2/STEPS, …
+    /// of its labels (random subsets, --repeats of each), macro-F1 and share error with 95%
+    /// intervals per step: whether labelling more still pays.
+    #[arg(long, conflicts_with_all = ["model", "compare", "predictions", "second_coder"])]
+    pub learning_curve: bool,
+    /// Steps of --learning-curve.
+    #[arg(long, requires = "learning_curve", default_value_t = 10,
+          value_parser = RangedU64ValueParser::<usize>::new().range(1..=100))]
+    pub steps: usize,
+    /// Random subsets per step of --learning-curve (the 100% step runs once).
+    #[arg(long, requires = "learning_curve", default_value_t = 3,
+          value_parser = RangedU64ValueParser::<usize>::new().range(1..=100))]
+    pub repeats: usize,
     /// Write the per-paragraph out-of-fold predictions here (CSV: fold, gold,
     /// predicted, confidence and one `p_<theme>` probability column per theme).
     #[arg(long, value_name = "FILE")]

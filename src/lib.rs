@@ -16,6 +16,7 @@ pub mod cli;
 pub mod corpus;
 pub mod csv_input;
 pub mod error;
+pub mod labelling;
 pub mod labels;
 pub mod model;
 pub mod output;

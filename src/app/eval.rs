@@ -296,6 +296,32 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
     // evaluation above uses the model's own.
     let tokenizer = Tokenizer::bundled();
     let items = items(&gold, args, ui)?;
+    if args.learning_curve {
+        let params: TrainParams = super::train::params_from(&args.model_args);
+        let pb = ui.progress(0, "learning curve");
+        let points = crate::model::learning::learning_curve(
+            &items,
+            args.folds,
+            args.steps,
+            args.repeats,
+            &params,
+            &tokenizer,
+            |done, total| {
+                pb.set_length(total as u64);
+                pb.set_position(done as u64);
+            },
+        )?;
+        pb.finish_and_clear();
+        if args.json {
+            let mut s =
+                serde_json::to_string_pretty(&points).map_err(|e| Error::Other(e.to_string()))?;
+            s.push('\n');
+            print_stdout(&s)?;
+        } else {
+            print_stdout(&crate::model::learning::render(&points))?;
+        }
+        return Ok(0);
+    }
     if args.compare {
         print_stdout(
             "| configuration | accuracy | macro-F1 | share MAE (pp) | worst doc (pp) | ECE | seconds |\n\

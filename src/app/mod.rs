@@ -7,6 +7,7 @@ pub mod eval;
 pub mod inputs;
 pub mod label;
 pub mod report;
+pub mod sample;
 pub mod summary;
 pub mod train;
 
@@ -60,6 +61,19 @@ impl Ui {
     }
 }
 
+/// Say that rows without a theme were skipped (a `sample` file partly
+/// filled in), once per label set; even under --quiet, since a skipped row
+/// changes what is trained or checked.
+pub fn note_unlabelled(set: &crate::labels::LabelSet, path: &std::path::Path) {
+    if set.unlabelled > 0 {
+        crate::output::print_stderr(format_args!(
+            "note: {}: {} row(s) without a theme skipped (not labelled yet)",
+            path.display(),
+            set.unlabelled
+        ));
+    }
+}
+
 /// Run a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     let ui = Ui {
@@ -79,5 +93,6 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Labels(LabelsCommand::Agree(a)) => agree::run(&a, ui),
         Command::Eval(a) => eval::run(&a, ui),
         Command::Explain(a) => train::run_explain(&a, ui),
+        Command::Sample(a) => sample::run(&a, ui),
     }
 }

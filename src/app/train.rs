@@ -84,6 +84,7 @@ pub fn examples(set: &LabelSet) -> Vec<Example> {
 /// Read labels strictly and fit a model.
 pub fn train_from(labels: &Path, params: &TrainParams, tokenizer: &Tokenizer) -> Result<Model> {
     let set = LabelSet::read_strict(labels)?;
+    super::note_unlabelled(&set, labels);
     let sources = Sources {
         labels_hash: set.hash.clone(),
         label_files: set
@@ -129,6 +130,7 @@ pub fn run(args: &TrainArgs, ui: Ui) -> Result<i32> {
 /// `policy-themes labels check`.
 pub fn run_check(args: &CheckArgs, ui: Ui) -> Result<i32> {
     let set = LabelSet::read(&args.labels)?;
+    super::note_unlabelled(&set, &args.labels);
     let mut problems: Vec<String> = set.problems.iter().map(|e| e.to_string()).collect();
     if !args.no_corpus {
         let docs = super::inputs::read_documents(std::slice::from_ref(&args.corpus), ui)?;

@@ -63,6 +63,8 @@ pub struct LabelSet {
     pub files: Vec<PathBuf>,
     /// SHA-256 of each file's bytes, in `files` order.
     pub file_hashes: Vec<String>,
+    /// Rows with no theme yet (a `sample` file partly filled in): skipped.
+    pub unlabelled: usize,
 }
 
 impl LabelSet {
@@ -82,7 +84,14 @@ impl LabelSet {
             hashed.push(0);
             hashed.extend_from_slice(&bytes);
             set.file_hashes.push(sha256_hex(&bytes));
-            read_rows(f, &bytes, columns, &mut set.rows, &mut set.problems);
+            read_rows(
+                f,
+                &bytes,
+                columns,
+                &mut set.rows,
+                &mut set.problems,
+                &mut set.unlabelled,
+            );
         }
         let mut seen: HashMap<(String, usize), (PathBuf, u64)> = HashMap::new();
         for r in &set.rows {
@@ -140,6 +149,7 @@ fn read_rows(
     columns: Columns,
     rows: &mut Vec<LabelRow>,
     problems: &mut Vec<Error>,
+    unlabelled: &mut usize,
 ) {
     let text = match crate::csv_input::text(path, bytes) {
         Ok(t) => t,
@@ -235,6 +245,12 @@ fn read_rows(
             bad(format!("empty text for ({doc_id}, {para_id})"));
             continue;
         }
+        // Not labelled yet: the rows `sample` proposes arrive with `theme`
+        // empty and are filled in over several sittings.
+        if get(3).trim().is_empty() && get(4).trim().is_empty() {
+            *unlabelled += 1;
+            continue;
+        }
         let theme = match get(3).parse::<Theme>() {
             Ok(t) => t,
             Err(e) => {
@@ -281,8 +297,33 @@ mod tests {
             Columns::Codebook,
             &mut rows,
             &mut problems,
+            &mut 0,
         );
         (rows, problems)
+    }
+
+    #[test]
+    fn rows_without_a_theme_are_counted_not_refused() {
+        let mut rows = Vec::new();
+        let mut problems = Vec::new();
+        let mut unlabelled = 0;
+        let csv = "doc_id,para_id,text,theme,secondary,suggested\nd,0,招商引资,,,investment\nd,1,x,social,,\nd,2,y,,livelihood,\n";
+        read_rows(
+            Path::new("s.csv"),
+            csv.as_bytes(),
+            Columns::Codebook,
+            &mut rows,
+            &mut problems,
+            &mut unlabelled,
+        );
+        assert_eq!(unlabelled, 1);
+        assert_eq!(rows.len(), 1);
+        // A secondary without a primary is a mistake, not a row left for later.
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].to_string().starts_with("s.csv:4:"),
+            "{problems:?}"
+        );
     }
 
     #[test]
@@ -320,6 +361,7 @@ mod tests {
             Columns::Judgements,
             &mut rows,
             &mut problems,
+            &mut 0,
         );
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].text, "");
@@ -339,6 +381,7 @@ mod tests {
             Columns::Judgements,
             &mut rows,
             &mut problems,
+            &mut 0,
         );
         assert!(problems[0].to_string().contains("missing column `theme`"));
     }

@@ -47,6 +47,19 @@ pub fn cross_validate(
     params: &TrainParams,
     tokenizer: &Tokenizer,
 ) -> Result<Vec<Prediction>> {
+    cross_validate_with(items, folds, params, tokenizer, |_| true)
+}
+
+/// [`cross_validate`] training each fold's model only on the training items
+/// `train_on(i)` accepts (the learning curve's labelled fraction); every
+/// item is still predicted by the model of the fold that leaves it out.
+pub fn cross_validate_with(
+    items: &[EvalItem],
+    folds: usize,
+    params: &TrainParams,
+    tokenizer: &Tokenizer,
+    train_on: impl Fn(usize) -> bool,
+) -> Result<Vec<Prediction>> {
     if folds < 2 {
         return Err(Error::Other(format!(
             "cross-validation needs at least 2 folds, got {folds}"
@@ -61,14 +74,12 @@ pub fn cross_validate(
     }
     let mut preds: Vec<Option<Prediction>> = vec![None; items.len()];
     for f in 0..k {
-        let train: Vec<Example> = items
-            .iter()
-            .zip(&fold_of)
-            .filter(|(_, &g)| g != f)
-            .map(|(it, _)| Example {
-                text: it.text.clone(),
-                theme: it.gold,
-                group: it.doc_id.clone(),
+        let train: Vec<Example> = (0..items.len())
+            .filter(|&i| fold_of[i] != f && train_on(i))
+            .map(|i| Example {
+                text: items[i].text.clone(),
+                theme: items[i].gold,
+                group: items[i].doc_id.clone(),
             })
             .collect();
         let model = fit(&train, params, tokenizer, Sources::default())?;

@@ -8,6 +8,7 @@
 
 pub mod document_prior;
 pub mod evaluate;
+pub mod learning;
 pub mod linear;
 pub mod persist;
 pub mod predict;

@@ -1,0 +1,150 @@
+//! `sample`: the next paragraphs to label, as a label-file CSV to fill in.
+
+use std::path::PathBuf;
+
+use super::Ui;
+use crate::cli::SampleArgs;
+use crate::error::{Error, Result};
+use crate::labelling::{self, Proposal, Reason, SelectParams, Unit};
+use crate::labels::LabelSet;
+use crate::model::Predictor;
+use crate::output::Sink;
+
+/// The columns `sample` writes: the label-file format first (so the file
+/// reads back as labels once `theme` is filled in), then the help.
+pub const SAMPLE_COLUMNS: [&str; 11] = [
+    "doc_id",
+    "para_id",
+    "text",
+    "theme",
+    "secondary",
+    "suggested",
+    "confidence",
+    "reason",
+    "region",
+    "year",
+    "section",
+];
+
+fn is_csv(p: &std::path::Path) -> bool {
+    p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+}
+
+/// Units from reports, or from a segmented CSV (`segment`'s output).
+fn units(inputs: &[PathBuf], keep_going: bool, ui: Ui) -> Result<(Vec<Unit>, i32)> {
+    if inputs.len() == 1 && is_csv(&inputs[0]) {
+        let file = super::label::read_paragraph_file(&inputs[0])?;
+        let units = file
+            .rows
+            .into_iter()
+            .map(|r| Unit {
+                doc_id: r.doc_id,
+                para_id: r.para_id,
+                region: r.region,
+                year: r.year,
+                section: r.section,
+                text: r.text,
+            })
+            .collect();
+        return Ok((units, 0));
+    }
+    let opened = super::inputs::open(inputs, keep_going, ui)?;
+    let mut units = Vec::new();
+    for i in 0..opened.len() {
+        for d in opened.documents(i)? {
+            for p in d.paragraphs {
+                units.push(Unit {
+                    doc_id: p.doc_id,
+                    para_id: p.para_id,
+                    region: d.meta.region.clone(),
+                    year: d.meta.year,
+                    section: p.section.id().to_string(),
+                    text: p.text,
+                });
+            }
+        }
+    }
+    opened.report_skipped(ui);
+    Ok((units, opened.exit_code()))
+}
+
+pub fn run(args: &SampleArgs, ui: Ui) -> Result<i32> {
+    let labels = match &args.labels {
+        Some(p) => {
+            let set = LabelSet::read_strict(p)?;
+            super::note_unlabelled(&set, p);
+            set.rows
+        }
+        None => Vec::new(),
+    };
+    let (units, code) = units(&args.inputs, args.keep_going, ui)?;
+    if units.is_empty() {
+        return Err(Error::Other("no paragraphs in the inputs".into()));
+    }
+    let given = match &args.model {
+        Some(p) => Some(Predictor::load(p)?),
+        None => None,
+    };
+    let from_file = given.is_some();
+    let model = labelling::guide(&labels, given)?;
+    match (&model, from_file) {
+        (Some(_), true) => ui.info("choosing by the model's uncertainty (--model)"),
+        (Some(_), false) => ui.info(format!(
+            "choosing by the uncertainty of a model fitted on the {} labels",
+            labels.len()
+        )),
+        (None, _) => ui.info(format!(
+            "cold start ({} labels, a model needs {}): spreading over regions, years, documents and sections",
+            labels.len(),
+            labelling::MIN_LABELS_FOR_MODEL
+        )),
+    }
+    let params = SelectParams {
+        n: args.n,
+        seed: args.seed,
+        ..SelectParams::default()
+    };
+    let proposals = labelling::propose(&units, &labels, model.as_ref(), &params);
+    if proposals.len() < args.n {
+        ui.warn(format!(
+            "only {} unlabelled paragraphs to propose (asked for {})",
+            proposals.len(),
+            args.n
+        ));
+    }
+    let mut sink = Sink::create(args.output.as_deref())?;
+    ui.start_csv(&mut sink)?;
+    write(&proposals, &mut sink).map_err(|e| Error::write(sink.name(), e))?;
+    sink.finish()?;
+    Ok(code)
+}
+
+fn write(proposals: &[Proposal], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(SAMPLE_COLUMNS)?;
+    for p in proposals {
+        let u = &p.unit;
+        let (suggested, confidence) = match p.suggestion {
+            Some((t, c)) => (t.id().to_string(), format!("{c:.3}")),
+            None => (String::new(), String::new()),
+        };
+        let reason = match p.reason {
+            Reason::Spread => "spread".to_string(),
+            Reason::Uncertain { margin } => format!("uncertain (margin {margin:.2})"),
+        };
+        w.write_record([
+            u.doc_id.as_str(),
+            &u.para_id.to_string(),
+            &u.text,
+            "",
+            "",
+            &suggested,
+            &confidence,
+            &reason,
+            &u.region,
+            &u.year.map(|y| y.to_string()).unwrap_or_default(),
+            &u.section,
+        ])?;
+    }
+    w.flush()
+}
