@@ -229,6 +229,7 @@ pub fn render(a: &Side, b: &Side, rows: &[CompareRow], samples: usize) -> String
 
 /// `policy-themes compare`.
 pub fn run(args: &CompareArgs, ui: Ui) -> Result<i32> {
+    let format = ui.format(&args.format, crate::cli::OutputFormat::Table);
     let (input, names): (Option<PathBuf>, &[String]) =
         match (args.source.gold, args.args.as_slice()) {
             (true, [_, _]) => (None, &args.args[..]),
@@ -290,7 +291,7 @@ pub fn run(args: &CompareArgs, ui: Ui) -> Result<i32> {
     let table = compare(&a, &b, args.weight, resampling)?;
     emit(
         args.output.as_ref(),
-        args.csv,
+        format,
         ui,
         |w| write_csv(w, &a, &b, &table),
         || render(&a, &b, &table, args.samples),
