@@ -239,7 +239,10 @@ pub fn run(args: &CompareArgs, ui: Ui) -> Result<i32> {
                 ))
             }
             (false, [file, rest @ ..]) if rest.len() == 2 => (Some(PathBuf::from(file)), rest),
-            (false, [_, _]) => (Some(PathBuf::from("out/paragraphs.csv")), &args.args[..]),
+            (false, [_, _]) => (
+                Some(PathBuf::from(super::DEFAULT_PARAGRAPHS)),
+                &args.args[..],
+            ),
             _ => {
                 return Err(Error::Other(
                     "give LABELLED.csv A B (or A B with --gold)".into(),

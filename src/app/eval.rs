@@ -279,6 +279,12 @@ pub fn in_sample(p: &Provenance, test: &LabelSet) -> Option<String> {
 /// `policy-themes eval`.
 pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
     let format = ui.format(&args.format, OutputFormat::Table);
+    if args.model.is_none() {
+        super::need_default(&args.labels, super::DEFAULT_LABELS, super::HINT_LABELS)?;
+    }
+    if args.group == GroupArg::Region || args.predictions.is_some() {
+        super::need_default(&args.corpus, super::DEFAULT_CORPUS, super::HINT_CORPUS)?;
+    }
     // Model flags set how cross-validation trains; a trained model, or the
     // fixed candidates of --compare, would silently ignore them.
     let given = args.model_args.given();

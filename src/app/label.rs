@@ -337,6 +337,7 @@ pub fn label_paragraph_file<W: Write>(
 
 /// `policy-themes label`.
 pub fn run(args: &LabelArgs, ui: Ui) -> Result<i32> {
+    super::need_default(&args.model, crate::cli::DEFAULT_MODEL, super::HINT_MODEL)?;
     if let Some(m) = args.min_confidence {
         if !(0.0..=1.0).contains(&m) {
             return Err(Error::Other(format!(

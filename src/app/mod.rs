@@ -189,6 +189,34 @@ impl Ui {
     }
 }
 
+/// The default label directory (`--labels`).
+pub const DEFAULT_LABELS: &str = "labels";
+/// The default corpus directory (`--corpus`).
+pub const DEFAULT_CORPUS: &str = "corpus";
+/// Where `analyze` leaves the labelled paragraphs (`report`, `compare`).
+pub const DEFAULT_PARAGRAPHS: &str = "out/paragraphs.csv";
+
+/// What to pass when a default path is missing.
+pub const HINT_LABELS: &str = "pass --labels DIR (label files in the codebook format)";
+pub const HINT_CORPUS: &str = "pass --corpus DIR (the reports the labels were made from)";
+pub const HINT_MODEL: &str = "pass --model FILE or run analyze/train";
+pub const HINT_PARAGRAPHS: &str = "pass LABELLED.csv (the output of `label`) or run analyze";
+
+/// Fail with a hint when `path` is the default `default` and is not there:
+/// the user never named it, so "cannot read" alone would not say what to do.
+pub fn need_default(path: &std::path::Path, default: &str, hint: &str) -> Result<()> {
+    if path == std::path::Path::new(default) && std::fs::metadata(path).is_err() {
+        let here = std::env::current_dir()
+            .map(|d| format!(" in {}", d.display()))
+            .unwrap_or_default();
+        return Err(crate::error::Error::input(
+            path,
+            format!("the default, not found{here}; {hint}"),
+        ));
+    }
+    Ok(())
+}
+
 /// Run a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     let ui = Ui {

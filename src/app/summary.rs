@@ -61,6 +61,7 @@ pub fn gold_rows(labels: &Path, docs: &[Document]) -> Result<Vec<LabelledRow>> {
 /// The classifier's confusions, measured by grouped cross-validation of the
 /// default model on the gold labels, for `--adjust`.
 pub fn measure_adjuster(labels: &Path, weight: Weight, ui: Ui) -> Result<Adjuster> {
+    super::need_default(labels, super::DEFAULT_LABELS, super::HINT_LABELS)?;
     let set = LabelSet::read_strict(labels)?;
     let items: Vec<EvalItem> = set.rows.iter().map(EvalItem::by_document).collect();
     ui.info(format!(
@@ -85,10 +86,13 @@ pub fn load_rows(
     ui: Ui,
 ) -> Result<Vec<LabelledRow>> {
     if gold {
+        super::need_default(labels, super::DEFAULT_LABELS, super::HINT_LABELS)?;
+        super::need_default(corpus, super::DEFAULT_CORPUS, super::HINT_CORPUS)?;
         let docs = super::inputs::read_documents(&[corpus.to_path_buf()], ui)?;
         gold_rows(labels, &docs)
     } else {
         let input = input.ok_or_else(|| Error::Other("give a labelled CSV or --gold".into()))?;
+        super::need_default(input, super::DEFAULT_PARAGRAPHS, super::HINT_PARAGRAPHS)?;
         read_labelled(input)
     }
 }
