@@ -535,25 +535,11 @@ pub fn abbrev(t: Theme) -> &'static str {
     }
 }
 
-/// Terminal columns a string takes: CJK and full-width characters take two.
+/// Terminal columns a string takes: East Asian wide characters (CJK,
+/// full-width punctuation, rare CJK extensions) take two, by Unicode's tables
+/// rather than a list of ranges that misses some.
 pub fn display_width(s: &str) -> usize {
-    s.chars()
-        .map(|c| {
-            let u = c as u32;
-            if (0x1100..=0x115F).contains(&u)
-                || (0x2E80..=0xA4CF).contains(&u)
-                || (0xAC00..=0xD7A3).contains(&u)
-                || (0xF900..=0xFAFF).contains(&u)
-                || (0xFE30..=0xFE4F).contains(&u)
-                || (0xFF00..=0xFF60).contains(&u)
-                || (0xFFE0..=0xFFE6).contains(&u)
-            {
-                2
-            } else {
-                1
-            }
-        })
-        .sum()
+    crate::report::format::display_width(s)
 }
 
 fn pad(s: &str, width: usize) -> String {
@@ -651,6 +637,31 @@ mod tests {
         assert!(t.empty_note().is_none());
         assert!(!t.render().contains("without labelled text"));
         assert!(t.render().lines().nth(1).unwrap().ends_with("0.0"));
+    }
+
+    #[test]
+    fn columns_line_up_after_cjk_keys_for_every_grouping() {
+        // Extension-B characters, full-width parentheses and an ideographic
+        // space are wide too; the old range table missed the first.
+        let mut rows = vec![
+            row("𠀾𠁀市", Some(Theme::Ecology), "一二三"),
+            row("甲市（新区）", Some(Theme::Rural), "一二"),
+            row("ab", Some(Theme::Rural), "一二"),
+        ];
+        rows[1].section = "review".into();
+        for by in [
+            "region",
+            "region,year",
+            "region,section",
+            "doc",
+            "kind,region",
+        ] {
+            let by: GroupBy = by.parse().unwrap();
+            let text = ShareTable::compute(&rows, &by, Weight::Chars).render();
+            let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with('(')).collect();
+            let widths: Vec<usize> = lines.iter().map(|l| display_width(l)).collect();
+            assert!(widths.windows(2).all(|w| w[0] == w[1]), "{by:?}\n{text}");
+        }
     }
 
     #[test]
