@@ -70,6 +70,9 @@ pub enum Command {
     /// then `suggested,confidence,reason,region,year,section`; fill in `theme` and pass the file
     /// to --labels of train (rows left without a theme are skipped, with a warning).
     Sample(SampleArgs),
+    /// The paragraphs behind a share: those of a region (doc, year, kind) labelled with a
+    /// theme, full text, most confident first, and the share they add up to.
+    Show(ShowArgs),
 }
 
 #[derive(Debug, Args)]
@@ -99,6 +102,37 @@ pub struct SampleArgs {
     pub keep_going: bool,
 }
 
+/// Where `analyze` leaves its model, the default of `label` and `explain`.
+pub const DEFAULT_MODEL: &str = "out/model.json";
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Labelled paragraphs (output of `label` or `analyze`, CSV or JSON Lines; `-` reads
+    /// standard input).
+    #[arg(value_name = "LABELLED.csv")]
+    pub input: PathBuf,
+    /// Only this region (as `summary` names it).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Only paragraphs labelled with this theme (its id, e.g. `ecology`).
+    #[arg(long, value_name = "THEME")]
+    pub theme: Option<String>,
+    /// Only this document.
+    #[arg(long, value_name = "DOC_ID")]
+    pub doc: Option<String>,
+    /// Only this year.
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<u16>,
+    /// Only this kind of document (work_report, plan_report, article, …).
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+    /// What each paragraph weighs in the share (as in `summary`).
+    #[arg(long, value_enum, default_value_t)]
+    pub weight: Weight,
+    #[command(flatten)]
+    pub format: FormatArgs,
+}
+
 /// Input files and directories.
 #[derive(Debug, Args, Clone)]
 pub struct InputArgs {
@@ -120,6 +154,8 @@ pub struct SegmentArgs {
     /// Write the lines dropped as site chrome here, as CSV `doc_id,line,text,reason` (replaced only when complete).
     #[arg(long, value_name = "FILE")]
     pub dropped: Option<PathBuf>,
+    #[command(flatten)]
+    pub format: FormatArgs,
 }
 
 /// Classifier choice on the command line.
@@ -276,18 +312,36 @@ pub struct TrainArgs {
     pub model: ModelArgs,
 }
 
-/// Output format of `label`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum FormatArg {
-    #[default]
+/// Output format of every command that writes rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Comma-separated values with a header row.
     Csv,
+    /// JSON Lines: one JSON object a row, keys named as the CSV columns.
     Jsonl,
+    /// An aligned table for reading in a terminal.
+    Table,
+}
+
+/// `--format`, declared once and flattened into every command that writes rows,
+/// with the flags it replaces kept (hidden) so existing scripts still run.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FormatArgs {
+    /// Output format on stdout [default: csv for segment and label, table for the others].
+    #[arg(long, value_enum, value_name = "csv|jsonl|table")]
+    pub format: Option<OutputFormat>,
+    /// Deprecated spelling of `--format csv`.
+    #[arg(long, hide = true, conflicts_with_all = ["format", "json"])]
+    pub csv: bool,
+    /// Deprecated spelling of `--format jsonl`.
+    #[arg(long, hide = true, conflicts_with = "format")]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct LabelArgs {
-    /// Model file written by `train`.
-    #[arg(long, short, value_name = "MODEL")]
+    /// Model file written by `train` (or by `analyze`, which leaves out/model.json).
+    #[arg(long, short, value_name = "MODEL", default_value = DEFAULT_MODEL)]
     pub model: PathBuf,
     /// Report files or directories to segment and label.
     #[arg(
@@ -305,9 +359,8 @@ pub struct LabelArgs {
     /// Write here instead of stdout (replaced only when complete).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t)]
-    pub format: FormatArg,
+    #[command(flatten)]
+    pub format: FormatArgs,
     /// Mark paragraphs whose top probability (after the model's document prior) is below X as
     /// `uncertain` instead of forcing a theme.
     #[arg(long, value_name = "X", value_parser = parse_probability, allow_negative_numbers = true)]
@@ -386,12 +439,12 @@ pub struct SummaryArgs {
     /// --labels; takes a few seconds): CSV columns `<theme>_adj`.
     #[arg(long, conflicts_with = "gold")]
     pub adjust: bool,
-    /// Write the shares as CSV here (the readable table still goes to stdout).
+    /// Write the shares as CSV here (JSON Lines with `--format jsonl`); stdout still gets
+    /// the `--format` output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Print CSV on stdout instead of the readable table.
-    #[arg(long)]
-    pub csv: bool,
+    #[command(flatten)]
+    pub format: FormatArgs,
 }
 
 #[derive(Debug, Args)]
@@ -411,12 +464,12 @@ pub struct CompareArgs {
     /// Seed of the bootstrap: the same seed gives the same intervals.
     #[arg(long, default_value_t = crate::report::bootstrap::DEFAULT_SEED, value_name = "N")]
     pub seed: u64,
-    /// Write the comparison as CSV here (the readable table still goes to stdout).
+    /// Write the comparison as CSV here (JSON Lines with `--format jsonl`); stdout still gets
+    /// the `--format` output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Print CSV on stdout instead of the readable table.
-    #[arg(long)]
-    pub csv: bool,
+    #[command(flatten)]
+    pub format: FormatArgs,
 }
 
 #[derive(Debug, Args)]
@@ -471,9 +524,10 @@ pub struct AgreeArgs {
     /// segmentation.
     #[arg(value_name = "SECOND", required = true)]
     pub second: Vec<PathBuf>,
-    /// Print the report as JSON (every document and disagreement) instead of text.
-    #[arg(long)]
-    pub json: bool,
+    // `table`: the readable report; `jsonl`: the whole report (every document and
+    // disagreement) as one JSON object; `csv`: the agreement per theme.
+    #[command(flatten)]
+    pub format: FormatArgs,
 }
 
 #[derive(Debug, Args)]
@@ -535,13 +589,15 @@ pub struct EvalArgs {
     #[arg(long, requires = "learning_curve", default_value_t = 3,
           value_parser = RangedU64ValueParser::<usize>::new().range(1..=100))]
     pub repeats: usize,
-    /// Write the per-paragraph out-of-fold predictions here (CSV: fold, gold,
-    /// predicted, confidence and one `p_<theme>` probability column per theme).
+    /// Write the per-paragraph out-of-fold predictions here (CSV: doc_id, para_id, region,
+    /// group, fold, gold_theme, theme (the prediction), confidence, text and one `p_<theme>`
+    /// probability column per theme).
     #[arg(long, value_name = "FILE")]
     pub predictions: Option<PathBuf>,
-    /// Print the report as JSON instead of text.
-    #[arg(long)]
-    pub json: bool,
+    // `table`: the readable report; `jsonl`: the whole report as one JSON object;
+    // `csv`: precision, recall and F1 per theme.
+    #[command(flatten)]
+    pub format: FormatArgs,
     /// A second coder's labels of the same paragraphs (files or directories, as for
     /// `labels agree`): each document's share error is shown beside how far the two
     /// coders' shares are apart, what the model's error can be judged against.
@@ -553,8 +609,8 @@ pub struct EvalArgs {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// Model file.
-    #[arg(long, short, value_name = "MODEL")]
+    /// Model file (written by `train`, or by `analyze`).
+    #[arg(long, short, value_name = "MODEL", default_value = DEFAULT_MODEL)]
     pub model: PathBuf,
     /// Only this theme.
     #[arg(long, value_name = "THEME")]

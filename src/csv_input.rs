@@ -1,16 +1,78 @@
 //! Reading a user's CSV: UTF-8 (BOM tolerated) or GBK, columns found by
-//! name, errors that name the file and line.
+//! name, errors that name the file and line. JSON Lines (what `--format
+//! jsonl` writes) are read as the same table: keys are columns.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-/// An open CSV file with its header.
+/// An open CSV (or JSON Lines) file with its header.
 pub struct CsvInput {
-    reader: csv::Reader<std::io::Cursor<Vec<u8>>>,
+    source: Source,
     headers: csv::StringRecord,
     path: PathBuf,
+}
+
+enum Source {
+    Csv(csv::Reader<std::io::Cursor<Vec<u8>>>),
+    /// JSON Lines, parsed up front into records with their line numbers.
+    Jsonl(Vec<(u64, csv::StringRecord)>),
+}
+
+/// Whether input is JSON Lines: named `.jsonl`, or its first non-blank byte
+/// opens an object (no CSV header starts with `{`).
+pub fn is_jsonl(path: &Path, text: &str) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
+        || text
+            .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
+            .starts_with('{')
+}
+
+/// JSON Lines as a table: columns are the keys (sorted by serde_json);
+/// strings as they are, numbers and booleans as written, `null` as empty.
+/// A line that is not a JSON object is an error naming it.
+fn read_jsonl(
+    path: &Path,
+    text: &str,
+) -> Result<(csv::StringRecord, Vec<(u64, csv::StringRecord)>)> {
+    let mut columns: Vec<String> = Vec::new();
+    let mut objects = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let n = i as u64 + 1;
+        let line = line.trim_start_matches('\u{feff}').trim();
+        if line.is_empty() {
+            continue;
+        }
+        let value: serde_json::Value = serde_json::from_str(line)
+            .map_err(|e| Error::line(path, n, format!("bad JSON Lines: {e}")))?;
+        let serde_json::Value::Object(map) = value else {
+            return Err(Error::line(
+                path,
+                n,
+                "bad JSON Lines: every line must be one JSON object (`{...}`)",
+            ));
+        };
+        for k in map.keys() {
+            if !columns.iter().any(|c| c == k) {
+                columns.push(k.clone());
+            }
+        }
+        objects.push((n, map));
+    }
+    let records = objects
+        .into_iter()
+        .map(|(n, map)| {
+            let cells = columns.iter().map(|c| match map.get(c) {
+                None | Some(serde_json::Value::Null) => String::new(),
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(v) => v.to_string(),
+            });
+            (n, csv::StringRecord::from_iter(cells))
+        })
+        .collect();
+    Ok((csv::StringRecord::from_iter(&columns), records))
 }
 
 impl CsvInput {
@@ -29,14 +91,23 @@ impl CsvInput {
         } else {
             (path, crate::output::read_input(path)?)
         };
-        let text = text(path, &bytes)?;
+        let text = decode(path, &bytes)?;
+        if is_jsonl(path, &text) {
+            let (headers, records) = read_jsonl(path, &text)?;
+            return Ok(CsvInput {
+                source: Source::Jsonl(records),
+                headers,
+                path: path.to_path_buf(),
+            });
+        }
+        check_quotes(path, text.as_bytes())?;
         let mut reader = csv::Reader::from_reader(std::io::Cursor::new(text.into_bytes()));
         let headers = reader
             .headers()
             .map_err(|e| Error::line(path, 1, format!("bad header: {e}")))?
             .clone();
         Ok(CsvInput {
-            reader,
+            source: Source::Csv(reader),
             headers,
             path: path.to_path_buf(),
         })
@@ -50,9 +121,20 @@ impl CsvInput {
     /// The data rows with their line numbers; a malformed row is an error naming its line.
     /// Rows whose every cell is empty (`,,,,` as spreadsheets leave them at
     /// the end of a sheet) are skipped.
-    pub fn rows(&mut self) -> impl Iterator<Item = Result<(u64, csv::StringRecord)>> + '_ {
-        let CsvInput { reader, path, .. } = self;
-        reader.records().filter_map(move |rec| match rec {
+    pub fn rows(&mut self) -> Box<dyn Iterator<Item = Result<(u64, csv::StringRecord)>> + '_> {
+        let CsvInput { source, path, .. } = self;
+        let reader = match source {
+            Source::Jsonl(records) => {
+                return Box::new(
+                    std::mem::take(records)
+                        .into_iter()
+                        .filter(|(_, r)| !is_blank(r))
+                        .map(Ok),
+                )
+            }
+            Source::Csv(reader) => reader,
+        };
+        Box::new(reader.records().filter_map(move |rec| match rec {
             Ok(r) if is_blank(&r) => None,
             Ok(r) => Some(Ok((r.position().map(|p| p.line()).unwrap_or(0), r))),
             Err(e) => {
@@ -63,7 +145,7 @@ impl CsvInput {
                     format!("malformed CSV: {e}"),
                 )))
             }
-        })
+        }))
     }
 
     /// Index of a column, if present.
@@ -166,6 +248,46 @@ fn unclosed_quote_line(bytes: &[u8]) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_lines_read_as_a_table_with_their_line_numbers() {
+        let text = "{\"doc_id\":\"a\",\"para_id\":0,\"year\":null}\n\n{\"doc_id\":\"b\",\"text\":\"x\",\"ok\":true}\n";
+        assert!(is_jsonl(Path::new("x.csv"), text));
+        assert!(is_jsonl(Path::new("x.jsonl"), "doc_id"));
+        assert!(!is_jsonl(Path::new("x.csv"), "doc_id,text\n"));
+        let (h, rows) = read_jsonl(Path::new("x"), text).unwrap();
+        // Column order is not promised (serde_json sorts keys); columns are found by name.
+        let mut cols: Vec<&str> = h.iter().collect();
+        cols.sort_unstable();
+        assert_eq!(cols, ["doc_id", "ok", "para_id", "text", "year"]);
+        let cell = |r: usize, c: &str| {
+            let i = h.iter().position(|x| x == c).unwrap();
+            rows[r].1.get(i).unwrap().to_string()
+        };
+        assert_eq!(rows[0].0, 1);
+        assert_eq!(
+            [
+                cell(0, "doc_id"),
+                cell(0, "para_id"),
+                cell(0, "year"),
+                cell(0, "text")
+            ],
+            ["a", "0", "", ""]
+        );
+        assert_eq!(rows[1].0, 3);
+        assert_eq!(
+            [cell(1, "doc_id"), cell(1, "ok"), cell(1, "text")],
+            ["b", "true", "x"]
+        );
+        let e = read_jsonl(Path::new("p.jsonl"), "{\"a\":1}\n[1]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("p.jsonl") && e.contains('2'), "{e}");
+        let e = read_jsonl(Path::new("p.jsonl"), "{\"a\":1}\n{\"a\":\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("p.jsonl") && e.contains("bad JSON"), "{e}");
+    }
 
     #[test]
     fn well_formed_quoting_passes() {

@@ -258,8 +258,14 @@ fn eval_reports_grouped_metrics() {
     assert_eq!(rows.len(), 1452);
     let p_cols: Vec<usize> = (0..h.len()).filter(|&i| h[i].starts_with("p_")).collect();
     assert_eq!(p_cols.len(), 13);
-    let predicted = col(&h, "predicted");
+    let predicted = col(&h, "theme");
+    let (gold, para, region) = (col(&h, "gold_theme"), col(&h, "para_id"), col(&h, "region"));
+    // The gold labels' paragraphs, so the file joins with `label` output.
+    let gold_themes = gold_themes();
     for r in &rows {
+        let key = (r[col(&h, "doc_id")].to_string(), r[para].to_string());
+        assert_eq!(gold_themes[&key], r[gold], "{r:?}");
+        assert!(!r[region].is_empty(), "{r:?}");
         let p: Vec<f64> = p_cols.iter().map(|&i| r[i].parse().unwrap()).collect();
         let total: f64 = p.iter().sum();
         assert!((total - 1.0).abs() < 1e-4, "{total}");

@@ -241,7 +241,8 @@ fn learning_curve_has_a_row_per_step_with_intervals() {
             "2",
             "--repeats",
             "2",
-            "--json",
+            "--format",
+            "jsonl",
             "-q",
             "--labels",
             "labels/004_6437f29fd503ac4d.csv",
@@ -253,8 +254,11 @@ fn learning_curve_has_a_row_per_step_with_intervals() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let pts = v.as_array().unwrap();
+    let pts: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(pts.len(), 2);
     assert_eq!(pts[0]["repeats"], 2);
     assert_eq!(pts[1]["repeats"], 1);
@@ -263,7 +267,7 @@ fn learning_curve_has_a_row_per_step_with_intervals() {
     // 291 labels in 5 folds: a training fold holds about 233, half of it about 116.
     assert!((full - 291.0 * 0.8).abs() < 15.0, "{full}");
     assert!((half / full - 0.5).abs() < 0.08, "{half} of {full}");
-    for p in pts {
+    for p in &pts {
         let (f1, lo, hi) = (
             p["macro_f1"].as_f64().unwrap(),
             p["macro_f1_low"].as_f64().unwrap(),

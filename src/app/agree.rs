@@ -3,21 +3,43 @@
 use std::path::PathBuf;
 
 use super::Ui;
-use crate::cli::AgreeArgs;
+use crate::cli::{AgreeArgs, OutputFormat};
 use crate::error::{Error, Result};
 use crate::labels::{agree, problems_error, Columns, LabelSet};
 
 /// Compare a second coder's labels with the first's and print the report.
-pub fn run(args: &AgreeArgs, _ui: Ui) -> Result<i32> {
+pub fn run(args: &AgreeArgs, ui: Ui) -> Result<i32> {
+    let format = ui.format(&args.format, OutputFormat::Table);
     let first = LabelSet::read_strict(&args.first)?;
     let report = compare_paths(&first, &args.second)?;
-    if args.json {
-        let json =
-            serde_json::to_string_pretty(&report).map_err(|e| Error::Other(e.to_string()))?;
-        crate::output::print_stdout(&format!("{json}\n"))?;
-    } else {
-        crate::output::print_stdout(&report.render())?;
-    }
+    let text = match format {
+        OutputFormat::Table => report.render(),
+        OutputFormat::Jsonl => {
+            let json = serde_json::to_string(&report).map_err(|e| Error::Other(e.to_string()))?;
+            format!("{json}\n")
+        }
+        OutputFormat::Csv => {
+            let err = |e: csv::Error| Error::Other(format!("writing CSV: {e}"));
+            let mut c = csv::Writer::from_writer(Vec::new());
+            c.write_record(["theme", "first", "second", "both", "specific_agreement"])
+                .map_err(err)?;
+            for t in &report.per_theme {
+                c.write_record([
+                    t.theme.id().to_string(),
+                    t.first.to_string(),
+                    t.second.to_string(),
+                    t.both.to_string(),
+                    t.specific_agreement
+                        .map(|x| format!("{x:.6}"))
+                        .unwrap_or_default(),
+                ])
+                .map_err(err)?;
+            }
+            let bytes = c.into_inner().map_err(|e| Error::Other(e.to_string()))?;
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+    };
+    crate::output::print_stdout(&text)?;
     Ok(0)
 }
 

@@ -48,6 +48,14 @@ fn cached_model(path: &Path, labels: &Path, ui: Ui) -> Result<Option<Model>> {
 
 /// `policy-themes analyze`.
 pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
+    if let [only] = args.inputs.as_slice() {
+        super::need_default(
+            only,
+            super::DEFAULT_CORPUS,
+            "pass the reports to analyze: analyze FILES|DIRS",
+        )?;
+    }
+    super::need_default(&args.labels, super::DEFAULT_LABELS, super::HINT_LABELS)?;
     std::fs::create_dir_all(&args.out).map_err(|e| Error::io(&args.out, e))?;
     let model_path = args.out.join("model.json");
     let inputs = inputs::open(&args.inputs, false, ui)?;
@@ -126,6 +134,11 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
             seed: DEFAULT_SEED,
         },
     };
+    // The report's bootstrap intervals take a while: say what is being done.
+    ui.info(format!(
+        "writing {} ({DEFAULT_SAMPLES} bootstrap resamples per region)…",
+        report.display()
+    ));
     let mut sink = Sink::create(Some(&report))?;
     std::io::Write::write_all(
         &mut sink,

@@ -229,6 +229,7 @@ pub fn render(a: &Side, b: &Side, rows: &[CompareRow], samples: usize) -> String
 
 /// `policy-themes compare`.
 pub fn run(args: &CompareArgs, ui: Ui) -> Result<i32> {
+    let format = ui.format(&args.format, crate::cli::OutputFormat::Table);
     let (input, names): (Option<PathBuf>, &[String]) =
         match (args.source.gold, args.args.as_slice()) {
             (true, [_, _]) => (None, &args.args[..]),
@@ -238,7 +239,10 @@ pub fn run(args: &CompareArgs, ui: Ui) -> Result<i32> {
                 ))
             }
             (false, [file, rest @ ..]) if rest.len() == 2 => (Some(PathBuf::from(file)), rest),
-            (false, [_, _]) => (Some(PathBuf::from("out/paragraphs.csv")), &args.args[..]),
+            (false, [_, _]) => (
+                Some(PathBuf::from(super::DEFAULT_PARAGRAPHS)),
+                &args.args[..],
+            ),
             _ => {
                 return Err(Error::Other(
                     "give LABELLED.csv A B (or A B with --gold)".into(),
@@ -290,7 +294,7 @@ pub fn run(args: &CompareArgs, ui: Ui) -> Result<i32> {
     let table = compare(&a, &b, args.weight, resampling)?;
     emit(
         args.output.as_ref(),
-        args.csv,
+        format,
         ui,
         |w| write_csv(w, &a, &b, &table),
         || render(&a, &b, &table, args.samples),

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::Ui;
-use crate::cli::{EvalArgs, GroupArg};
+use crate::cli::{EvalArgs, GroupArg, OutputFormat};
 use crate::error::{Error, Result};
 use crate::labels::agree::AgreementReport;
 use crate::labels::LabelSet;
@@ -181,16 +181,32 @@ pub fn candidates() -> Vec<(&'static str, TrainParams)> {
     ]
 }
 
-fn print_report(r: &EvalReport, json: bool) -> Result<()> {
-    if json {
-        print_stdout(&format!(
+fn print_report(r: &EvalReport, format: OutputFormat) -> Result<()> {
+    match format {
+        OutputFormat::Table => print_stdout(&r.render()),
+        OutputFormat::Jsonl => print_stdout(&format!(
             "{}\n",
-            serde_json::to_string_pretty(r).map_err(|e| Error::Other(e.to_string()))?
-        ))?;
-    } else {
-        print_stdout(&r.render())?;
+            serde_json::to_string(r).map_err(|e| Error::Other(e.to_string()))?
+        )),
+        OutputFormat::Csv => {
+            let mut c = csv::Writer::from_writer(Vec::new());
+            let err = |e: csv::Error| Error::Other(format!("writing CSV: {e}"));
+            c.write_record(["theme", "precision", "recall", "f1", "support"])
+                .map_err(err)?;
+            for t in &r.per_theme {
+                c.write_record([
+                    t.theme.id().to_string(),
+                    format!("{:.6}", t.precision),
+                    format!("{:.6}", t.recall),
+                    format!("{:.6}", t.f1),
+                    t.support.to_string(),
+                ])
+                .map_err(err)?;
+            }
+            let bytes = c.into_inner().map_err(|e| Error::Other(e.to_string()))?;
+            print_stdout(&String::from_utf8_lossy(&bytes))
+        }
     }
-    Ok(())
 }
 
 /// The gold labels against a second coder's, when `--second-coder` is given.
@@ -202,10 +218,14 @@ fn second_coder(args: &EvalArgs, gold: &LabelSet) -> Result<Option<AgreementRepo
     super::agree::compare_paths(gold, &args.second_coder).map(Some)
 }
 
-fn print_with_coders(r: EvalReport, coders: Option<AgreementReport>, json: bool) -> Result<()> {
+fn print_with_coders(
+    r: EvalReport,
+    coders: Option<AgreementReport>,
+    format: OutputFormat,
+) -> Result<()> {
     match coders {
-        Some(c) => print_report(&r.with_second_coder(c), json),
-        None => print_report(&r, json),
+        Some(c) => print_report(&r.with_second_coder(c), format),
+        None => print_report(&r, format),
     }
 }
 
@@ -258,6 +278,13 @@ pub fn in_sample(p: &Provenance, test: &LabelSet) -> Option<String> {
 
 /// `policy-themes eval`.
 pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
+    let format = ui.format(&args.format, OutputFormat::Table);
+    if args.model.is_none() {
+        super::need_default(&args.labels, super::DEFAULT_LABELS, super::HINT_LABELS)?;
+    }
+    if args.group == GroupArg::Region || args.predictions.is_some() {
+        super::need_default(&args.corpus, super::DEFAULT_CORPUS, super::HINT_CORPUS)?;
+    }
     // Model flags set how cross-validation trains; a trained model, or the
     // fixed candidates of --compare, would silently ignore them.
     let given = args.model_args.given();
@@ -287,7 +314,7 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
         let texts: Vec<&str> = items.iter().map(|it| it.text.as_str()).collect();
         let docs: Vec<&str> = items.iter().map(|it| it.doc_id.as_str()).collect();
         let preds = predictor.predict_documents(&texts, &docs);
-        print_with_coders(report(&items, &preds), coders, args.json)?;
+        print_with_coders(report(&items, &preds), coders, format)?;
         return Ok(0);
     }
     let gold = LabelSet::read_strict(&args.labels)?;
@@ -312,13 +339,25 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
             },
         )?;
         pb.finish_and_clear();
-        if args.json {
-            let mut s =
-                serde_json::to_string_pretty(&points).map_err(|e| Error::Other(e.to_string()))?;
-            s.push('\n');
-            print_stdout(&s)?;
-        } else {
-            print_stdout(&crate::model::learning::render(&points))?;
+        match format {
+            OutputFormat::Table => print_stdout(&crate::model::learning::render(&points))?,
+            OutputFormat::Jsonl => {
+                let mut s = String::new();
+                for p in &points {
+                    s.push_str(&serde_json::to_string(p).map_err(|e| Error::Other(e.to_string()))?);
+                    s.push('\n');
+                }
+                print_stdout(&s)?;
+            }
+            OutputFormat::Csv => {
+                let mut c = csv::Writer::from_writer(Vec::new());
+                for p in &points {
+                    c.serialize(p)
+                        .map_err(|e| Error::Other(format!("writing CSV: {e}")))?;
+                }
+                let bytes = c.into_inner().map_err(|e| Error::Other(e.to_string()))?;
+                print_stdout(&String::from_utf8_lossy(&bytes))?;
+            }
         }
         return Ok(0);
     }
@@ -348,6 +387,12 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
     let r = report(&items, &preds);
     let folds = assign_folds(&items, args.folds);
     if let Some(path) = &args.predictions {
+        // Regions from the corpus, so predictions join with `label` output.
+        let regions: HashMap<String, String> =
+            super::inputs::read_documents(std::slice::from_ref(&args.corpus), ui)?
+                .into_iter()
+                .map(|d| (d.doc_id, d.meta.region))
+                .collect();
         write_atomic(path, |w| {
             ui.start_csv(w)?;
             let mut c = csv::Writer::from_writer(w);
@@ -355,20 +400,25 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
             // file can be re-scored (other thresholds, share methods) without refitting.
             let mut header = vec![
                 "doc_id".to_string(),
+                "para_id".into(),
+                "region".into(),
                 "group".into(),
                 "fold".into(),
-                "gold".into(),
-                "predicted".into(),
+                "gold_theme".into(),
+                "theme".into(),
                 "confidence".into(),
                 "text".into(),
             ];
             header.extend(Theme::ALL.iter().map(|t| format!("p_{}", t.id())));
             c.write_record(&header)
                 .map_err(|e| Error::Other(e.to_string()))?;
-            for ((it, p), fold) in items.iter().zip(&preds).zip(&folds) {
+            // `items` are the gold rows in order, so they pair with them.
+            for (((it, row), p), fold) in items.iter().zip(&gold.rows).zip(&preds).zip(&folds) {
                 let (t, conf) = p.top();
                 let mut rec = vec![
                     it.doc_id.clone(),
+                    row.para_id.to_string(),
+                    regions.get(&it.doc_id).cloned().unwrap_or_default(),
                     it.group.clone(),
                     fold.to_string(),
                     it.gold.id().to_string(),
@@ -391,7 +441,7 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
             GroupArg::Region => "region",
         }
     ));
-    print_with_coders(r, coders, args.json)?;
+    print_with_coders(r, coders, format)?;
     Ok(0)
 }
 

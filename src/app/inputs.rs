@@ -18,10 +18,13 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
 
 use super::Ui;
-use crate::cli::SegmentArgs;
+use std::io::Write;
+
+use crate::cli::{OutputFormat, SegmentArgs};
 use crate::corpus::{self, csv_out, decode, Document, Manifest};
 use crate::error::{Error, Result};
 use crate::output::Sink;
+use crate::report::format::{csv_to_jsonl, csv_to_table};
 
 /// Estimated memory the checked documents may hold until they are processed.
 /// `label`'s peak RSS target is 300 MB whatever the input; with the model and
@@ -404,6 +407,7 @@ pub fn read_documents(paths: &[PathBuf], ui: Ui) -> Result<Vec<Document>> {
 
 /// `policy-themes segment`.
 pub fn run_segment(args: &SegmentArgs, ui: Ui) -> Result<i32> {
+    let format = ui.format(&args.format, OutputFormat::Csv);
     let inputs = open(&args.input.inputs, args.input.keep_going, ui)?;
     let mut sink = Sink::create(args.output.as_deref())?;
     let mut dropped = match &args.dropped {
@@ -414,38 +418,45 @@ pub fn run_segment(args: &SegmentArgs, ui: Ui) -> Result<i32> {
         }
         None => None,
     };
-    ui.start_csv(&mut sink)?;
-    {
-        let mut w = csv::Writer::from_writer(&mut sink);
-        w.write_record([
-            "doc_id",
-            "para_id",
-            "region",
-            "region_code",
-            "province",
-            "prefecture",
-            "year",
-            "kind",
-            "section",
-            "text",
-        ])
-        .map_err(|e| Error::Other(e.to_string()))?;
-        let inner = w.into_inner().map_err(|e| Error::Other(e.to_string()))?;
-        for i in 0..inputs.len() {
-            let docs = inputs.documents(i)?;
-            for d in docs.iter().filter(|d| !d.dropped.is_empty()) {
-                ui.info(format!(
-                    "{} ({}): {}",
-                    d.doc_id,
-                    d.source.display(),
-                    csv_out::dropped_summary(d)
-                ));
-            }
-            if let Some(w) = dropped.as_mut() {
-                csv_out::write_dropped(&docs, w)?;
-            }
-            csv_out::write_segments_no_header(&docs, &mut *inner)?;
+    let header = {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(SEGMENT_COLUMNS)
+            .map_err(|e| Error::Other(e.to_string()))?;
+        w.into_inner().map_err(|e| Error::Other(e.to_string()))?
+    };
+    let out_err = |e: std::io::Error| Error::write(sink_name(args), e);
+    // JSON Lines are converted file by file; a table is aligned over all rows.
+    let mut table_csv = header.clone();
+    if format == OutputFormat::Csv {
+        ui.start_csv(&mut sink)?;
+        sink.write_all(&header).map_err(out_err)?;
+    }
+    for i in 0..inputs.len() {
+        let docs = inputs.documents(i)?;
+        for d in docs.iter().filter(|d| !d.dropped.is_empty()) {
+            ui.info(format!(
+                "{} ({}): {}",
+                d.doc_id,
+                d.source.display(),
+                csv_out::dropped_summary(d)
+            ));
         }
+        if let Some(w) = dropped.as_mut() {
+            csv_out::write_dropped(&docs, w)?;
+        }
+        match format {
+            OutputFormat::Csv => csv_out::write_segments_no_header(&docs, &mut sink)?,
+            OutputFormat::Jsonl => {
+                let mut part = header.clone();
+                csv_out::write_segments_no_header(&docs, &mut part)?;
+                sink.write_all(&csv_to_jsonl(&part)?).map_err(out_err)?;
+            }
+            OutputFormat::Table => csv_out::write_segments_no_header(&docs, &mut table_csv)?,
+        }
+    }
+    if format == OutputFormat::Table {
+        sink.write_all(csv_to_table(&table_csv)?.as_bytes())
+            .map_err(out_err)?;
     }
     sink.finish()?;
     if let Some(w) = dropped {
@@ -455,6 +466,26 @@ pub fn run_segment(args: &SegmentArgs, ui: Ui) -> Result<i32> {
     }
     inputs.report_skipped(ui);
     Ok(inputs.exit_code())
+}
+
+/// The columns `segment` writes.
+pub const SEGMENT_COLUMNS: [&str; 10] = [
+    "doc_id",
+    "para_id",
+    "region",
+    "region_code",
+    "province",
+    "prefecture",
+    "year",
+    "kind",
+    "section",
+    "text",
+];
+
+fn sink_name(args: &SegmentArgs) -> PathBuf {
+    args.output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(crate::output::STDOUT_NAME))
 }
 
 #[cfg(test)]

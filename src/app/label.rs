@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::{inputs, Ui};
-use crate::cli::{FormatArg, LabelArgs};
+use crate::cli::{LabelArgs, OutputFormat};
 use crate::corpus::Document;
 use crate::csv_input::CsvInput;
 use crate::error::{Error, Result};
@@ -337,6 +337,7 @@ pub fn label_paragraph_file<W: Write>(
 
 /// `policy-themes label`.
 pub fn run(args: &LabelArgs, ui: Ui) -> Result<i32> {
+    super::need_default(&args.model, crate::cli::DEFAULT_MODEL, super::HINT_MODEL)?;
     if let Some(m) = args.min_confidence {
         if !(0.0..=1.0).contains(&m) {
             return Err(Error::Other(format!(
@@ -366,15 +367,22 @@ pub fn run(args: &LabelArgs, ui: Ui) -> Result<i32> {
         min_confidence: args.min_confidence,
         explain: args.explain,
     };
-    let format = match args.format {
-        FormatArg::Csv => Format::Csv,
-        FormatArg::Jsonl => Format::Jsonl,
+    let chosen = ui.format(&args.format, OutputFormat::Csv);
+    let format = match chosen {
+        OutputFormat::Jsonl => Format::Jsonl,
+        OutputFormat::Csv | OutputFormat::Table => Format::Csv,
     };
     // Every input was checked above, before the output is created.
     let mut sink = Sink::create(args.output.as_deref())?;
     let out_name = args.output.as_deref().unwrap_or(Path::new("<stdout>"));
+    // A table is aligned over all rows, so it is built from the whole CSV.
+    let mut table_csv: Vec<u8> = Vec::new();
     let n = {
-        let mut buf = std::io::BufWriter::new(&mut sink);
+        let mut buf: Box<dyn Write + '_> = if chosen == OutputFormat::Table {
+            Box::new(&mut table_csv)
+        } else {
+            Box::new(std::io::BufWriter::new(&mut sink))
+        };
         let n = match (paragraphs, &inputs) {
             (Some(file), _) => {
                 if format == Format::Csv {
@@ -391,6 +399,11 @@ pub fn run(args: &LabelArgs, ui: Ui) -> Result<i32> {
         buf.flush().map_err(|e| Error::io(out_name, e))?;
         n
     };
+    if chosen == OutputFormat::Table {
+        let table = crate::report::format::csv_to_table(&table_csv)?;
+        sink.write_all(table.as_bytes())
+            .map_err(|e| Error::write(out_name, e))?;
+    }
     sink.finish()?;
     ui.info(format!("labelled {n} paragraphs"));
     if let Some(inp) = &inputs {

@@ -8,13 +8,95 @@ pub mod inputs;
 pub mod label;
 pub mod report;
 pub mod sample;
+pub mod show;
 pub mod summary;
 pub mod train;
 
 use std::io::IsTerminal;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use crate::cli::{Cli, Command, LabelsCommand};
+use crate::cli::{Cli, Command, FormatArgs, LabelsCommand, OutputFormat};
 use crate::error::Result;
+
+/// Warnings of one kind printed in full before the rest are only counted.
+pub const WARNINGS_SHOWN: usize = 3;
+
+/// How often each kind of warning came, and an example, in order of first
+/// appearance: one process runs one command, so process-wide state is the
+/// run's state.
+static WARNINGS: Mutex<Vec<(String, usize, String)>> = Mutex::new(Vec::new());
+
+/// The progress bar on screen, cleared while a warning is printed so the two
+/// do not interleave.
+static PROGRESS: Mutex<Option<indicatif::ProgressBar>> = Mutex::new(None);
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// What makes two warnings "the same": the message without its subject
+/// (the `DOC (FILE): ` before the first `): `), without path-like words, and
+/// with numbers masked, so 300 files with the same problem are one kind.
+pub fn warning_kind(msg: &str) -> String {
+    let body = match msg.find("): ") {
+        Some(i) => &msg[i + 3..],
+        None => msg,
+    };
+    let words: Vec<&str> = body
+        .split(' ')
+        .filter(|w| !(w.contains('/') || w.contains('\\') || has_file_extension(w)))
+        .collect();
+    let mut key = String::new();
+    let mut in_number = false;
+    for c in words.join(" ").chars() {
+        if c.is_ascii_digit() {
+            if !in_number {
+                key.push('#');
+            }
+            in_number = true;
+        } else {
+            in_number = false;
+            key.push(c);
+        }
+    }
+    key
+}
+
+fn has_file_extension(word: &str) -> bool {
+    let w = word.trim_matches(|c: char| !c.is_alphanumeric());
+    matches!(
+        w.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()),
+        Some(e) if ["txt", "csv", "jsonl", "json", "html", "htm", "pdf", "docx"].contains(&e.as_str())
+    )
+}
+
+/// Print a line on stderr with the progress bar (if any) out of the way.
+fn print_above_progress(line: &str) {
+    let bar = lock(&PROGRESS).clone();
+    match bar {
+        Some(pb) if !pb.is_hidden() && !pb.is_finished() => {
+            pb.suspend(|| crate::output::print_stderr(line))
+        }
+        _ => crate::output::print_stderr(line),
+    }
+}
+
+/// The closing `… and N more like this` lines for warnings of a kind shown
+/// [`WARNINGS_SHOWN`] times; resets the count.
+pub fn flush_warnings(ui: Ui) {
+    let kinds = std::mem::take(&mut *lock(&WARNINGS));
+    if ui.quiet {
+        return;
+    }
+    for (_, n, example) in kinds {
+        if n > WARNINGS_SHOWN {
+            print_above_progress(&format!(
+                "warning: … and {} more like this ({example})",
+                n - WARNINGS_SHOWN
+            ));
+        }
+    }
+}
 
 /// How a command talks to the user: warnings and progress on stderr, and
 /// whether CSV output starts with a byte-order mark for Excel.
@@ -34,14 +116,60 @@ impl Ui {
         Ok(())
     }
 
+    /// A warning on stderr; after [`WARNINGS_SHOWN`] of one kind (see
+    /// [`warning_kind`]) the rest are counted and summed up at the end.
     pub fn warn(&self, msg: impl std::fmt::Display) {
-        if !self.quiet {
-            crate::output::print_stderr(format_args!("warning: {msg}"));
+        if self.quiet {
+            return;
+        }
+        let msg = msg.to_string();
+        let kind = warning_kind(&msg);
+        let shown = {
+            let mut kinds = lock(&WARNINGS);
+            match kinds.iter_mut().find(|(k, _, _)| *k == kind) {
+                Some(entry) => {
+                    entry.1 += 1;
+                    entry.1 <= WARNINGS_SHOWN
+                }
+                None => {
+                    let example = match msg.find("): ") {
+                        Some(i) => msg[i + 3..].to_string(),
+                        None => msg.clone(),
+                    };
+                    kinds.push((kind, 1, example));
+                    true
+                }
+            }
+        };
+        if shown {
+            print_above_progress(&format!("warning: {msg}"));
         }
     }
     pub fn info(&self, msg: impl std::fmt::Display) {
         if !self.quiet {
-            crate::output::print_stderr(msg);
+            print_above_progress(&msg.to_string());
+        }
+    }
+
+    /// The output format from `--format`, or from the deprecated `--csv`/`--json`
+    /// (with a note saying so), or the command's default.
+    pub fn format(&self, f: &FormatArgs, default: OutputFormat) -> OutputFormat {
+        if f.csv {
+            self.note_deprecated("--csv", "--format csv");
+            return OutputFormat::Csv;
+        }
+        if f.json {
+            self.note_deprecated("--json", "--format jsonl");
+            return OutputFormat::Jsonl;
+        }
+        f.format.unwrap_or(default)
+    }
+
+    fn note_deprecated(&self, old: &str, new: &str) {
+        if !self.quiet {
+            crate::output::print_stderr(format_args!(
+                "note: {old} is deprecated and will go; use {new}"
+            ));
         }
     }
     /// A progress bar on stderr when it is a terminal, hidden otherwise.
@@ -57,6 +185,7 @@ impl Ui {
         .progress_chars("=> ");
         pb.set_style(style);
         pb.set_message(what.to_string());
+        *lock(&PROGRESS) = Some(pb.clone());
         pb
     }
 }
@@ -74,6 +203,34 @@ pub fn note_unlabelled(set: &crate::labels::LabelSet, path: &std::path::Path) {
     }
 }
 
+/// The default label directory (`--labels`).
+pub const DEFAULT_LABELS: &str = "labels";
+/// The default corpus directory (`--corpus`).
+pub const DEFAULT_CORPUS: &str = "corpus";
+/// Where `analyze` leaves the labelled paragraphs (`report`, `compare`).
+pub const DEFAULT_PARAGRAPHS: &str = "out/paragraphs.csv";
+
+/// What to pass when a default path is missing.
+pub const HINT_LABELS: &str = "pass --labels DIR (label files in the codebook format)";
+pub const HINT_CORPUS: &str = "pass --corpus DIR (the reports the labels were made from)";
+pub const HINT_MODEL: &str = "pass --model FILE or run analyze/train";
+pub const HINT_PARAGRAPHS: &str = "pass LABELLED.csv (the output of `label`) or run analyze";
+
+/// Fail with a hint when `path` is the default `default` and is not there:
+/// the user never named it, so "cannot read" alone would not say what to do.
+pub fn need_default(path: &std::path::Path, default: &str, hint: &str) -> Result<()> {
+    if path == std::path::Path::new(default) && std::fs::metadata(path).is_err() {
+        let here = std::env::current_dir()
+            .map(|d| format!(" in {}", d.display()))
+            .unwrap_or_default();
+        return Err(crate::error::Error::input(
+            path,
+            format!("the default, not found{here}; {hint}"),
+        ));
+    }
+    Ok(())
+}
+
 /// Run a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     let ui = Ui {
@@ -81,7 +238,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         bom: cli.bom,
     };
     crate::output::set_force(cli.force);
-    match cli.command {
+    let result = match cli.command {
         Command::Analyze(a) => analyze::run(&a, ui),
         Command::Segment(a) => inputs::run_segment(&a, ui),
         Command::Train(a) => train::run(&a, ui),
@@ -94,5 +251,32 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Eval(a) => eval::run(&a, ui),
         Command::Explain(a) => train::run_explain(&a, ui),
         Command::Sample(a) => sample::run(&a, ui),
+        Command::Show(a) => show::run(&a, ui),
+    };
+    flush_warnings(ui);
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warnings_of_one_kind_differ_only_in_subject_paths_and_numbers() {
+        let a = warning_kind(
+            "a1 (corpus/a.txt): only 34% of its terms are in the model's vocabulary (below 50%)",
+        );
+        let b = warning_kind(
+            "b2 (other dir/b.txt): only 7% of its terms are in the model's vocabulary (below 50%)",
+        );
+        assert_eq!(a, b);
+        assert_ne!(
+            a,
+            warning_kind("a1 (corpus/a.txt): in traditional characters")
+        );
+        assert_eq!(
+            warning_kind("skipped corpus/x.txt: cannot read"),
+            warning_kind("skipped y.txt: cannot read")
+        );
     }
 }

@@ -100,6 +100,11 @@ pub fn run(args: &ReportArgs, ui: Ui) -> Result<i32> {
     if args.samples == 0 {
         return Err(Error::Other("--samples must be at least 1".into()));
     }
+    super::need_default(
+        &args.input,
+        super::DEFAULT_PARAGRAPHS,
+        super::HINT_PARAGRAPHS,
+    )?;
     let rows = read_labelled(&args.input)?;
     let opts = ReportOptions {
         source: args.input.display().to_string(),

@@ -4,7 +4,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::Ui;
-use crate::cli::{MethodArg, SummaryArgs};
+use std::io::Write;
+
+use crate::cli::{MethodArg, OutputFormat, SummaryArgs};
 use crate::corpus::Document;
 use crate::error::{Error, Result};
 use crate::labels::LabelSet;
@@ -13,6 +15,7 @@ use crate::model::TrainParams;
 use crate::output::{write_atomic, Sink};
 use crate::report::adjust::{Adjuster, FOLDS};
 use crate::report::dictionary::{DictTable, Dictionary};
+use crate::report::format::csv_to_jsonl;
 use crate::report::rows::{read_labelled, LabelledRow};
 use crate::report::shares::{GroupBy, Resampling, ShareTable, Weight};
 use crate::text::Tokenizer;
@@ -58,6 +61,7 @@ pub fn gold_rows(labels: &Path, docs: &[Document]) -> Result<Vec<LabelledRow>> {
 /// The classifier's confusions, measured by grouped cross-validation of the
 /// default model on the gold labels, for `--adjust`.
 pub fn measure_adjuster(labels: &Path, weight: Weight, ui: Ui) -> Result<Adjuster> {
+    super::need_default(labels, super::DEFAULT_LABELS, super::HINT_LABELS)?;
     let set = LabelSet::read_strict(labels)?;
     let items: Vec<EvalItem> = set.rows.iter().map(EvalItem::by_document).collect();
     ui.info(format!(
@@ -82,36 +86,58 @@ pub fn load_rows(
     ui: Ui,
 ) -> Result<Vec<LabelledRow>> {
     if gold {
+        super::need_default(labels, super::DEFAULT_LABELS, super::HINT_LABELS)?;
+        super::need_default(corpus, super::DEFAULT_CORPUS, super::HINT_CORPUS)?;
         let docs = super::inputs::read_documents(&[corpus.to_path_buf()], ui)?;
         gold_rows(labels, &docs)
     } else {
         let input = input.ok_or_else(|| Error::Other("give a labelled CSV or --gold".into()))?;
+        super::need_default(input, super::DEFAULT_PARAGRAPHS, super::HINT_PARAGRAPHS)?;
         read_labelled(input)
     }
 }
 
-/// Write a table as CSV to `-o` and/or stdout, or print its readable form
-/// (`summary` and `compare`).
+/// Write a table to `-o` (CSV, or JSON Lines with `--format jsonl`) and to
+/// stdout in the chosen format: `table` is its readable form (`summary`,
+/// `compare`, `show`).
 pub(super) fn emit(
     output: Option<&PathBuf>,
-    csv: bool,
+    format: OutputFormat,
     ui: Ui,
     write: impl Fn(&mut dyn std::io::Write) -> Result<()>,
     render: impl FnOnce() -> String,
 ) -> Result<()> {
+    let csv = || -> Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        write(&mut bytes)?;
+        Ok(bytes)
+    };
+    let encoded = |format: OutputFormat| -> Result<Vec<u8>> {
+        match format {
+            OutputFormat::Jsonl => csv_to_jsonl(&csv()?),
+            _ => {
+                let mut bytes = Vec::new();
+                ui.start_csv(&mut bytes)?;
+                bytes.extend(csv()?);
+                Ok(bytes)
+            }
+        }
+    };
     if let Some(out) = output {
+        let bytes = encoded(format)?;
         write_atomic(out, |w| {
-            ui.start_csv(w)?;
-            write(w)
+            w.write_all(&bytes).map_err(|e| Error::write(out, e))
         })?;
     }
-    if csv {
-        let mut sink = Sink::create(None)?;
-        ui.start_csv(&mut sink)?;
-        write(&mut sink)?;
-        sink.finish()?;
-    } else {
-        crate::output::print_stdout(&render())?;
+    match format {
+        OutputFormat::Table => crate::output::print_stdout(&render())?,
+        f => {
+            let bytes = encoded(f)?;
+            let mut sink = Sink::create(None)?;
+            sink.write_all(&bytes)
+                .map_err(|e| Error::write(crate::output::STDOUT_NAME, e))?;
+            sink.finish()?;
+        }
     }
     Ok(())
 }
@@ -132,6 +158,7 @@ fn warn_empty(ui: Ui, groups: &[String], why: &str) {
 
 /// `policy-themes summary`.
 pub fn run(args: &SummaryArgs, ui: Ui) -> Result<i32> {
+    let format = ui.format(&args.format, OutputFormat::Table);
     let by: GroupBy = args.by.parse().map_err(Error::Other)?;
     let ci = if args.ci {
         if args.samples == 0 {
@@ -176,7 +203,7 @@ pub fn run(args: &SummaryArgs, ui: Ui) -> Result<i32> {
         );
         emit(
             args.output.as_ref(),
-            args.csv,
+            format,
             ui,
             |w| table.write_csv(w),
             || table.render(),
@@ -199,7 +226,7 @@ pub fn run(args: &SummaryArgs, ui: Ui) -> Result<i32> {
     }
     emit(
         args.output.as_ref(),
-        args.csv,
+        format,
         ui,
         |w| table.write_csv(w),
         || table.render(),

@@ -103,6 +103,7 @@ pub fn train_from(labels: &Path, params: &TrainParams, tokenizer: &Tokenizer) ->
 
 /// `policy-themes train`.
 pub fn run(args: &TrainArgs, ui: Ui) -> Result<i32> {
+    super::need_default(&args.labels, super::DEFAULT_LABELS, super::HINT_LABELS)?;
     let params = params_from(&args.model);
     let tokenizer = Tokenizer::bundled();
     let started = std::time::Instant::now();
@@ -129,6 +130,18 @@ pub fn run(args: &TrainArgs, ui: Ui) -> Result<i32> {
 
 /// `policy-themes labels check`.
 pub fn run_check(args: &CheckArgs, ui: Ui) -> Result<i32> {
+    super::need_default(
+        &args.labels,
+        super::DEFAULT_LABELS,
+        "pass the label file or directory: labels check DIR",
+    )?;
+    if !args.no_corpus {
+        super::need_default(
+            &args.corpus,
+            super::DEFAULT_CORPUS,
+            "pass --corpus DIR, or --no-corpus",
+        )?;
+    }
     let set = LabelSet::read(&args.labels)?;
     super::note_unlabelled(&set, &args.labels);
     let mut problems: Vec<String> = set.problems.iter().map(|e| e.to_string()).collect();
@@ -161,6 +174,7 @@ pub fn run_check(args: &CheckArgs, ui: Ui) -> Result<i32> {
 
 /// `policy-themes explain`.
 pub fn run_explain(args: &ExplainArgs, ui: Ui) -> Result<i32> {
+    super::need_default(&args.model, crate::cli::DEFAULT_MODEL, super::HINT_MODEL)?;
     let predictor = Predictor::load(&args.model)?;
     let themes: Vec<Theme> = match &args.theme {
         Some(t) => vec![t

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::report::bootstrap::{stream_seed, Interval, Strata};
 use crate::report::rows::LabelledRow;
 use crate::report::shares::{
-    key_label, push_shares, render_blocks, Block, Field, GroupBy, Line, Resampling,
+    aligned_keys, key_label, push_shares, render_blocks, Block, Field, GroupBy, Line, Resampling,
 };
 use crate::text::Tokenizer;
 use crate::themes::Theme;
@@ -307,11 +307,13 @@ impl DictTable {
 
     /// A readable table: share of keyword hits in percent, and hits per 1000 words.
     pub fn render(&self) -> String {
+        let (title, keys) = aligned_keys(&self.group, self.rows.iter().map(|r| &r.key));
         let blocks: Vec<Block> = self
             .rows
             .iter()
-            .map(|r| Block {
-                key: key_label(&r.key),
+            .zip(keys)
+            .map(|(r, key)| Block {
+                key,
                 count: r.paragraphs,
                 lines: vec![
                     Line {
@@ -341,12 +343,6 @@ impl DictTable {
                     .into(),
             );
         }
-        let title = self
-            .group
-            .iter()
-            .map(|f| f.name())
-            .collect::<Vec<_>>()
-            .join(" ");
         render_blocks(&title, "paras", &blocks, &notes)
     }
 }

@@ -4,6 +4,8 @@
 pub mod adjust;
 pub mod bootstrap;
 pub mod dictionary;
+pub mod drill;
+pub mod format;
 pub mod html;
 pub mod rows;
 pub mod shares;

@@ -29,8 +29,8 @@ pub struct LabelledRow {
     #[serde(serialize_with = "ser_theme")]
     pub theme: Option<Theme>,
     pub confidence: f64,
-    /// Runner-up theme.
-    #[serde(serialize_with = "ser_theme")]
+    /// Runner-up theme (JSON `null` when there is none, as CSV leaves it empty).
+    #[serde(serialize_with = "ser_secondary")]
     pub secondary: Option<Theme>,
     pub text: String,
     /// Top contributing terms (`label --explain`), `term:score` separated by `;`.
@@ -64,6 +64,16 @@ fn ser_theme<S: serde::Serializer>(
     s: S,
 ) -> std::result::Result<S::Ok, S::Error> {
     s.serialize_str(t.map(|t| t.id()).unwrap_or(UNCERTAIN))
+}
+
+fn ser_secondary<S: serde::Serializer>(
+    t: &Option<Theme>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_str(t.id()),
+        None => s.serialize_none(),
+    }
 }
 
 /// What a paragraph below the confidence threshold is labelled.

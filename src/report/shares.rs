@@ -281,10 +281,12 @@ impl ShareTable {
     /// A readable table in percent, one row per group (plus interval and adjusted
     /// lines when the rows have them).
     pub fn render(&self) -> String {
+        let (title, keys) = aligned_keys(&self.group, self.rows.iter().map(|r| &r.key));
         let blocks: Vec<Block> = self
             .rows
             .iter()
-            .map(|r| {
+            .zip(keys)
+            .map(|(r, key)| {
                 let mut lines = vec![Line {
                     label: String::new(),
                     values: (!r.is_empty()).then(|| r.shares.map(|x| x * 100.0)),
@@ -298,7 +300,7 @@ impl ShareTable {
                     });
                 }
                 Block {
-                    key: key_label(&r.key),
+                    key,
                     count: r.paragraphs,
                     lines,
                 }
@@ -329,7 +331,7 @@ impl ShareTable {
                 notes.push("adjusted intervals resample the paragraphs and the documents the confusions were measured on".into());
             }
         }
-        render_blocks(&self.group_title(), "paras", &blocks, &notes)
+        render_blocks(&title, "paras", &blocks, &notes)
     }
 
     /// Rows without labelled text, by their display key.
@@ -418,6 +420,38 @@ fn push_interval(rec: &mut Vec<String>, ci: Option<&Interval>) {
 
 fn percent_interval(ci: Interval) -> ([f64; 13], [f64; 13]) {
     (ci.lo.map(|x| x * 100.0), ci.hi.map(|x| x * 100.0))
+}
+
+/// The column title and display keys of a table's rows, each grouping field
+/// padded to the widest value of that field, so that with `--by region,year`
+/// the years line up after region names of different widths.
+pub fn aligned_keys<'a>(
+    group: &[Field],
+    keys: impl Iterator<Item = &'a Vec<String>>,
+) -> (String, Vec<String>) {
+    let shown = |k: &'a String| if k.is_empty() { "(none)" } else { k.as_str() };
+    let keys: Vec<Vec<&str>> = keys.map(|k| k.iter().map(shown).collect()).collect();
+    let mut width: Vec<usize> = group.iter().map(|f| display_width(f.name())).collect();
+    for k in &keys {
+        for (w, v) in width.iter_mut().zip(k) {
+            *w = (*w).max(display_width(v));
+        }
+    }
+    let join = |cells: Vec<&str>| {
+        let n = cells.len();
+        let mut out = String::new();
+        for (i, c) in cells.into_iter().enumerate() {
+            if i + 1 < n {
+                out.push_str(&pad(c, width.get(i).copied().unwrap_or(0)));
+                out.push(' ');
+            } else {
+                out.push_str(c);
+            }
+        }
+        out
+    };
+    let title = join(group.iter().map(|f| f.name()).collect());
+    (title, keys.into_iter().map(join).collect())
 }
 
 /// A group's key for display: empty values shown as `(none)`.
@@ -535,25 +569,11 @@ pub fn abbrev(t: Theme) -> &'static str {
     }
 }
 
-/// Terminal columns a string takes: CJK and full-width characters take two.
+/// Terminal columns a string takes: East Asian wide characters (CJK,
+/// full-width punctuation, rare CJK extensions) take two, by Unicode's tables
+/// rather than a list of ranges that misses some.
 pub fn display_width(s: &str) -> usize {
-    s.chars()
-        .map(|c| {
-            let u = c as u32;
-            if (0x1100..=0x115F).contains(&u)
-                || (0x2E80..=0xA4CF).contains(&u)
-                || (0xAC00..=0xD7A3).contains(&u)
-                || (0xF900..=0xFAFF).contains(&u)
-                || (0xFE30..=0xFE4F).contains(&u)
-                || (0xFF00..=0xFF60).contains(&u)
-                || (0xFFE0..=0xFFE6).contains(&u)
-            {
-                2
-            } else {
-                1
-            }
-        })
-        .sum()
+    crate::report::format::display_width(s)
 }
 
 fn pad(s: &str, width: usize) -> String {
@@ -651,6 +671,43 @@ mod tests {
         assert!(t.empty_note().is_none());
         assert!(!t.render().contains("without labelled text"));
         assert!(t.render().lines().nth(1).unwrap().ends_with("0.0"));
+    }
+
+    #[test]
+    fn columns_line_up_after_cjk_keys_for_every_grouping() {
+        // Extension-B characters, full-width parentheses and an ideographic
+        // space are wide too; the old range table missed the first.
+        let mut rows = vec![
+            row("𠀾𠁀市", Some(Theme::Ecology), "一二三"),
+            row("甲市（新区）", Some(Theme::Rural), "一二"),
+            row("ab", Some(Theme::Rural), "一二"),
+        ];
+        rows[1].section = "review".into();
+        for by in [
+            "region",
+            "region,year",
+            "region,section",
+            "doc",
+            "kind,region",
+        ] {
+            let by: GroupBy = by.parse().unwrap();
+            let text = ShareTable::compute(&rows, &by, Weight::Chars).render();
+            let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with('(')).collect();
+            let widths: Vec<usize> = lines.iter().map(|l| display_width(l)).collect();
+            assert!(widths.windows(2).all(|w| w[0] == w[1]), "{by:?}\n{text}");
+            if by.0.len() > 1 {
+                // The second field starts at the same column on every line.
+                let starts: Vec<usize> = lines
+                    .iter()
+                    .map(|l| {
+                        let first = l.split(' ').next().unwrap();
+                        let rest = &l[first.len()..];
+                        display_width(first) + rest.len() - rest.trim_start().len()
+                    })
+                    .collect();
+                assert!(starts.windows(2).all(|w| w[0] == w[1]), "{by:?}\n{text}");
+            }
+        }
     }
 
     #[test]

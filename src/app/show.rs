@@ -1,0 +1,71 @@
+//! `show`: the paragraphs behind a share. Parses the command line and calls
+//! [`crate::report::drill`], where the selection and the share are computed.
+
+use std::collections::BTreeSet;
+
+use super::Ui;
+use crate::cli::{OutputFormat, ShowArgs};
+use crate::error::{Error, Result};
+use crate::report::drill::{drill, Filter};
+use crate::report::rows::read_labelled;
+use crate::themes::Theme;
+
+/// `policy-themes show`.
+pub fn run(args: &ShowArgs, ui: Ui) -> Result<i32> {
+    let format = ui.format(&args.format, OutputFormat::Table);
+    let theme = match &args.theme {
+        Some(t) => Some(t.parse::<Theme>().map_err(|_| {
+            let ids: Vec<&str> = Theme::ALL.iter().map(|t| t.id()).collect();
+            Error::Other(format!(
+                "--theme: unknown theme `{t}`; themes: {}",
+                ids.join(", ")
+            ))
+        })?),
+        None => None,
+    };
+    let filter = Filter {
+        region: args.region.clone(),
+        theme,
+        doc: args.doc.clone(),
+        year: args.year,
+        kind: args.kind.clone(),
+    };
+    let rows = read_labelled(&args.input)?;
+    let d = drill(&rows, &filter, args.weight);
+    if d.context_paragraphs == 0 {
+        let regions: BTreeSet<String> = rows.iter().map(|r| r.region_key()).collect();
+        let shown: Vec<&str> = regions.iter().map(String::as_str).take(20).collect();
+        let more = if regions.len() > shown.len() {
+            ", …"
+        } else {
+            ""
+        };
+        let name = if crate::corpus::is_stdin(&args.input) {
+            std::path::Path::new(crate::corpus::STDIN_NAME)
+        } else {
+            args.input.as_path()
+        };
+        return Err(Error::input(
+            name,
+            format!(
+                "no paragraph matches {}; regions: {}{more}",
+                filter.context(),
+                shown.join(", ")
+            ),
+        ));
+    }
+    let footer = d.footer();
+    // The table is built first so that an error leaves stdout empty.
+    let table = if format == OutputFormat::Table {
+        let mut csv = Vec::new();
+        d.write_csv(&mut csv)?;
+        format!("{}({footer})\n", crate::report::format::csv_to_table(&csv)?)
+    } else {
+        String::new()
+    };
+    super::summary::emit(None, format, ui, |w| d.write_csv(w), || table)?;
+    if format != OutputFormat::Table {
+        ui.info(&footer);
+    }
+    Ok(0)
+}
