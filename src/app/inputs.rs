@@ -21,7 +21,7 @@ use super::Ui;
 use crate::cli::SegmentArgs;
 use crate::corpus::{self, csv_out, decode, Document, Manifest};
 use crate::error::{Error, Result};
-use crate::output::Sink;
+use crate::output::{commit_all, Prepared, Sink};
 
 /// Estimated memory the checked documents may hold until they are processed.
 /// `label`'s peak RSS target is 300 MB whatever the input; with the model and
@@ -417,19 +417,8 @@ pub fn run_segment(args: &SegmentArgs, ui: Ui) -> Result<i32> {
     ui.start_csv(&mut sink)?;
     {
         let mut w = csv::Writer::from_writer(&mut sink);
-        w.write_record([
-            "doc_id",
-            "para_id",
-            "region",
-            "region_code",
-            "province",
-            "prefecture",
-            "year",
-            "kind",
-            "section",
-            "text",
-        ])
-        .map_err(|e| Error::Other(e.to_string()))?;
+        w.write_record(csv_out::SEGMENT_COLUMNS)
+            .map_err(|e| Error::Other(e.to_string()))?;
         let inner = w.into_inner().map_err(|e| Error::Other(e.to_string()))?;
         for i in 0..inputs.len() {
             let docs = inputs.documents(i)?;
@@ -447,12 +436,16 @@ pub fn run_segment(args: &SegmentArgs, ui: Ui) -> Result<i32> {
             csv_out::write_segments_no_header(&docs, &mut *inner)?;
         }
     }
-    sink.finish()?;
+    // Both outputs are written out before either replaces an old one, so a
+    // failure leaves the paragraphs and the dropped lines of the same run.
+    let mut prepared: Vec<Prepared> = sink.prepare()?.into_iter().collect();
     if let Some(w) = dropped {
-        w.into_inner()
-            .map_err(|e| Error::Other(format!("writing CSV: {e}")))?
-            .finish()?;
+        let d = w
+            .into_inner()
+            .map_err(|e| Error::Other(format!("writing CSV: {e}")))?;
+        prepared.extend(d.prepare()?);
     }
+    commit_all(prepared)?;
     inputs.report_skipped(ui);
     Ok(inputs.exit_code())
 }
