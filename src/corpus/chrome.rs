@@ -27,6 +27,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::segment::opens_section;
+use super::unwrap;
 
 /// A line, or part of a line, taken out as site chrome.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -346,6 +347,13 @@ fn page_number(v: &str) -> bool {
     {
         return true;
     }
+    // The plain forms (`- 3 -`, `第3页`, `7`) are what joining wrapped lines
+    // skips as page numbers; that check also takes a lone `第3` or `3页`,
+    // which are not page furniture here.
+    if unwrap::is_page_number(v) {
+        return v.contains('第') == v.contains('页');
+    }
+    // The rest: `第 3 页 共 21 页`, `3/21`, `Page 3`, four digits.
     re(
         &R,
         r"^[-—–－\s]*(?:第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,3}(?:\s*/\s*\d{1,4})?|[Pp]age\s*\d{1,4})[-—–－\s]*$",
@@ -967,6 +975,36 @@ mod tests {
         let s = squeeze(&v);
         assert!(page_fact(&v), "{v}");
         assert_eq!(classify(l, &v, &s), Class::Chrome("page-fact"));
+    }
+
+    #[test]
+    fn page_numbers_are_judged_as_by_the_pattern_alone() {
+        let whole = Regex::new(
+            r"^[-—–－\s]*(?:第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,3}(?:\s*/\s*\d{1,4})?|[Pp]age\s*\d{1,4})[-—–－\s]*$",
+        )
+        .unwrap();
+        let pieces = [
+            "第", "页", "3", "12", "4567", " ", "-", "—", "／", "/", "共", "Page", "３", "版", "x",
+        ];
+        let mut x = 0x853C_49E6_748F_EA9Bu64;
+        let mut yes = 0;
+        for _ in 0..20_000 {
+            let mut v = String::new();
+            x = x.rotate_left(13) ^ 0x9E37_79B9;
+            for _ in 0..(x % 7) {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                v.push_str(pieces[(x >> 33) as usize % pieces.len()]);
+            }
+            let edition = v.contains('版');
+            let want = whole.is_match(&v);
+            yes += usize::from(want);
+            if !edition {
+                assert_eq!(page_number(&v), want, "{v:?}");
+            }
+        }
+        assert!(yes > 500, "{yes}");
     }
 
     #[test]
