@@ -13,18 +13,7 @@ fn segment_writes_the_documented_columns_for_all_documents() {
     let (h, rows) = read_csv(&out);
     assert_eq!(
         h.iter().collect::<Vec<_>>(),
-        [
-            "doc_id",
-            "para_id",
-            "region",
-            "region_code",
-            "province",
-            "prefecture",
-            "year",
-            "kind",
-            "section",
-            "text"
-        ]
+        policy_themes::corpus::csv_out::SEGMENT_COLUMNS
     );
     let docs: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.get(0).unwrap()).collect();
     assert_eq!(docs.len(), 23);

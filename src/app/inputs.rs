@@ -23,7 +23,7 @@ use std::io::Write;
 use crate::cli::{OutputFormat, SegmentArgs};
 use crate::corpus::{self, csv_out, decode, Document, Manifest};
 use crate::error::{Error, Result};
-use crate::output::Sink;
+use crate::output::{commit_all, Prepared, Sink};
 use crate::report::format::{csv_to_jsonl, csv_to_table};
 
 /// Estimated memory the checked documents may hold until they are processed.
@@ -420,7 +420,7 @@ pub fn run_segment(args: &SegmentArgs, ui: Ui) -> Result<i32> {
     };
     let header = {
         let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(SEGMENT_COLUMNS)
+        w.write_record(csv_out::SEGMENT_COLUMNS)
             .map_err(|e| Error::Other(e.to_string()))?;
         w.into_inner().map_err(|e| Error::Other(e.to_string()))?
     };
@@ -458,29 +458,19 @@ pub fn run_segment(args: &SegmentArgs, ui: Ui) -> Result<i32> {
         sink.write_all(csv_to_table(&table_csv)?.as_bytes())
             .map_err(out_err)?;
     }
-    sink.finish()?;
+    // Both outputs are written out before either replaces an old one, so a
+    // failure leaves the paragraphs and the dropped lines of the same run.
+    let mut prepared: Vec<Prepared> = sink.prepare()?.into_iter().collect();
     if let Some(w) = dropped {
-        w.into_inner()
-            .map_err(|e| Error::Other(format!("writing CSV: {e}")))?
-            .finish()?;
+        let d = w
+            .into_inner()
+            .map_err(|e| Error::Other(format!("writing CSV: {e}")))?;
+        prepared.extend(d.prepare()?);
     }
+    commit_all(prepared)?;
     inputs.report_skipped(ui);
     Ok(inputs.exit_code())
 }
-
-/// The columns `segment` writes.
-pub const SEGMENT_COLUMNS: [&str; 10] = [
-    "doc_id",
-    "para_id",
-    "region",
-    "region_code",
-    "province",
-    "prefecture",
-    "year",
-    "kind",
-    "section",
-    "text",
-];
 
 fn sink_name(args: &SegmentArgs) -> PathBuf {
     args.output

@@ -27,6 +27,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::segment::opens_section;
+use super::unwrap;
 
 /// A line, or part of a line, taken out as site chrome.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,9 +79,13 @@ fn visible(line: &str) -> String {
 }
 
 fn squeeze(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{3000}')
-        .collect()
+    // Copied a stretch at a time, not a character at a time: most lines are
+    // long runs without spaces. (U+00A0 and U+3000 are whitespace too.)
+    let mut out = String::with_capacity(s.len());
+    for part in s.split(char::is_whitespace) {
+        out.push_str(part);
+    }
+    out
 }
 
 fn is_han(c: char) -> bool {
@@ -276,10 +281,13 @@ fn count_words(s: &str, words: &[&str]) -> usize {
 
 fn breadcrumb(v: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
+    // Both kinds are short: the length is checked before the scans.
+    if v.chars().count() > 100 {
+        return false;
+    }
     let seps = v.matches(['>', '›', '»', '＞', '→']).count();
-    let located = re(&R, r"^(?:您)?(?:当前|现在|所在)?的?位置|^当前页面|^面包屑").is_match(v);
-    let n = v.chars().count();
-    (seps >= 2 && n <= 100 && !has_sentence_end(v)) || (located && n <= 100)
+    (seps >= 2 && !has_sentence_end(v))
+        || re(&R, r"^(?:您)?(?:当前|现在|所在)?的?位置|^当前页面|^面包屑").is_match(v)
 }
 
 /// A date/source line: an ISO date or time, or a source/date key with a value.
@@ -343,6 +351,13 @@ fn page_number(v: &str) -> bool {
     {
         return true;
     }
+    // The plain forms (`- 3 -`, `第3页`, `7`) are what joining wrapped lines
+    // skips as page numbers; that check also takes a lone `第3` or `3页`,
+    // which are not page furniture here.
+    if unwrap::is_page_number(v) {
+        return v.contains('第') == v.contains('页');
+    }
+    // The rest: `第 3 页 共 21 页`, `3/21`, `Page 3`, four digits.
     re(
         &R,
         r"^[-—–－\s]*(?:第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,3}(?:\s*/\s*\d{1,4})?|[Pp]age\s*\d{1,4})[-—–－\s]*$",
@@ -466,8 +481,8 @@ fn structure(v: &str, s: &str) -> bool {
 /// A title: short, no sentence end, naming a document kind.
 pub fn title_like(s: &str) -> bool {
     // Counted in Chinese characters: mirror sites gloss titles with pinyin.
-    let han = s.chars().filter(|c| is_han(*c)).count();
-    (5..=60).contains(&han)
+    // The length first: most lines tested are long paragraphs.
+    s.len() <= 4 * 160
         && s.chars().count() <= 160
         && !has_sentence_end(s)
         && [
@@ -475,6 +490,7 @@ pub fn title_like(s: &str) -> bool {
         ]
         .iter()
         .any(|w| s.contains(w))
+        && (5..=60).contains(&s.chars().filter(|c| is_han(*c)).count())
 }
 
 /// A piece of a report's title: the words report titles are made of, no
@@ -558,7 +574,7 @@ fn classify(raw: &str, v: &str, s: &str) -> Class {
     }
     // A comma inside the line makes it a piece of prose (a wrapped line of a
     // PDF), not a link: navigation items carry none.
-    let inner: String = s.chars().take(n.saturating_sub(1)).collect();
+    let inner = s.char_indices().next_back().map_or("", |(i, _)| &s[..i]);
     let prose = inner.contains([',', '，', '、', ':', '：']);
     if n <= SHORT && !has_sentence_end(s) && !prose {
         return Class::Unsure;
@@ -578,21 +594,30 @@ fn inline_chrome(line: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
     static OMIT: OnceLock<Regex> = OnceLock::new();
     static CLICK: OnceLock<Regex> = OnceLock::new();
     let mut out = Vec::new();
-    let jump = re(
-        &JUMP,
-        r"[(（]\s*(?:下转|上接|转下|接上|转第|接第)\s*第?\s*[\d一二三四五六七八九十]{1,3}\s*版\s*[)）]",
-    );
-    let omit = re(
-        &OMIT,
-        r"[.…]{2,}\s*(?:此处)?(?:省略|略去|隐藏)\s*\d{1,7}\s*字\s*[.…]{0,}",
-    );
-    let click = re(&CLICK, r"[(（【\[]\s*点击[^()（）【】\[\]]{0,20}[)）】\]]");
+    let jump = || {
+        re(
+            &JUMP,
+            r"[(（]\s*(?:下转|上接|转下|接上|转第|接第)\s*第?\s*[\d一二三四五六七八九十]{1,3}\s*版\s*[)）]",
+        )
+    };
+    let omit = || {
+        re(
+            &OMIT,
+            r"[.…]{2,}\s*(?:此处)?(?:省略|略去|隐藏)\s*\d{1,7}\s*字\s*[.…]{0,}",
+        )
+    };
+    let click = || re(&CLICK, r"[(（【\[]\s*点击[^()（）【】\[\]]{0,20}[)）】\]]");
+    // Each pattern holds a word most lines lack: looked for first, the
+    // regex (and its compilation) only where it can match.
     for (r, reason) in [
-        (jump, "jump-marker"),
-        (omit, "omitted-text"),
-        (click, "link"),
+        (line.contains('版').then(jump), "jump-marker"),
+        (
+            (line.contains('略') || line.contains("隐藏")).then(omit),
+            "omitted-text",
+        ),
+        (line.contains("点击").then(click), "link"),
     ] {
-        for m in r.find_iter(line) {
+        for m in r.into_iter().flat_map(|r| r.find_iter(line)) {
             out.push((m.range(), reason));
         }
     }
@@ -615,17 +640,24 @@ fn inline_chrome(line: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
 /// The longest stretch where one phrase of 4–30 characters without a
 /// sentence end repeats back to back three times or more.
 fn repeated_run(line: &str) -> Option<std::ops::Range<usize>> {
-    let idx: Vec<usize> = line
-        .char_indices()
-        .map(|(b, _)| b)
-        .chain(std::iter::once(line.len()))
-        .collect();
     let chars: Vec<char> = line.chars().collect();
     let n = chars.len();
-    let mut best: Option<(usize, usize)> = None; // char start, char end
-                                                 // Inside running text a phrase may repeat (`X高速、X高速、…`); a pasted
-                                                 // headline run stands at the start of a line or in a line of no sentences.
+    // Inside running text a phrase may repeat (`X高速、X高速、…`); a pasted
+    // headline run stands at the start of a line or in a line of no sentences.
     let limit = if has_sentence_end(line) { n.min(8) } else { n };
+    // Units start before `limit` and are at most 30 characters: the flags
+    // they are judged by, as running counts over that stretch, computed once
+    // (not again for every start and length).
+    let reach = n.min(limit + 30);
+    let mut not_alnum = vec![0u32; reach + 1];
+    let mut han = vec![0u32; reach + 1];
+    for (i, &c) in chars.iter().take(reach).enumerate() {
+        let h = is_han(c);
+        // Han characters are alphanumeric: the Unicode lookup only for the rest.
+        not_alnum[i + 1] = not_alnum[i] + u32::from(!(h || c.is_alphanumeric()));
+        han[i + 1] = han[i] + u32::from(h);
+    }
+    let mut best: Option<(usize, usize)> = None; // char start, char end
     let mut i = 0;
     while i < limit {
         let mut found = None;
@@ -633,12 +665,10 @@ fn repeated_run(line: &str) -> Option<std::ops::Range<usize>> {
             if i + 3 * len > n {
                 break;
             }
-            let unit = &chars[i..i + len];
-            if unit.iter().any(|c| !c.is_alphanumeric())
-                || unit.iter().filter(|c| is_han(**c)).count() < 3
-            {
+            if not_alnum[i + len] > not_alnum[i] || han[i + len] - han[i] < 3 {
                 continue;
             }
+            let unit = &chars[i..i + len];
             let mut reps = 1;
             while i + (reps + 1) * len <= n && &chars[i + reps * len..i + (reps + 1) * len] == unit
             {
@@ -658,7 +688,8 @@ fn repeated_run(line: &str) -> Option<std::ops::Range<usize>> {
             i += 1;
         }
     }
-    best.map(|(s, e)| idx[s]..idx[e])
+    let byte = |k: usize| line.char_indices().nth(k).map_or(line.len(), |(b, _)| b);
+    best.map(|(s, e)| byte(s)..byte(e))
 }
 
 /// Drop the site chrome of one document's lines. Returns the lines kept (a
@@ -948,6 +979,141 @@ mod tests {
         let s = squeeze(&v);
         assert!(page_fact(&v), "{v}");
         assert_eq!(classify(l, &v, &s), Class::Chrome("page-fact"));
+    }
+
+    #[test]
+    fn page_numbers_are_judged_as_by_the_pattern_alone() {
+        let whole = Regex::new(
+            r"^[-—–－\s]*(?:第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,3}(?:\s*/\s*\d{1,4})?|[Pp]age\s*\d{1,4})[-—–－\s]*$",
+        )
+        .unwrap();
+        let pieces = [
+            "第", "页", "3", "12", "4567", " ", "-", "—", "／", "/", "共", "Page", "３", "版", "x",
+        ];
+        let mut x = 0x853C_49E6_748F_EA9Bu64;
+        let mut yes = 0;
+        for _ in 0..20_000 {
+            let mut v = String::new();
+            x = x.rotate_left(13) ^ 0x9E37_79B9;
+            for _ in 0..(x % 7) {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                v.push_str(pieces[(x >> 33) as usize % pieces.len()]);
+            }
+            let edition = v.contains('版');
+            let want = whole.is_match(&v);
+            yes += usize::from(want);
+            if !edition {
+                assert_eq!(page_number(&v), want, "{v:?}");
+            }
+        }
+        assert!(yes > 500, "{yes}");
+    }
+
+    #[test]
+    fn squeeze_drops_every_space() {
+        let s = " 各位\u{3000}代表\u{a0}:\t\n 2022 年\u{2028}x ";
+        let want: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{3000}')
+            .collect();
+        assert_eq!(squeeze(s), want);
+        assert_eq!(squeeze(s), "各位代表:2022年x");
+    }
+
+    #[test]
+    fn han_characters_are_alphanumeric() {
+        // repeated_run skips the Unicode lookup for them on this ground.
+        for c in ('\u{4e00}'..='\u{9fff}').chain('\u{3400}'..='\u{4dbf}') {
+            assert!(c.is_alphanumeric(), "{c:?}");
+        }
+    }
+
+    /// [`repeated_run`] as first written: every unit judged afresh.
+    fn repeated_run_simple(line: &str) -> Option<std::ops::Range<usize>> {
+        let idx: Vec<usize> = line
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain(std::iter::once(line.len()))
+            .collect();
+        let chars: Vec<char> = line.chars().collect();
+        let n = chars.len();
+        let mut best: Option<(usize, usize)> = None;
+        let limit = if has_sentence_end(line) { n.min(8) } else { n };
+        let mut i = 0;
+        while i < limit {
+            let mut found = None;
+            for len in 4..=30usize {
+                if i + 3 * len > n {
+                    break;
+                }
+                let unit = &chars[i..i + len];
+                if unit.iter().any(|c| !c.is_alphanumeric())
+                    || unit.iter().filter(|c| is_han(**c)).count() < 3
+                {
+                    continue;
+                }
+                let mut reps = 1;
+                while i + (reps + 1) * len <= n
+                    && &chars[i + reps * len..i + (reps + 1) * len] == unit
+                {
+                    reps += 1;
+                }
+                if reps >= 3 {
+                    found = Some((i, i + reps * len));
+                    break;
+                }
+            }
+            if let Some((s, e)) = found {
+                if best.is_none_or(|(bs, be)| e - s > be - bs) {
+                    best = Some((s, e));
+                }
+                i = e;
+            } else {
+                i += 1;
+            }
+        }
+        best.map(|(s, e)| idx[s]..idx[e])
+    }
+
+    #[test]
+    fn repeated_run_agrees_with_the_simple_search() {
+        let pieces = [
+            "某某",
+            "镇政府",
+            "工作报告",
+            "某某镇政府",
+            "报告",
+            "、",
+            " ",
+            "ab1",
+            "——",
+            "某",
+        ];
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut runs = 0;
+        for _ in 0..3_000 {
+            let mut line = String::new();
+            x = x.rotate_left(17) ^ 0x9E37_79B9;
+            for _ in 0..(x % 30) {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let p = pieces[(x >> 33) as usize % pieces.len()];
+                // Repeats, so that runs occur.
+                let times = 1 + (x >> 40) as usize % 5;
+                line.push_str(&p.repeat(times));
+            }
+            // A sentence end: runs count only at the start then.
+            if x.is_multiple_of(3) {
+                line.push('。');
+            }
+            let got = repeated_run(&line);
+            runs += usize::from(got.is_some());
+            assert_eq!(got, repeated_run_simple(&line), "{line:?}");
+        }
+        assert!(runs > 300, "{runs}");
     }
 
     #[test]

@@ -7,7 +7,22 @@ use serde::Serialize;
 use super::Document;
 use crate::error::{Error, Result};
 
-/// A row of `policy-themes segment`.
+/// The columns of `policy-themes segment`, in order: [`SegmentRow`]'s fields.
+/// `label` writes the same ones with its theme columns before `text`.
+pub const SEGMENT_COLUMNS: [&str; 10] = [
+    "doc_id",
+    "para_id",
+    "region",
+    "region_code",
+    "province",
+    "prefecture",
+    "year",
+    "kind",
+    "section",
+    "text",
+];
+
+/// A row of `policy-themes segment` ([`SEGMENT_COLUMNS`]).
 #[derive(Debug, Serialize)]
 pub struct SegmentRow<'a> {
     pub doc_id: &'a str,
@@ -144,4 +159,24 @@ pub fn dropped_summary(d: &Document) -> String {
     }
     s.push_str(" (see --dropped)");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segment_columns_are_the_row_fields() {
+        let docs = crate::corpus::parse_file(
+            std::path::Path::new("a.txt"),
+            "2022年某某县政府工作报告\n各位代表:\n我们坚持乡村振兴。\n".as_bytes(),
+            None,
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        write_segments(&docs, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let header = text.lines().next().unwrap();
+        assert_eq!(header, SEGMENT_COLUMNS.join(","));
+    }
 }

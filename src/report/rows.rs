@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::corpus::csv_out::SEGMENT_COLUMNS;
 use crate::csv_input::CsvInput;
 use crate::error::{Error, Result};
 use crate::themes::Theme;
@@ -121,21 +122,11 @@ impl<W: Write> RowWriter<W> {
                         explain,
                     });
                 }
-                let mut header = vec![
-                    "doc_id",
-                    "para_id",
-                    "region",
-                    "region_code",
-                    "province",
-                    "prefecture",
-                    "year",
-                    "kind",
-                    "section",
-                    "theme",
-                    "confidence",
-                    "secondary",
-                    "text",
-                ];
+                // The segment columns, with the theme columns before `text`.
+                let (meta, text) = SEGMENT_COLUMNS.split_at(SEGMENT_COLUMNS.len() - 1);
+                let mut header = meta.to_vec();
+                header.extend(["theme", "confidence", "secondary"]);
+                header.extend(text);
                 if explain {
                     header.push("explain");
                 }
