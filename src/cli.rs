@@ -62,6 +62,17 @@ pub enum Command {
     Explain(ExplainArgs),
 }
 
+/// The theme scheme: declared once, flattened into every command that reads themes.
+#[derive(Debug, Args, Clone, Default)]
+pub struct CodebookArgs {
+    /// Codebook whose themes the labels use: a Markdown file with the theme table in the layout
+    /// of labels/CODEBOOK.md (`| id | 中文 | English | typical content |`, optional `short`,
+    /// `colour` and `terms` columns) [default: the bundled labels/CODEBOOK.md; with a model, the
+    /// codebook the model carries, which this must match].
+    #[arg(long, value_name = "FILE.md")]
+    pub codebook: Option<PathBuf>,
+}
+
 /// Input files and directories.
 #[derive(Debug, Args, Clone)]
 pub struct InputArgs {
@@ -218,7 +229,7 @@ fn parse_probability(s: &str) -> Result<f64, String> {
     }
 }
 
-/// Bootstrap replicates are held in memory (13 numbers each, per group):
+/// Bootstrap replicates are held in memory (one number per theme each, per group):
 /// a million is far beyond what a stable interval needs (1,000–10,000), and
 /// more than that runs out of memory or overflows the allocation.
 pub const MAX_SAMPLES: u64 = 1_000_000;
@@ -237,6 +248,8 @@ pub struct TrainArgs {
     pub output: PathBuf,
     #[command(flatten)]
     pub model: ModelArgs,
+    #[command(flatten)]
+    pub codebook: CodebookArgs,
 }
 
 /// Output format of `label`.
@@ -281,6 +294,8 @@ pub struct LabelArgs {
     /// Skip unreadable input files (listed on stderr, exit code 1) instead of stopping.
     #[arg(long)]
     pub keep_going: bool,
+    #[command(flatten)]
+    pub codebook: CodebookArgs,
 }
 
 /// What `summary` measures.
@@ -355,6 +370,8 @@ pub struct SummaryArgs {
     /// Print CSV on stdout instead of the readable table.
     #[arg(long)]
     pub csv: bool,
+    #[command(flatten)]
+    pub codebook: CodebookArgs,
 }
 
 #[derive(Debug, Args)]
@@ -380,6 +397,8 @@ pub struct CompareArgs {
     /// Print CSV on stdout instead of the readable table.
     #[arg(long)]
     pub csv: bool,
+    #[command(flatten)]
+    pub codebook: CodebookArgs,
 }
 
 #[derive(Debug, Args)]
@@ -407,6 +426,8 @@ pub struct ReportArgs {
     /// Seed of the bootstrap: the same seed gives the same report.
     #[arg(long, default_value_t = crate::report::bootstrap::DEFAULT_SEED, value_name = "N")]
     pub seed: u64,
+    #[command(flatten)]
+    pub codebook: CodebookArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -437,6 +458,8 @@ pub struct AgreeArgs {
     /// Print the report as JSON (every document and disagreement) instead of text.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub codebook: CodebookArgs,
 }
 
 #[derive(Debug, Args)]
@@ -450,6 +473,8 @@ pub struct CheckArgs {
     /// Only check the files themselves, not against the corpus.
     #[arg(long)]
     pub no_corpus: bool,
+    #[command(flatten)]
+    pub codebook: CodebookArgs,
 }
 
 /// Grouping of cross-validation folds.
@@ -499,6 +524,8 @@ pub struct EvalArgs {
     pub second_coder: Vec<PathBuf>,
     #[command(flatten)]
     pub model_args: ModelArgs,
+    #[command(flatten)]
+    pub codebook: CodebookArgs,
 }
 
 #[derive(Debug, Args)]
@@ -506,12 +533,14 @@ pub struct ExplainArgs {
     /// Model file.
     #[arg(long, short, value_name = "MODEL")]
     pub model: PathBuf,
-    /// Only this theme.
+    /// Only this theme (its id or Chinese name).
     #[arg(long, value_name = "THEME")]
     pub theme: Option<String>,
     /// Terms per theme.
     #[arg(long, default_value_t = 15, value_name = "N", value_parser = RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
     pub top: usize,
+    #[command(flatten)]
+    pub codebook: CodebookArgs,
 }
 
 #[derive(Debug, Args)]
@@ -528,4 +557,6 @@ pub struct AnalyzeArgs {
     /// Retrain even if the cached model is newer than the labels.
     #[arg(long)]
     pub retrain: bool,
+    #[command(flatten)]
+    pub codebook: CodebookArgs,
 }

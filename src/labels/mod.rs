@@ -6,6 +6,7 @@ pub mod check;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::codebook::Codebook;
 use crate::error::{Error, Result};
 use crate::text::tokenize::sha256_hex;
 use crate::themes::Theme;
@@ -66,13 +67,14 @@ pub struct LabelSet {
 }
 
 impl LabelSet {
-    /// Read every file of a path, collecting problems instead of stopping at the first.
-    pub fn read(path: &Path) -> Result<LabelSet> {
-        LabelSet::read_columns(path, Columns::Codebook)
+    /// Read every file of a path, collecting problems instead of stopping at
+    /// the first; themes are checked against `codebook`.
+    pub fn read(path: &Path, codebook: &Codebook) -> Result<LabelSet> {
+        LabelSet::read_columns(path, Columns::Codebook, codebook)
     }
 
     /// [`LabelSet::read`] with the given column requirements.
-    pub fn read_columns(path: &Path, columns: Columns) -> Result<LabelSet> {
+    pub fn read_columns(path: &Path, columns: Columns, codebook: &Codebook) -> Result<LabelSet> {
         let files = label_files(path)?;
         let mut set = LabelSet::default();
         let mut hashed = Vec::new();
@@ -82,7 +84,14 @@ impl LabelSet {
             hashed.push(0);
             hashed.extend_from_slice(&bytes);
             set.file_hashes.push(sha256_hex(&bytes));
-            read_rows(f, &bytes, columns, &mut set.rows, &mut set.problems);
+            read_rows(
+                f,
+                &bytes,
+                columns,
+                codebook,
+                &mut set.rows,
+                &mut set.problems,
+            );
         }
         let mut seen: HashMap<(String, usize), (PathBuf, u64)> = HashMap::new();
         for r in &set.rows {
@@ -107,8 +116,8 @@ impl LabelSet {
     }
 
     /// Read and fail on any problem, listing all of them.
-    pub fn read_strict(path: &Path) -> Result<LabelSet> {
-        LabelSet::read(path)?.into_strict()
+    pub fn read_strict(path: &Path, codebook: &Codebook) -> Result<LabelSet> {
+        LabelSet::read(path, codebook)?.into_strict()
     }
 
     /// Fail on any problem found while reading, listing all of them.
@@ -138,6 +147,7 @@ fn read_rows(
     path: &Path,
     bytes: &[u8],
     columns: Columns,
+    codebook: &Codebook,
     rows: &mut Vec<LabelRow>,
     problems: &mut Vec<Error>,
 ) {
@@ -235,7 +245,7 @@ fn read_rows(
             bad(format!("empty text for ({doc_id}, {para_id})"));
             continue;
         }
-        let theme = match get(3).parse::<Theme>() {
+        let theme = match codebook.parse(get(3)) {
             Ok(t) => t,
             Err(e) => {
                 bad(e.to_string());
@@ -244,7 +254,7 @@ fn read_rows(
         };
         let secondary = match get(4).trim() {
             "" => None,
-            s => match s.parse::<Theme>() {
+            s => match codebook.parse(s) {
                 Ok(t) if t == theme => {
                     bad(format!("secondary `{s}` repeats the primary theme"));
                     continue;
@@ -279,6 +289,7 @@ mod tests {
             Path::new("l.csv"),
             s.as_bytes(),
             Columns::Codebook,
+            &Codebook::bundled().unwrap(),
             &mut rows,
             &mut problems,
         );
@@ -318,6 +329,7 @@ mod tests {
             Path::new("j.csv"),
             csv.as_bytes(),
             Columns::Judgements,
+            &Codebook::bundled().unwrap(),
             &mut rows,
             &mut problems,
         );
@@ -337,6 +349,7 @@ mod tests {
             Path::new("j.csv"),
             b"doc_id,para_id,text\nd,0,x\n",
             Columns::Judgements,
+            &Codebook::bundled().unwrap(),
             &mut rows,
             &mut problems,
         );
