@@ -22,7 +22,7 @@ pub const BUNDLED_DICTIONARY_NAME: &str = "dictionaries/themes.txt (built in)";
 
 /// Colours given in order to themes without a `colour` column, cycled after
 /// the last (categorical, tells 13 apart; the bundled themes get them in order).
-pub const PALETTE: [&str; 13] = [
+pub const PALETTE: &[&str] = &[
     "#e15759", "#b6992d", "#59a14f", "#f28e2b", "#ff9da7", "#b07aa1", "#4e79a7", "#76b7b2",
     "#9c755f", "#79706e", "#edc948", "#a0cbe8", "#d4d4d4",
 ];
