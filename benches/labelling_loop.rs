@@ -24,11 +24,12 @@ use policy_themes::model::evaluate::{report, EvalItem};
 use policy_themes::model::train::{assign_folds_by, fit, Example, Sources};
 use policy_themes::model::{Predictor, TrainParams};
 use policy_themes::text::Tokenizer;
+use policy_themes::Codebook;
 
 const BUDGETS: [usize; 8] = [100, 200, 300, 400, 500, 600, 700, 800];
 const FOLDS: usize = 5;
 
-fn train(rows: &[&LabelRow], tokenizer: &Tokenizer) -> Predictor {
+fn train(rows: &[&LabelRow], tokenizer: &Tokenizer, cb: &Codebook) -> Predictor {
     let examples: Vec<Example> = rows
         .iter()
         .map(|r| Example {
@@ -41,6 +42,7 @@ fn train(rows: &[&LabelRow], tokenizer: &Tokenizer) -> Predictor {
         &examples,
         &TrainParams::default(),
         tokenizer,
+        cb,
         Sources::default(),
     )
     .unwrap();
@@ -48,12 +50,12 @@ fn train(rows: &[&LabelRow], tokenizer: &Tokenizer) -> Predictor {
 }
 
 /// Macro-F1 and mean share error (pp) of `model` on the held-out rows.
-fn score(model: &Predictor, test: &[&LabelRow]) -> (f64, f64) {
+fn score(model: &Predictor, test: &[&LabelRow], cb: &Codebook) -> (f64, f64) {
     let items: Vec<EvalItem> = test.iter().map(|r| EvalItem::by_document(r)).collect();
     let texts: Vec<&str> = test.iter().map(|r| r.text.as_str()).collect();
     let docs: Vec<&str> = test.iter().map(|r| r.doc_id.as_str()).collect();
     let preds = model.predict_documents(&texts, &docs);
-    let r = report(&items, &preds);
+    let r = report(&items, &preds, cb);
     (r.macro_f1, r.share_mae_pp)
 }
 
@@ -65,7 +67,8 @@ fn main() {
     let seeds: u64 = args.first().and_then(|s| s.parse().ok()).unwrap_or(3);
     let round: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(50);
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let set = LabelSet::read_strict(&root.join("labels")).unwrap();
+    let cb = Codebook::bundled().unwrap();
+    let set = LabelSet::read_strict(&root.join("labels"), &cb).unwrap();
     let tokenizer = Tokenizer::bundled();
     let docs: Vec<&str> = set.rows.iter().map(|r| r.doc_id.as_str()).collect();
     let fold_of = assign_folds_by(&docs, FOLDS);
@@ -98,17 +101,17 @@ fn main() {
             // The seed's random key is not `sample`'s: 1000 + seed.
             order.sort_by_key(|r| stable_key(1000 + seed, &r.doc_id, r.para_id));
             for (b, &budget) in BUDGETS.iter().enumerate() {
-                let m = train(&order[..budget.min(order.len())], &tokenizer);
-                results[0][b].push(score(&m, &test));
+                let m = train(&order[..budget.min(order.len())], &tokenizer, &cb);
+                results[0][b].push(score(&m, &test, &cb));
             }
             // `sample`'s order: the oracle answers each proposal from the gold.
             let mut labelled: Vec<LabelRow> = Vec::new();
             let mut b = 0;
             while b < BUDGETS.len() {
-                let model = labelling::guide(&labelled, None).unwrap();
+                let model = labelling::guide(&labelled, None, &cb).unwrap();
                 if labelled.len() >= BUDGETS[b] {
                     let m = model.expect("every budget is above the cold start");
-                    results[1][b].push(score(&m, &test));
+                    results[1][b].push(score(&m, &test, &cb));
                     b += 1;
                     continue;
                 }

@@ -31,19 +31,44 @@ struct Setup {
 }
 
 fn setup() -> Setup {
-    let set = policy_themes::labels::LabelSet::read_strict(&root().join("labels")).unwrap();
+    let set = policy_themes::labels::LabelSet::read_strict(
+        &root().join("labels"),
+        &policy_themes::Codebook::bundled().unwrap(),
+    )
+    .unwrap();
     let ex = policy_themes::app::train::examples(&set);
     let tok = Tokenizer::bundled();
-    let model = fit(&ex, &TrainParams::default(), &tok, Default::default()).unwrap();
+    let model = fit(
+        &ex,
+        &TrainParams::default(),
+        &tok,
+        &policy_themes::Codebook::bundled().unwrap(),
+        Default::default(),
+    )
+    .unwrap();
     let mut words = TrainParams::default();
     words.features.words = true;
-    let words_model = fit(&ex, &words, &tok, Default::default()).unwrap();
+    let words_model = fit(
+        &ex,
+        &words,
+        &tok,
+        &policy_themes::Codebook::bundled().unwrap(),
+        Default::default(),
+    )
+    .unwrap();
     let nb_params = TrainParams {
         classifier: ClassifierKind::MultinomialNb { alpha: 0.03 },
         document_prior: Some(0.1),
         ..TrainParams::default()
     };
-    let nb_model = fit(&ex, &nb_params, &tok, Default::default()).unwrap();
+    let nb_model = fit(
+        &ex,
+        &nb_params,
+        &tok,
+        &policy_themes::Codebook::bundled().unwrap(),
+        Default::default(),
+    )
+    .unwrap();
     let docs = corpus::read_all(&[root().join("corpus")])
         .unwrap()
         .iter()

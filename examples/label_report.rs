@@ -31,9 +31,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let documents = corpus::read_all(reports)?;
     let rows = label_documents(&predictor, documents, LabelOptions::default());
     let by: GroupBy = "doc".parse()?;
+    let codebook = predictor.codebook();
     print!(
         "{}",
-        ShareTable::compute(&rows, &by, Weight::Chars).render()
+        ShareTable::compute(&rows, &by, Weight::Chars, codebook).render(codebook)
     );
     Ok(())
 }

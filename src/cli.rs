@@ -100,6 +100,8 @@ pub struct SampleArgs {
     /// Skip unreadable input files (listed on stderr, exit code 1) instead of stopping.
     #[arg(long)]
     pub keep_going: bool,
+    #[command(flatten)]
+    pub codebook: CodebookArgs,
 }
 
 /// Where `analyze` leaves its model, the default of `label` and `explain`.
@@ -131,6 +133,19 @@ pub struct ShowArgs {
     pub weight: Weight,
     #[command(flatten)]
     pub format: FormatArgs,
+    #[command(flatten)]
+    pub codebook: CodebookArgs,
+}
+
+/// The theme scheme: declared once, flattened into every command that reads themes.
+#[derive(Debug, Args, Clone, Default)]
+pub struct CodebookArgs {
+    /// Codebook whose themes the labels use: a Markdown file with the theme table in the layout
+    /// of labels/CODEBOOK.md (`| id | 中文 | English | typical content |`, optional `short`,
+    /// `colour` and `terms` columns) [default: the bundled labels/CODEBOOK.md; with a model, the
+    /// codebook the model carries, which this must match].
+    #[arg(long, value_name = "FILE.md")]
+    pub codebook: Option<PathBuf>,
 }
 
 /// Input files and directories.
@@ -291,7 +306,7 @@ fn parse_probability(s: &str) -> Result<f64, String> {
     }
 }
 
-/// Bootstrap replicates are held in memory (13 numbers each, per group):
+/// Bootstrap replicates are held in memory (one number per theme each, per group):
 /// a million is far beyond what a stable interval needs (1,000–10,000), and
 /// more than that runs out of memory or overflows the allocation.
 pub const MAX_SAMPLES: u64 = 1_000_000;
@@ -310,6 +325,8 @@ pub struct TrainArgs {
     pub output: PathBuf,
     #[command(flatten)]
     pub model: ModelArgs,
+    #[command(flatten)]
+    pub codebook: CodebookArgs,
 }
 
 /// Output format of every command that writes rows.
@@ -371,6 +388,8 @@ pub struct LabelArgs {
     /// Skip unreadable input files (listed on stderr, exit code 1) instead of stopping.
     #[arg(long)]
     pub keep_going: bool,
+    #[command(flatten)]
+    pub codebook: CodebookArgs,
 }
 
 /// What `summary` measures.
@@ -445,6 +464,8 @@ pub struct SummaryArgs {
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub format: FormatArgs,
+    #[command(flatten)]
+    pub codebook: CodebookArgs,
 }
 
 #[derive(Debug, Args)]
@@ -470,6 +491,8 @@ pub struct CompareArgs {
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub format: FormatArgs,
+    #[command(flatten)]
+    pub codebook: CodebookArgs,
 }
 
 #[derive(Debug, Args)]
@@ -497,6 +520,8 @@ pub struct ReportArgs {
     /// Seed of the bootstrap: the same seed gives the same report.
     #[arg(long, default_value_t = crate::report::bootstrap::DEFAULT_SEED, value_name = "N")]
     pub seed: u64,
+    #[command(flatten)]
+    pub codebook: CodebookArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -528,6 +553,8 @@ pub struct AgreeArgs {
     // disagreement) as one JSON object; `csv`: the agreement per theme.
     #[command(flatten)]
     pub format: FormatArgs,
+    #[command(flatten)]
+    pub codebook: CodebookArgs,
 }
 
 #[derive(Debug, Args)]
@@ -541,6 +568,8 @@ pub struct CheckArgs {
     /// Only check the files themselves, not against the corpus.
     #[arg(long)]
     pub no_corpus: bool,
+    #[command(flatten)]
+    pub codebook: CodebookArgs,
 }
 
 /// Grouping of cross-validation folds.
@@ -605,6 +634,8 @@ pub struct EvalArgs {
     pub second_coder: Vec<PathBuf>,
     #[command(flatten)]
     pub model_args: ModelArgs,
+    #[command(flatten)]
+    pub codebook: CodebookArgs,
 }
 
 #[derive(Debug, Args)]
@@ -612,12 +643,14 @@ pub struct ExplainArgs {
     /// Model file (written by `train`, or by `analyze`).
     #[arg(long, short, value_name = "MODEL", default_value = DEFAULT_MODEL)]
     pub model: PathBuf,
-    /// Only this theme.
+    /// Only this theme (its id or Chinese name).
     #[arg(long, value_name = "THEME")]
     pub theme: Option<String>,
     /// Terms per theme.
     #[arg(long, default_value_t = 15, value_name = "N", value_parser = RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
     pub top: usize,
+    #[command(flatten)]
+    pub codebook: CodebookArgs,
 }
 
 #[derive(Debug, Args)]
@@ -634,4 +667,6 @@ pub struct AnalyzeArgs {
     /// Retrain even if the cached model is newer than the labels.
     #[arg(long)]
     pub retrain: bool,
+    #[command(flatten)]
+    pub codebook: CodebookArgs,
 }

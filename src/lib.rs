@@ -13,6 +13,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod codebook;
 pub mod corpus;
 pub mod csv_input;
 pub mod error;
@@ -24,5 +25,6 @@ pub mod report;
 pub mod text;
 pub mod themes;
 
+pub use codebook::Codebook;
 pub use error::{Error, Result};
 pub use themes::Theme;

@@ -1,134 +1,82 @@
-//! The 13 theme ids of the codebook (`labels/CODEBOOK.md`, v1.2).
+//! Themes as run-time indices into a [`Codebook`](crate::codebook::Codebook),
+//! and how far two labellings' theme shares are apart.
 //!
-//! Ids are stable: models, label files and summaries use exactly these strings.
+//! Ids are stable: models, label files and summaries use the codebook's id strings.
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
-
-/// One policy theme of the codebook.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Theme {
-    Poverty,
-    Rural,
-    Ecology,
-    Investment,
-    Livelihood,
-    Social,
-    Industry,
-    Innovation,
-    Reform,
-    Urban,
-    Safety,
-    Government,
-    Overview,
-}
+/// One theme: its position in the codebook's theme table (the column order
+/// of every table). Names and ids are looked up in the codebook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Theme(u16);
 
 impl Theme {
-    /// All themes in codebook order (the column order of every table).
-    pub const ALL: [Theme; 13] = [
-        Theme::Poverty,
-        Theme::Rural,
-        Theme::Ecology,
-        Theme::Investment,
-        Theme::Livelihood,
-        Theme::Social,
-        Theme::Industry,
-        Theme::Innovation,
-        Theme::Reform,
-        Theme::Urban,
-        Theme::Safety,
-        Theme::Government,
-        Theme::Overview,
-    ];
-
-    /// The stable id used in files.
-    pub fn id(self) -> &'static str {
-        match self {
-            Theme::Poverty => "poverty",
-            Theme::Rural => "rural",
-            Theme::Ecology => "ecology",
-            Theme::Investment => "investment",
-            Theme::Livelihood => "livelihood",
-            Theme::Social => "social",
-            Theme::Industry => "industry",
-            Theme::Innovation => "innovation",
-            Theme::Reform => "reform",
-            Theme::Urban => "urban",
-            Theme::Safety => "safety",
-            Theme::Government => "government",
-            Theme::Overview => "overview",
-        }
+    /// The theme at this position of a codebook (callers keep it in range).
+    pub fn from_index(i: usize) -> Theme {
+        // Codebooks hold at most u16::MAX themes (checked when parsed).
+        Theme(u16::try_from(i).unwrap_or(u16::MAX))
     }
 
-    /// The codebook's Chinese name.
-    pub fn zh(self) -> &'static str {
-        match self {
-            Theme::Poverty => "脱贫攻坚",
-            Theme::Rural => "乡村振兴与农业",
-            Theme::Ecology => "生态环保",
-            Theme::Investment => "招商引资与对外开放",
-            Theme::Livelihood => "民生保障",
-            Theme::Social => "教育医疗文体",
-            Theme::Industry => "产业发展",
-            Theme::Innovation => "科技创新与人才",
-            Theme::Reform => "改革与营商环境",
-            Theme::Urban => "城乡建设与基础设施",
-            Theme::Safety => "安全稳定与社会治理",
-            Theme::Government => "政府自身建设",
-            Theme::Overview => "总体回顾与目标",
-        }
-    }
-
-    /// Position in [`Theme::ALL`].
+    /// Position in the codebook.
     pub fn index(self) -> usize {
-        self as usize
+        usize::from(self.0)
     }
 }
 
-impl fmt::Display for Theme {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
-    }
+/// The bundled codebook's themes by position, for unit tests only (named as
+/// the enum they replace, so tests read as before).
+#[cfg(test)]
+#[allow(non_upper_case_globals)]
+impl Theme {
+    pub const Poverty: Theme = Theme(0);
+    pub const Rural: Theme = Theme(1);
+    pub const Ecology: Theme = Theme(2);
+    pub const Investment: Theme = Theme(3);
+    pub const Livelihood: Theme = Theme(4);
+    pub const Social: Theme = Theme(5);
+    pub const Industry: Theme = Theme(6);
+    pub const Innovation: Theme = Theme(7);
+    pub const Reform: Theme = Theme(8);
+    pub const Urban: Theme = Theme(9);
+    pub const Safety: Theme = Theme(10);
+    pub const Government: Theme = Theme(11);
+    pub const Overview: Theme = Theme(12);
+    /// How many themes the bundled codebook has.
+    pub const BUNDLED: usize = Theme::Overview.0 as usize + 1;
 }
 
-/// A string that is not one of the 13 theme ids.
+/// A string that is neither an id nor a Chinese name of the codebook in use.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown theme id `{0}` (expected one of: poverty, rural, ecology, investment, livelihood, social, industry, innovation, reform, urban, safety, government, overview)")]
-pub struct UnknownTheme(pub String);
-
-impl FromStr for Theme {
-    type Err = UnknownTheme;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Theme::ALL
-            .iter()
-            .copied()
-            .find(|t| t.id() == s.trim())
-            .ok_or_else(|| UnknownTheme(s.to_string()))
-    }
+#[error("unknown theme id `{given}` (expected one of: {known})")]
+pub struct UnknownTheme {
+    pub given: String,
+    /// The codebook's ids, comma-separated.
+    pub known: String,
 }
 
 /// How far two theme-share vectors are apart, in percentage points: the mean
-/// absolute difference over the 13 themes and the largest single difference.
+/// absolute difference over the themes and the largest single difference.
 /// Inputs are weights per theme (characters, say), normalised here; an empty
 /// side counts as all shares 0.
-pub fn share_difference_pp(a: &[f64; 13], b: &[f64; 13]) -> (f64, f64) {
+pub fn share_difference_pp(a: &[f64], b: &[f64]) -> (f64, f64) {
     let (ta, tb) = (a.iter().sum::<f64>(), b.iter().sum::<f64>());
     let share = |w: f64, t: f64| if t > 0.0 { w / t } else { 0.0 };
-    let diffs = (0..13).map(|i| (share(a[i], ta) - share(b[i], tb)).abs() * 100.0);
+    let diffs = a
+        .iter()
+        .zip(b)
+        .map(|(&x, &y)| (share(x, ta) - share(y, tb)).abs() * 100.0);
     let (sum, max) = diffs.fold((0.0, 0.0f64), |(s, m), d| (s + d, m.max(d)));
-    (sum / 13.0, max)
+    (sum / a.len().max(1) as f64, max)
 }
 
 /// The character-weighted theme shares of two labellings of the same
 /// paragraphs (gold and predicted, or two coders), per document.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ShareTally<'a> {
+    /// Themes of the codebook in use.
+    themes: usize,
     /// Per document: weights of the first labelling, of the second, paragraphs.
-    docs: BTreeMap<&'a str, ([f64; 13], [f64; 13], usize)>,
+    docs: BTreeMap<&'a str, (Vec<f64>, Vec<f64>, usize)>,
 }
 
 /// How far one document's two sets of shares are apart ([`share_difference_pp`]).
@@ -154,10 +102,22 @@ pub struct ShareDifferences<'a> {
 }
 
 impl<'a> ShareTally<'a> {
+    /// An empty tally over `themes` themes.
+    pub fn new(themes: usize) -> Self {
+        ShareTally {
+            themes,
+            docs: BTreeMap::new(),
+        }
+    }
+
     /// Count one paragraph of `chars` characters, labelled `a` by the first
     /// labelling and `b` by the second.
     pub fn add(&mut self, doc_id: &'a str, chars: f64, a: Theme, b: Theme) {
-        let d = self.docs.entry(doc_id).or_insert(([0.0; 13], [0.0; 13], 0));
+        let n = self.themes;
+        let d = self
+            .docs
+            .entry(doc_id)
+            .or_insert_with(|| (vec![0.0; n], vec![0.0; n], 0));
         d.0[a.index()] += chars;
         d.1[b.index()] += chars;
         d.2 += 1;
@@ -203,8 +163,8 @@ mod tests {
 
     #[test]
     fn share_difference_is_mean_and_max_of_percentage_points() {
-        let mut a = [0.0; 13];
-        let mut b = [0.0; 13];
+        let mut a = vec![0.0; Theme::BUNDLED];
+        let mut b = vec![0.0; Theme::BUNDLED];
         a[0] = 3.0;
         a[1] = 1.0; // 75% / 25%
         b[0] = 1.0;
@@ -214,13 +174,13 @@ mod tests {
         assert!((max - 25.0).abs() < 1e-12);
         assert_eq!(share_difference_pp(&a, &a), (0.0, 0.0));
         // Only proportions count, not totals.
-        let doubled = a.map(|w| w * 2.0);
+        let doubled: Vec<f64> = a.iter().map(|w| w * 2.0).collect();
         assert!(share_difference_pp(&a, &doubled).1 < 1e-12);
     }
 
     #[test]
     fn a_tally_summarises_documents_worst_first() {
-        let mut t = ShareTally::default();
+        let mut t = ShareTally::new(Theme::BUNDLED);
         // Document b: 3 of 4 characters agree. Document a: all agree.
         t.add("b", 3.0, Theme::Rural, Theme::Rural);
         t.add("b", 1.0, Theme::Rural, Theme::Urban);
@@ -238,19 +198,5 @@ mod tests {
         assert!((d.mean_pp - 25.0 / 13.0).abs() < 1e-12);
         assert!((d.worst_pp - 50.0 / 13.0).abs() < 1e-12);
         assert!((d.mean_max_pp - 12.5).abs() < 1e-12);
-    }
-
-    #[test]
-    fn ids_round_trip_and_index_matches_order() {
-        for (i, t) in Theme::ALL.iter().enumerate() {
-            assert_eq!(t.index(), i);
-            assert_eq!(t.id().parse::<Theme>().unwrap(), *t);
-        }
-    }
-
-    #[test]
-    fn unknown_id_is_an_error() {
-        assert!("povrety".parse::<Theme>().is_err());
-        assert!("".parse::<Theme>().is_err());
     }
 }

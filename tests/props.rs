@@ -113,13 +113,17 @@ fn prior_case() -> impl Strategy<Value = (usize, Vec<Vec<f64>>, Vec<f64>, f64)> 
     })
 }
 
+/// Themes of the bundled codebook.
+const BUNDLED_THEMES: usize = 13;
+
 fn predictions(k: usize, rows: &[Vec<f64>]) -> Vec<Prediction> {
     rows.iter()
         .map(|r| {
             let total: f64 = r.iter().sum();
-            let mut probs = [0.0; 13];
+            // Probabilities over a codebook of the bundled size.
+            let mut probs = vec![0.0; BUNDLED_THEMES];
             for (i, x) in r.iter().enumerate().take(k) {
-                probs[Theme::ALL[i].index()] = x / total;
+                probs[Theme::from_index(i).index()] = x / total;
             }
             Prediction { probs }
         })
@@ -134,7 +138,7 @@ proptest! {
     /// does not matter.
     #[test]
     fn document_prior_keeps_distributions_and_ignores_order((k, rows, weights, strength) in prior_case()) {
-        let classes: Vec<Theme> = Theme::ALL[..k].to_vec();
+        let classes: Vec<Theme> = (0..k).map(Theme::from_index).collect();
         let prior = DocumentPrior::fitted(strength, &classes, &[], true);
         let before = predictions(k, &rows);
         let mut after = before.clone();

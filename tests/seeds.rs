@@ -217,8 +217,11 @@ fn held_out_seed_documents_are_text_the_model_can_read() {
     use policy_themes::text::Tokenizer;
     // Five folds grouped by document, like `eval`'s: the model never
     // saw the document it reads, as with a report from another region.
-    let set =
-        policy_themes::labels::LabelSet::read_strict(&corpus_dir().join("../labels")).unwrap();
+    let set = policy_themes::labels::LabelSet::read_strict(
+        &corpus_dir().join("../labels"),
+        &policy_themes::Codebook::bundled().unwrap(),
+    )
+    .unwrap();
     let docs = corpus::read_all(&[corpus_dir()]).unwrap();
     let all = examples(&set);
     let tok = Tokenizer::bundled();
@@ -236,7 +239,14 @@ fn held_out_seed_documents_are_text_the_model_can_read() {
             .filter(|e| !held_out.iter().any(|d| d.doc_id == e.group))
             .cloned()
             .collect();
-        let model = fit(&ex, &TrainParams::default(), &tok, Default::default()).unwrap();
+        let model = fit(
+            &ex,
+            &TrainParams::default(),
+            &tok,
+            &policy_themes::Codebook::bundled().unwrap(),
+            Default::default(),
+        )
+        .unwrap();
         let p = Predictor::new(model).unwrap();
         for d in held_out {
             let texts = d.paragraphs.iter().map(|p| p.text.as_str());

@@ -4,14 +4,16 @@ use std::path::PathBuf;
 
 use super::Ui;
 use crate::cli::{AgreeArgs, OutputFormat};
+use crate::codebook::Codebook;
 use crate::error::{Error, Result};
 use crate::labels::{agree, problems_error, Columns, LabelSet};
 
 /// Compare a second coder's labels with the first's and print the report.
 pub fn run(args: &AgreeArgs, ui: Ui) -> Result<i32> {
     let format = ui.format(&args.format, OutputFormat::Table);
-    let first = LabelSet::read_strict(&args.first)?;
-    let report = compare_paths(&first, &args.second)?;
+    let codebook = args.codebook.load()?;
+    let first = LabelSet::read_strict(&args.first, &codebook)?;
+    let report = compare_paths(&first, &args.second, &codebook)?;
     let text = match format {
         OutputFormat::Table => report.render(),
         OutputFormat::Jsonl => {
@@ -25,7 +27,7 @@ pub fn run(args: &AgreeArgs, ui: Ui) -> Result<i32> {
                 .map_err(err)?;
             for t in &report.per_theme {
                 c.write_record([
-                    t.theme.id().to_string(),
+                    t.theme.clone(),
                     t.first.to_string(),
                     t.second.to_string(),
                     t.both.to_string(),
@@ -45,15 +47,19 @@ pub fn run(args: &AgreeArgs, ui: Ui) -> Result<i32> {
 
 /// Read a second coder's label files (`doc_id,para_id,theme` at least) and
 /// compare them with `first`; every problem is listed in the error.
-pub fn compare_paths(first: &LabelSet, second: &[PathBuf]) -> Result<agree::AgreementReport> {
+pub fn compare_paths(
+    first: &LabelSet,
+    second: &[PathBuf],
+    codebook: &Codebook,
+) -> Result<agree::AgreementReport> {
     let mut rows = Vec::new();
     for path in second {
         rows.extend(
-            LabelSet::read_columns(path, Columns::Judgements)?
+            LabelSet::read_columns(path, Columns::Judgements, codebook)?
                 .into_strict()?
                 .rows,
         );
     }
-    agree::compare(&first.rows, &rows)
+    agree::compare(&first.rows, &rows, codebook)
         .map_err(|problems| problems_error("comparing the labels", &problems))
 }

@@ -6,6 +6,7 @@ use std::time::SystemTime;
 use super::label::{label_files, LabelOptions};
 use super::{inputs, Ui};
 use crate::cli::AnalyzeArgs;
+use crate::codebook::Codebook;
 use crate::error::{Error, Result};
 use crate::labels::{label_files as list_label_files, LabelSet};
 use crate::model::{persist, Model, Predictor, TrainParams};
@@ -21,7 +22,7 @@ fn modified(p: &Path) -> Option<SystemTime> {
 }
 
 /// The cached model, if it is newer than every label file and was trained on these labels.
-fn cached_model(path: &Path, labels: &Path, ui: Ui) -> Result<Option<Model>> {
+fn cached_model(path: &Path, labels: &Path, codebook: &Codebook, ui: Ui) -> Result<Option<Model>> {
     let Some(model_time) = modified(path) else {
         return Ok(None);
     };
@@ -34,10 +35,11 @@ fn cached_model(path: &Path, labels: &Path, ui: Ui) -> Result<Option<Model>> {
     }
     match persist::load(path) {
         Ok(m) => {
-            let set = LabelSet::read(labels)?;
+            let set = LabelSet::read(labels, codebook)?;
             Ok((m.provenance.labels_hash == set.hash
-                && m.provenance.params == TrainParams::default())
-            .then_some(m))
+                && m.provenance.params == TrainParams::default()
+                && m.codebook == *codebook)
+                .then_some(m))
         }
         Err(e) => {
             ui.warn(format!("{e}; retraining"));
@@ -58,11 +60,12 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
     super::need_default(&args.labels, super::DEFAULT_LABELS, super::HINT_LABELS)?;
     std::fs::create_dir_all(&args.out).map_err(|e| Error::io(&args.out, e))?;
     let model_path = args.out.join("model.json");
+    let codebook = args.codebook.load()?;
     let inputs = inputs::open(&args.inputs, false, ui)?;
     let cached = if args.retrain {
         None
     } else {
-        cached_model(&model_path, &args.labels, ui)?
+        cached_model(&model_path, &args.labels, &codebook, ui)?
     };
     // Every output is written to a temporary file first and all are renamed
     // into place together at the end: a run that fails midway leaves out/
@@ -82,6 +85,7 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
                 &args.labels,
                 &TrainParams::default(),
                 &Tokenizer::bundled(),
+                &codebook,
             )?;
             let mut sink = Sink::create(Some(&model_path))?;
             persist::write(&m, &model_path, &mut sink)?;
@@ -108,18 +112,18 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
         sink.prepare()?
     };
     let rows = match &labelled {
-        Some(p) => read_labelled(p.temp_path())?,
-        None => read_labelled(&paragraphs)?,
+        Some(p) => read_labelled(p.temp_path(), &codebook)?,
+        None => read_labelled(&paragraphs, &codebook)?,
     };
     prepared.extend(labelled);
     let by: GroupBy = "region".parse().map_err(Error::Other)?;
-    let table = ShareTable::compute(&rows, &by, Weight::Chars);
+    let table = ShareTable::compute(&rows, &by, Weight::Chars, &codebook);
     let shares = args.out.join("shares.csv");
     let mut sink = Sink::create(Some(&shares))?;
     {
         let mut w = std::io::BufWriter::new(&mut sink);
         ui.start_csv(&mut w)?;
-        table.write_csv(&mut w)?;
+        table.write_csv(&mut w, &codebook)?;
         std::io::Write::flush(&mut w).map_err(|e| Error::write(&shares, e))?;
     }
     prepared.extend(sink.prepare()?);
@@ -142,12 +146,12 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
     let mut sink = Sink::create(Some(&report))?;
     std::io::Write::write_all(
         &mut sink,
-        crate::report::html::render(&rows, &opts).as_bytes(),
+        crate::report::html::render(&rows, &opts, &codebook).as_bytes(),
     )
     .map_err(|e| Error::write(&report, e))?;
     prepared.extend(sink.prepare()?);
     commit_all(prepared)?;
-    print_stdout(&table.render())?;
+    print_stdout(&table.render(&codebook))?;
     ui.info(format!(
         "wrote {} ({} paragraphs), {} and {}",
         paragraphs.display(),

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use super::summary::{emit, load_rows};
 use super::Ui;
 use crate::cli::CompareArgs;
+use crate::codebook::Codebook;
 use crate::error::{Error, Result};
 use crate::report::bootstrap::{stream_seed, Interval, Strata};
 use crate::report::rows::LabelledRow;
@@ -117,12 +118,15 @@ pub fn compare(
     b: &Side,
     weight: Weight,
     resampling: Resampling,
+    codebook: &Codebook,
 ) -> Result<Vec<CompareRow>> {
+    let n = codebook.len();
     let strata = |s: &Side| {
         Strata::from_pairs(
+            n,
             s.rows
                 .iter()
-                .map(|r| (r.doc_id.as_str(), weight.contribution(r))),
+                .map(|r| (r.doc_id.as_str(), weight.contribution(r, n))),
         )
     };
     let (sa, sb) = (strata(a), strata(b));
@@ -143,15 +147,15 @@ pub fn compare(
         resampling.samples,
         stream_seed(resampling.seed, std::slice::from_ref(&b.name)),
     );
-    let diffs: Vec<[f64; 13]> = ra
+    let diffs: Vec<Vec<f64>> = ra
         .iter()
         .zip(&rb)
-        .map(|(x, y)| std::array::from_fn(|t| x[t] - y[t]))
+        .map(|(x, y)| x.iter().zip(y).map(|(x, y)| x - y).collect())
         .collect();
     let ci = Interval::from_replicates(&diffs);
-    let mut out: Vec<CompareRow> = Theme::ALL
-        .iter()
-        .map(|&t| {
+    let mut out: Vec<CompareRow> = codebook
+        .all()
+        .map(|t| {
             let i = t.index();
             CompareRow {
                 theme: t,
@@ -168,7 +172,13 @@ pub fn compare(
     Ok(out)
 }
 
-fn write_csv(w: &mut dyn std::io::Write, a: &Side, b: &Side, rows: &[CompareRow]) -> Result<()> {
+fn write_csv(
+    w: &mut dyn std::io::Write,
+    a: &Side,
+    b: &Side,
+    rows: &[CompareRow],
+    codebook: &Codebook,
+) -> Result<()> {
     let err = |e: csv::Error| Error::Other(format!("writing CSV: {e}"));
     let mut c = csv::Writer::from_writer(w);
     c.write_record([
@@ -179,8 +189,8 @@ fn write_csv(w: &mut dyn std::io::Write, a: &Side, b: &Side, rows: &[CompareRow]
         c.write_record([
             a.name.as_str(),
             b.name.as_str(),
-            r.theme.id(),
-            r.theme.zh(),
+            codebook.id(r.theme),
+            codebook.zh(r.theme),
             &format!("{:.6}", r.a),
             &format!("{:.6}", r.b),
             &format!("{:.6}", r.diff),
@@ -197,7 +207,13 @@ fn pad(s: &str, w: usize) -> String {
 }
 
 /// The readable comparison table.
-pub fn render(a: &Side, b: &Side, rows: &[CompareRow], samples: usize) -> String {
+pub fn render(
+    a: &Side,
+    b: &Side,
+    rows: &[CompareRow],
+    samples: usize,
+    codebook: &Codebook,
+) -> String {
     let mut s = format!("A = {}\nB = {}\n\n", a.describe(), b.describe());
     s.push_str(&format!(
         "{}{}{:>8}{:>8}{:>9}  {}\n",
@@ -212,8 +228,8 @@ pub fn render(a: &Side, b: &Side, rows: &[CompareRow], samples: usize) -> String
         let sig = if r.lo > 0.0 || r.hi < 0.0 { " *" } else { "" };
         s.push_str(&format!(
             "{}{}{:>8.1}{:>8.1}{:>+9.1}  [{:+.1}, {:+.1}]{sig}\n",
-            pad(r.theme.id(), 12),
-            pad(r.theme.zh(), 20),
+            pad(codebook.id(r.theme), 12),
+            pad(codebook.zh(r.theme), 20),
             r.a * 100.0,
             r.b * 100.0,
             r.diff * 100.0,
@@ -252,11 +268,13 @@ pub fn run(args: &CompareArgs, ui: Ui) -> Result<i32> {
     if args.samples == 0 {
         return Err(Error::Other("--samples must be at least 1".into()));
     }
+    let codebook = args.codebook.load()?;
     let rows = load_rows(
         input.as_deref(),
         args.source.gold,
         &args.source.labels,
         &args.source.corpus,
+        &codebook,
         ui,
     )?;
     let source = input.unwrap_or_else(|| args.source.labels.clone());
@@ -291,13 +309,13 @@ pub fn run(args: &CompareArgs, ui: Ui) -> Result<i32> {
         samples: args.samples,
         seed: args.seed,
     };
-    let table = compare(&a, &b, args.weight, resampling)?;
+    let table = compare(&a, &b, args.weight, resampling, &codebook)?;
     emit(
         args.output.as_ref(),
         format,
         ui,
-        |w| write_csv(w, &a, &b, &table),
-        || render(&a, &b, &table, args.samples),
+        |w| write_csv(w, &a, &b, &table, &codebook),
+        || render(&a, &b, &table, args.samples, &codebook),
     )?;
     Ok(0)
 }
@@ -348,8 +366,9 @@ mod tests {
             samples: 500,
             seed: 9,
         };
-        let t = compare(&a, &b, Weight::Chars, rs).unwrap();
-        assert_eq!(t.len(), 13);
+        let cb = Codebook::bundled().unwrap();
+        let t = compare(&a, &b, Weight::Chars, rs, &cb).unwrap();
+        assert_eq!(t.len(), Theme::BUNDLED);
         for w in t.windows(2) {
             assert!(w[0].diff.abs() >= w[1].diff.abs());
         }
@@ -358,8 +377,8 @@ mod tests {
             assert!((r.diff - (r.a - r.b)).abs() < 1e-12);
             assert!(r.lo <= r.diff + 1e-9 && r.diff <= r.hi + 1e-9, "{r:?}");
         }
-        assert_eq!(t, compare(&a, &b, Weight::Chars, rs).unwrap());
-        let text = render(&a, &b, &t, 500);
+        assert_eq!(t, compare(&a, &b, Weight::Chars, rs, &cb).unwrap());
+        let text = render(&a, &b, &t, 500, &cb);
         assert!(text.contains("甲市") && text.contains("industry"));
     }
 

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use super::Ui;
 use crate::cli::{EvalArgs, GroupArg, OutputFormat};
+use crate::codebook::Codebook;
 use crate::error::{Error, Result};
 use crate::labels::agree::AgreementReport;
 use crate::labels::LabelSet;
@@ -11,7 +12,6 @@ use crate::model::evaluate::{assign_folds, cross_validate, report, EvalItem, Eva
 use crate::model::{ClassifierKind, Predictor, Provenance, TrainParams};
 use crate::output::{print_stdout, write_atomic};
 use crate::text::{FeatureConfig, Tokenizer};
-use crate::themes::Theme;
 
 /// Evaluation items from labels, grouped by document or by region (from the corpus).
 pub fn items(set: &LabelSet, args: &EvalArgs, ui: Ui) -> Result<Vec<EvalItem>> {
@@ -195,7 +195,7 @@ fn print_report(r: &EvalReport, format: OutputFormat) -> Result<()> {
                 .map_err(err)?;
             for t in &r.per_theme {
                 c.write_record([
-                    t.theme.id().to_string(),
+                    t.theme.clone(),
                     format!("{:.6}", t.precision),
                     format!("{:.6}", t.recall),
                     format!("{:.6}", t.f1),
@@ -211,11 +211,15 @@ fn print_report(r: &EvalReport, format: OutputFormat) -> Result<()> {
 
 /// The gold labels against a second coder's, when `--second-coder` is given.
 /// Compared before any prediction or fitting, so bad files fail fast.
-fn second_coder(args: &EvalArgs, gold: &LabelSet) -> Result<Option<AgreementReport>> {
+fn second_coder(
+    args: &EvalArgs,
+    gold: &LabelSet,
+    codebook: &Codebook,
+) -> Result<Option<AgreementReport>> {
     if args.second_coder.is_empty() {
         return Ok(None);
     }
-    super::agree::compare_paths(gold, &args.second_coder).map(Some)
+    super::agree::compare_paths(gold, &args.second_coder, codebook).map(Some)
 }
 
 fn print_with_coders(
@@ -301,7 +305,9 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
     }
     if let (Some(model), Some(test)) = (&args.model, &args.test) {
         let predictor = Predictor::load(model)?;
-        let set = LabelSet::read_strict(test)?;
+        let codebook = predictor.codebook();
+        args.codebook.check_model(codebook, model)?;
+        let set = LabelSet::read_strict(test, codebook)?;
         if let Some(why) = in_sample(&predictor.model.provenance, &set) {
             ui.warn(format!(
                 "{}: {why}; the figures are in-sample, not what the model does on reports it \
@@ -309,16 +315,17 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
                 test.display()
             ));
         }
-        let coders = second_coder(args, &set)?;
+        let coders = second_coder(args, &set, codebook)?;
         let items: Vec<EvalItem> = set.rows.iter().map(EvalItem::by_document).collect();
         let texts: Vec<&str> = items.iter().map(|it| it.text.as_str()).collect();
         let docs: Vec<&str> = items.iter().map(|it| it.doc_id.as_str()).collect();
         let preds = predictor.predict_documents(&texts, &docs);
-        print_with_coders(report(&items, &preds), coders, format)?;
+        print_with_coders(report(&items, &preds, codebook), coders, format)?;
         return Ok(0);
     }
-    let gold = LabelSet::read_strict(&args.labels)?;
-    let coders = second_coder(args, &gold)?;
+    let codebook = args.codebook.load()?;
+    let gold = LabelSet::read_strict(&args.labels, &codebook)?;
+    let coders = second_coder(args, &gold, &codebook)?;
     // Cross-validation fits with the bundled tokenizer; a held-out
     // evaluation above uses the model's own.
     let tokenizer = Tokenizer::bundled();
@@ -328,11 +335,14 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
         let pb = ui.progress(0, "learning curve");
         let points = crate::model::learning::learning_curve(
             &items,
-            args.folds,
-            args.steps,
-            args.repeats,
+            crate::model::learning::CurveSteps {
+                folds: args.folds,
+                steps: args.steps,
+                repeats: args.repeats,
+            },
             &params,
             &tokenizer,
+            &codebook,
             |done, total| {
                 pb.set_length(total as u64);
                 pb.set_position(done as u64);
@@ -368,8 +378,8 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
         )?;
         for (name, params) in candidates() {
             let t = std::time::Instant::now();
-            let preds = cross_validate(&items, args.folds, &params, &tokenizer)?;
-            let r = report(&items, &preds);
+            let preds = cross_validate(&items, args.folds, &params, &tokenizer, &codebook)?;
+            let r = report(&items, &preds, &codebook);
             print_stdout(&format!(
                 "| {name} | {:.3} | {:.3} | {:.2} | {:.2} | {:.3} | {:.1} |\n",
                 r.accuracy,
@@ -383,8 +393,8 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
         return Ok(0);
     }
     let params: TrainParams = super::train::params_from(&args.model_args);
-    let preds = cross_validate(&items, args.folds, &params, &tokenizer)?;
-    let r = report(&items, &preds);
+    let preds = cross_validate(&items, args.folds, &params, &tokenizer, &codebook)?;
+    let r = report(&items, &preds, &codebook);
     let folds = assign_folds(&items, args.folds);
     if let Some(path) = &args.predictions {
         // Regions from the corpus, so predictions join with `label` output.
@@ -409,7 +419,7 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
                 "confidence".into(),
                 "text".into(),
             ];
-            header.extend(Theme::ALL.iter().map(|t| format!("p_{}", t.id())));
+            header.extend(codebook.ids().into_iter().map(|id| format!("p_{id}")));
             c.write_record(&header)
                 .map_err(|e| Error::Other(e.to_string()))?;
             // `items` are the gold rows in order, so they pair with them.
@@ -421,8 +431,8 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
                     regions.get(&it.doc_id).cloned().unwrap_or_default(),
                     it.group.clone(),
                     fold.to_string(),
-                    it.gold.id().to_string(),
-                    t.id().to_string(),
+                    codebook.id(it.gold).to_string(),
+                    codebook.id(t).to_string(),
                     format!("{conf:.4}"),
                     it.text.clone(),
                 ];

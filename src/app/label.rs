@@ -174,7 +174,7 @@ pub fn label_files<W: Write>(
                 let rows = label_documents(p, docs, opts);
                 let mut w = RowWriter::body_only(Vec::new(), format, opts.explain)?;
                 for row in &rows {
-                    w.write(row)?;
+                    w.write(row, p.codebook())?;
                 }
                 Ok((w.finish()?, rows.len(), size))
             })
@@ -330,7 +330,7 @@ pub fn label_paragraph_file<W: Write>(
         r.explain = explain;
     }
     for r in &rows {
-        writer.write(r)?;
+        writer.write(r, p.codebook())?;
     }
     Ok(rows.len())
 }
@@ -361,6 +361,8 @@ pub fn run(args: &LabelArgs, ui: Ui) -> Result<i32> {
         (predictor, inputs, paragraphs)
     });
     let predictor = predictor?;
+    args.codebook
+        .check_model(predictor.codebook(), &args.model)?;
     let inputs = inputs?;
     let paragraphs = paragraphs?;
     let opts = LabelOptions {

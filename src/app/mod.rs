@@ -257,6 +257,26 @@ pub fn run(cli: Cli) -> Result<i32> {
     result
 }
 
+impl crate::cli::CodebookArgs {
+    /// The codebook in use: `--codebook FILE`, or the bundled one.
+    pub fn load(&self) -> Result<crate::codebook::Codebook> {
+        crate::codebook::Codebook::load(self.codebook.as_deref())
+    }
+
+    /// Check `--codebook`, if given, against the codebook a model (read
+    /// from `model`) carries: a model labels only with its own themes.
+    pub fn check_model(
+        &self,
+        model_codebook: &crate::codebook::Codebook,
+        model: &std::path::Path,
+    ) -> Result<()> {
+        match &self.codebook {
+            Some(p) => model_codebook.check_matches(&crate::codebook::Codebook::read(p)?, model),
+            None => Ok(()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use super::Ui;
 use crate::cli::ReportArgs;
+use crate::codebook::Codebook;
 use crate::error::{Error, Result};
 use crate::model::{persist, Model};
 use crate::output::write_atomic;
@@ -64,20 +65,26 @@ pub fn describe_model(m: &Model, path: &Path) -> String {
 }
 
 /// The model to name for an input: the one given, or a `model.json` beside the
-/// input that is not newer than it (what `analyze` leaves behind).
-fn model_line(input: &Path, given: Option<&Path>, ui: Ui) -> Result<Option<String>> {
+/// input that is not newer than it (what `analyze` leaves behind), with the
+/// line naming it.
+fn find_model(input: &Path, given: Option<&Path>, ui: Ui) -> Result<Option<(Model, String)>> {
     if let Some(p) = given {
-        return Ok(Some(describe_model(&persist::load(p)?, p)));
+        let m = persist::load(p)?;
+        let line = describe_model(&m, p);
+        return Ok(Some((m, line)));
     }
     let dir = input.parent().unwrap_or(Path::new(""));
     let beside = dir.join("model.json");
     let mtime = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
     match (mtime(&beside), mtime(input)) {
         (Some(m), Some(i)) if m <= i => match persist::load(&beside) {
-            Ok(model) => Ok(Some(format!(
-                "{} (found beside the input)",
-                describe_model(&model, &beside)
-            ))),
+            Ok(model) => {
+                let line = format!(
+                    "{} (found beside the input)",
+                    describe_model(&model, &beside)
+                );
+                Ok(Some((model, line)))
+            }
             Err(e) => {
                 ui.warn(format!("not naming the model: {e}"));
                 Ok(None)
@@ -87,9 +94,14 @@ fn model_line(input: &Path, given: Option<&Path>, ui: Ui) -> Result<Option<Strin
     }
 }
 
-/// Write the HTML report of `rows` to `path` atomically.
-pub fn write_report(path: &Path, rows: &[LabelledRow], opts: &ReportOptions) -> Result<()> {
-    let page = html::render(rows, opts);
+/// Write the HTML report of `rows` (themes of `codebook`) to `path` atomically.
+pub fn write_report(
+    path: &Path,
+    rows: &[LabelledRow],
+    opts: &ReportOptions,
+    codebook: &Codebook,
+) -> Result<()> {
+    let page = html::render(rows, opts, codebook);
     write_atomic(path, |w| {
         w.write_all(page.as_bytes()).map_err(|e| Error::io(path, e))
     })
@@ -105,10 +117,24 @@ pub fn run(args: &ReportArgs, ui: Ui) -> Result<i32> {
         super::DEFAULT_PARAGRAPHS,
         super::HINT_PARAGRAPHS,
     )?;
-    let rows = read_labelled(&args.input)?;
+    let model = find_model(&args.input, args.model.as_deref(), ui)?;
+    // The themes: --codebook, else those of the model that labelled the
+    // input, else the bundled ones.
+    let codebook = match (&args.codebook.codebook, model) {
+        (None, Some((m, line))) => (m.codebook, Some(line)),
+        (_, model) => {
+            let cb = args.codebook.load()?;
+            if let (Some(p), Some((m, _))) = (&args.model, &model) {
+                m.codebook.check_matches(&cb, p)?;
+            }
+            (cb, model.map(|(_, line)| line))
+        }
+    };
+    let (codebook, model_line) = codebook;
+    let rows = read_labelled(&args.input, &codebook)?;
     let opts = ReportOptions {
         source: args.input.display().to_string(),
-        model: model_line(&args.input, args.model.as_deref(), ui)?,
+        model: model_line,
         weight: args.weight,
         examples: args.examples,
         resampling: Resampling {
@@ -116,7 +142,7 @@ pub fn run(args: &ReportArgs, ui: Ui) -> Result<i32> {
             seed: args.seed,
         },
     };
-    write_report(&args.output, &rows, &opts)?;
+    write_report(&args.output, &rows, &opts, &codebook)?;
     ui.info(format!(
         "wrote {} ({} paragraphs)",
         args.output.display(),

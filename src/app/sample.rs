@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use super::Ui;
 use crate::cli::SampleArgs;
+use crate::codebook::Codebook;
 use crate::error::{Error, Result};
 use crate::labelling::{self, Proposal, Reason, SelectParams, Unit};
 use crate::labels::LabelSet;
@@ -69,9 +70,22 @@ fn units(inputs: &[PathBuf], keep_going: bool, ui: Ui) -> Result<(Vec<Unit>, i32
 }
 
 pub fn run(args: &SampleArgs, ui: Ui) -> Result<i32> {
+    let given = match &args.model {
+        Some(p) => Some(Predictor::load(p)?),
+        None => None,
+    };
+    // The themes: the model's own when one is given (--codebook must match
+    // it), else --codebook or the bundled codebook.
+    let codebook = match (&given, &args.model) {
+        (Some(m), Some(p)) => {
+            args.codebook.check_model(m.codebook(), p)?;
+            m.codebook().clone()
+        }
+        _ => args.codebook.load()?,
+    };
     let labels = match &args.labels {
         Some(p) => {
-            let set = LabelSet::read_strict(p)?;
+            let set = LabelSet::read_strict(p, &codebook)?;
             super::note_unlabelled(&set, p);
             set.rows
         }
@@ -81,12 +95,8 @@ pub fn run(args: &SampleArgs, ui: Ui) -> Result<i32> {
     if units.is_empty() {
         return Err(Error::Other("no paragraphs in the inputs".into()));
     }
-    let given = match &args.model {
-        Some(p) => Some(Predictor::load(p)?),
-        None => None,
-    };
     let from_file = given.is_some();
-    let model = labelling::guide(&labels, given)?;
+    let model = labelling::guide(&labels, given, &codebook)?;
     match (&model, from_file) {
         (Some(_), true) => ui.info("choosing by the model's uncertainty (--model)"),
         (Some(_), false) => ui.info(format!(
@@ -114,18 +124,22 @@ pub fn run(args: &SampleArgs, ui: Ui) -> Result<i32> {
     }
     let mut sink = Sink::create(args.output.as_deref())?;
     ui.start_csv(&mut sink)?;
-    write(&proposals, &mut sink).map_err(|e| Error::write(sink.name(), e))?;
+    write(&proposals, &codebook, &mut sink).map_err(|e| Error::write(sink.name(), e))?;
     sink.finish()?;
     Ok(code)
 }
 
-fn write(proposals: &[Proposal], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+fn write(
+    proposals: &[Proposal],
+    codebook: &Codebook,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(SAMPLE_COLUMNS)?;
     for p in proposals {
         let u = &p.unit;
         let (suggested, confidence) = match p.suggestion {
-            Some((t, c)) => (t.id().to_string(), format!("{c:.3}")),
+            Some((t, c)) => (codebook.id(t).to_string(), format!("{c:.3}")),
             None => (String::new(), String::new()),
         };
         let reason = match p.reason {

@@ -8,19 +8,17 @@ use crate::cli::{OutputFormat, ShowArgs};
 use crate::error::{Error, Result};
 use crate::report::drill::{drill, Filter};
 use crate::report::rows::read_labelled;
-use crate::themes::Theme;
 
 /// `policy-themes show`.
 pub fn run(args: &ShowArgs, ui: Ui) -> Result<i32> {
     let format = ui.format(&args.format, OutputFormat::Table);
+    let codebook = args.codebook.load()?;
     let theme = match &args.theme {
-        Some(t) => Some(t.parse::<Theme>().map_err(|_| {
-            let ids: Vec<&str> = Theme::ALL.iter().map(|t| t.id()).collect();
-            Error::Other(format!(
-                "--theme: unknown theme `{t}`; themes: {}",
-                ids.join(", ")
-            ))
-        })?),
+        Some(t) => Some(
+            codebook
+                .parse(t)
+                .map_err(|e| Error::Other(format!("--theme: {e}")))?,
+        ),
         None => None,
     };
     let filter = Filter {
@@ -30,7 +28,7 @@ pub fn run(args: &ShowArgs, ui: Ui) -> Result<i32> {
         year: args.year,
         kind: args.kind.clone(),
     };
-    let rows = read_labelled(&args.input)?;
+    let rows = read_labelled(&args.input, &codebook)?;
     let d = drill(&rows, &filter, args.weight);
     if d.context_paragraphs == 0 {
         let regions: BTreeSet<String> = rows.iter().map(|r| r.region_key()).collect();
@@ -54,16 +52,16 @@ pub fn run(args: &ShowArgs, ui: Ui) -> Result<i32> {
             ),
         ));
     }
-    let footer = d.footer();
+    let footer = d.footer(&codebook);
     // The table is built first so that an error leaves stdout empty.
     let table = if format == OutputFormat::Table {
         let mut csv = Vec::new();
-        d.write_csv(&mut csv)?;
+        d.write_csv(&mut csv, &codebook)?;
         format!("{}({footer})\n", crate::report::format::csv_to_table(&csv)?)
     } else {
         String::new()
     };
-    super::summary::emit(None, format, ui, |w| d.write_csv(w), || table)?;
+    super::summary::emit(None, format, ui, |w| d.write_csv(w, &codebook), || table)?;
     if format != OutputFormat::Table {
         ui.info(&footer);
     }

@@ -7,6 +7,7 @@ use super::Ui;
 use std::io::Write;
 
 use crate::cli::{MethodArg, OutputFormat, SummaryArgs};
+use crate::codebook::Codebook;
 use crate::corpus::Document;
 use crate::error::{Error, Result};
 use crate::labels::LabelSet;
@@ -21,8 +22,12 @@ use crate::report::shares::{GroupBy, Resampling, ShareTable, Weight};
 use crate::text::Tokenizer;
 
 /// Gold labels as labelled rows, with metadata from the segmented corpus.
-pub fn gold_rows(labels: &Path, docs: &[Document]) -> Result<Vec<LabelledRow>> {
-    let set = LabelSet::read_strict(labels)?;
+pub fn gold_rows(
+    labels: &Path,
+    docs: &[Document],
+    codebook: &Codebook,
+) -> Result<Vec<LabelledRow>> {
+    let set = LabelSet::read_strict(labels, codebook)?;
     let by_id: HashMap<&str, &Document> = docs.iter().map(|d| (d.doc_id.as_str(), d)).collect();
     let mut rows = Vec::with_capacity(set.rows.len());
     for r in &set.rows {
@@ -60,9 +65,14 @@ pub fn gold_rows(labels: &Path, docs: &[Document]) -> Result<Vec<LabelledRow>> {
 
 /// The classifier's confusions, measured by grouped cross-validation of the
 /// default model on the gold labels, for `--adjust`.
-pub fn measure_adjuster(labels: &Path, weight: Weight, ui: Ui) -> Result<Adjuster> {
+pub fn measure_adjuster(
+    labels: &Path,
+    weight: Weight,
+    codebook: &Codebook,
+    ui: Ui,
+) -> Result<Adjuster> {
     super::need_default(labels, super::DEFAULT_LABELS, super::HINT_LABELS)?;
-    let set = LabelSet::read_strict(labels)?;
+    let set = LabelSet::read_strict(labels, codebook)?;
     let items: Vec<EvalItem> = set.rows.iter().map(EvalItem::by_document).collect();
     ui.info(format!(
         "measuring the default model's confusions: {FOLDS}-fold cross-validation grouped by document on {} ({} paragraphs)",
@@ -73,6 +83,7 @@ pub fn measure_adjuster(labels: &Path, weight: Weight, ui: Ui) -> Result<Adjuste
         &items,
         &TrainParams::default(),
         &Tokenizer::bundled(),
+        codebook,
         weight,
     )
 }
@@ -83,17 +94,18 @@ pub fn load_rows(
     gold: bool,
     labels: &Path,
     corpus: &Path,
+    codebook: &Codebook,
     ui: Ui,
 ) -> Result<Vec<LabelledRow>> {
     if gold {
         super::need_default(labels, super::DEFAULT_LABELS, super::HINT_LABELS)?;
         super::need_default(corpus, super::DEFAULT_CORPUS, super::HINT_CORPUS)?;
         let docs = super::inputs::read_documents(&[corpus.to_path_buf()], ui)?;
-        gold_rows(labels, &docs)
+        gold_rows(labels, &docs, codebook)
     } else {
         let input = input.ok_or_else(|| Error::Other("give a labelled CSV or --gold".into()))?;
         super::need_default(input, super::DEFAULT_PARAGRAPHS, super::HINT_PARAGRAPHS)?;
-        read_labelled(input)
+        read_labelled(input, codebook)
     }
 }
 
@@ -181,10 +193,11 @@ pub fn run(args: &SummaryArgs, ui: Ui) -> Result<i32> {
             "--dictionary is used by --method dictionary; add --method dictionary".into(),
         ));
     }
+    let codebook = args.codebook.load()?;
     // Read the dictionary before the (slower) input, so a bad dictionary fails fast.
     let dict = match (args.method, &args.dictionary) {
-        (MethodArg::Dictionary, Some(p)) => Some(Dictionary::read(p)?),
-        (MethodArg::Dictionary, None) => Some(Dictionary::builtin()?),
+        (MethodArg::Dictionary, Some(p)) => Some(Dictionary::read(p, &codebook)?),
+        (MethodArg::Dictionary, None) => Some(Dictionary::of_codebook(&codebook)?),
         (MethodArg::Model, _) => None,
     };
     let rows = load_rows(
@@ -192,6 +205,7 @@ pub fn run(args: &SummaryArgs, ui: Ui) -> Result<i32> {
         args.source.gold,
         &args.source.labels,
         &args.source.corpus,
+        &codebook,
         ui,
     )?;
     if let Some(dict) = dict {
@@ -205,31 +219,36 @@ pub fn run(args: &SummaryArgs, ui: Ui) -> Result<i32> {
             args.output.as_ref(),
             format,
             ui,
-            |w| table.write_csv(w),
-            || table.render(),
+            |w| table.write_csv(w, &codebook),
+            || table.render(&codebook),
         )?;
         return Ok(0);
     }
-    let mut table = ShareTable::compute(&rows, &by, args.weight);
+    let mut table = ShareTable::compute(&rows, &by, args.weight, &codebook);
     warn_empty(
         ui,
         &table.empty_rows(),
         "no labelled text (every paragraph `uncertain`, or no characters) in",
     );
     let adjuster = if args.adjust {
-        Some(measure_adjuster(&args.source.labels, args.weight, ui)?)
+        Some(measure_adjuster(
+            &args.source.labels,
+            args.weight,
+            &codebook,
+            ui,
+        )?)
     } else {
         None
     };
     if ci.is_some() || adjuster.is_some() {
-        table.annotate(&rows, &by, args.weight, ci, adjuster.as_ref());
+        table.annotate(&rows, &by, args.weight, ci, adjuster.as_ref(), &codebook);
     }
     emit(
         args.output.as_ref(),
         format,
         ui,
-        |w| table.write_csv(w),
-        || table.render(),
+        |w| table.write_csv(w, &codebook),
+        || table.render(&codebook),
     )?;
     Ok(0)
 }

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use super::Ui;
 use crate::cli::{CheckArgs, ClassifierArg, ExplainArgs, ModelArgs, TrainArgs};
+use crate::codebook::Codebook;
 use crate::error::{Error, Result};
 use crate::labels::{check, LabelSet};
 use crate::model::train::Sources;
@@ -81,9 +82,14 @@ pub fn examples(set: &LabelSet) -> Vec<Example> {
         .collect()
 }
 
-/// Read labels strictly and fit a model.
-pub fn train_from(labels: &Path, params: &TrainParams, tokenizer: &Tokenizer) -> Result<Model> {
-    let set = LabelSet::read_strict(labels)?;
+/// Read labels strictly (checked against `codebook`) and fit a model that carries it.
+pub fn train_from(
+    labels: &Path,
+    params: &TrainParams,
+    tokenizer: &Tokenizer,
+    codebook: &Codebook,
+) -> Result<Model> {
+    let set = LabelSet::read_strict(labels, codebook)?;
     super::note_unlabelled(&set, labels);
     let sources = Sources {
         labels_hash: set.hash.clone(),
@@ -98,7 +104,7 @@ pub fn train_from(labels: &Path, params: &TrainParams, tokenizer: &Tokenizer) ->
             .collect(),
         label_file_hashes: set.file_hashes.clone(),
     };
-    model::fit(&examples(&set), params, tokenizer, sources)
+    model::fit(&examples(&set), params, tokenizer, codebook, sources)
 }
 
 /// `policy-themes train`.
@@ -108,7 +114,8 @@ pub fn run(args: &TrainArgs, ui: Ui) -> Result<i32> {
     let tokenizer = Tokenizer::bundled();
     let started = std::time::Instant::now();
     params.validate()?;
-    let model = train_from(&args.labels, &params, &tokenizer)?;
+    let codebook = args.codebook.load()?;
+    let model = train_from(&args.labels, &params, &tokenizer, &codebook)?;
     // Never write a model that `label` would refuse.
     if let Some(why) = model::validate::problem(&model) {
         return Err(Error::Other(format!(
@@ -142,7 +149,8 @@ pub fn run_check(args: &CheckArgs, ui: Ui) -> Result<i32> {
             "pass --corpus DIR, or --no-corpus",
         )?;
     }
-    let set = LabelSet::read(&args.labels)?;
+    let codebook = args.codebook.load()?;
+    let set = LabelSet::read(&args.labels, &codebook)?;
     super::note_unlabelled(&set, &args.labels);
     let mut problems: Vec<String> = set.problems.iter().map(|e| e.to_string()).collect();
     if !args.no_corpus {
@@ -153,7 +161,10 @@ pub fn run_check(args: &CheckArgs, ui: Ui) -> Result<i32> {
                 .map(|e| e.to_string()),
         );
     }
-    print_stdout(&check::counts_table(&check::counts(&set)))?;
+    print_stdout(&check::counts_table(
+        &check::counts(&set, &codebook),
+        &codebook,
+    ))?;
     if problems.is_empty() {
         print_stdout(&format!(
             "ok: {} labelled paragraphs in {} file(s)\n",
@@ -176,16 +187,17 @@ pub fn run_check(args: &CheckArgs, ui: Ui) -> Result<i32> {
 pub fn run_explain(args: &ExplainArgs, ui: Ui) -> Result<i32> {
     super::need_default(&args.model, crate::cli::DEFAULT_MODEL, super::HINT_MODEL)?;
     let predictor = Predictor::load(&args.model)?;
+    let codebook = predictor.codebook();
+    args.codebook.check_model(codebook, &args.model)?;
     let themes: Vec<Theme> = match &args.theme {
-        Some(t) => vec![t
-            .parse::<Theme>()
-            .map_err(|e| Error::Other(e.to_string()))?],
+        Some(t) => vec![codebook.parse(t).map_err(|e| Error::Other(e.to_string()))?],
         None => predictor.model.themes.clone(),
     };
     // Checked before anything is written: an error leaves stdout empty.
-    if let Some(t) = themes.iter().find(|t| !predictor.model.themes.contains(t)) {
+    if let Some(&t) = themes.iter().find(|t| !predictor.model.themes.contains(t)) {
         return Err(Error::Other(format!(
-            "the model has no paragraphs of theme `{t}`"
+            "the model has no paragraphs of theme `{}`",
+            codebook.id(t)
         )));
     }
     let mut sink = Sink::create(None)?;
@@ -195,8 +207,13 @@ pub fn run_explain(args: &ExplainArgs, ui: Ui) -> Result<i32> {
         .map_err(|e| Error::Other(e.to_string()))?;
     for t in themes {
         for (i, (term, s)) in predictor.top_terms(t, args.top).into_iter().enumerate() {
-            w.write_record([t.id(), &(i + 1).to_string(), &term, &format!("{s:.4}")])
-                .map_err(|e| Error::Other(e.to_string()))?;
+            w.write_record([
+                codebook.id(t),
+                &(i + 1).to_string(),
+                &term,
+                &format!("{s:.4}"),
+            ])
+            .map_err(|e| Error::Other(e.to_string()))?;
         }
     }
     w.flush().map_err(|e| Error::Other(e.to_string()))?;

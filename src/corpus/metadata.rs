@@ -237,7 +237,7 @@ pub fn most_specific_region(region: &str) -> String {
 /// The first `stem` + administrative suffix in `text` (`呼和浩特` → `呼和浩特市`).
 /// A plain search: compiling a regex per document cost more than labelling it.
 fn unit_after(text: &str, stem: &str) -> Option<String> {
-    const SUFFIXES: [&str; 13] = [
+    const SUFFIXES: &[&str] = &[
         "特别行政区",
         "自治区",
         "自治州",

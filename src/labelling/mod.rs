@@ -6,6 +6,7 @@ pub mod select;
 
 use std::collections::HashSet;
 
+use crate::codebook::Codebook;
 use crate::error::Result;
 use crate::labels::LabelRow;
 use crate::model::train::{fit, Example, Sources};
@@ -42,7 +43,11 @@ pub const MIN_LABELS_FOR_MODEL: usize = 30;
 /// The model that guides the choice: `given`, or one fitted on `labels`
 /// with the default parameters when there are enough of them, or none
 /// (cold start).
-pub fn guide(labels: &[LabelRow], given: Option<Predictor>) -> Result<Option<Predictor>> {
+pub fn guide(
+    labels: &[LabelRow],
+    given: Option<Predictor>,
+    codebook: &Codebook,
+) -> Result<Option<Predictor>> {
     if given.is_some() {
         return Ok(given);
     }
@@ -62,6 +67,7 @@ pub fn guide(labels: &[LabelRow], given: Option<Predictor>) -> Result<Option<Pre
         &examples,
         &TrainParams::default(),
         &Tokenizer::bundled(),
+        codebook,
         Sources::default(),
     )?;
     Ok(Some(Predictor::new(model)?))
@@ -105,7 +111,7 @@ pub fn propose(
     let docs: Vec<&str> = units.iter().map(|u| u.doc_id.as_str()).collect();
     let preds = model.predict_documents(&texts, &docs);
     let probs: Vec<Vec<f64>> = preds.iter().map(|p| p.probs.to_vec()).collect();
-    let mut counts = vec![0usize; Theme::ALL.len()];
+    let mut counts = vec![0usize; model.codebook().len()];
     for r in labels {
         counts[r.theme.index()] += 1;
     }

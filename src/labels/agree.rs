@@ -10,13 +10,15 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use super::LabelRow;
+use crate::codebook::Codebook;
 use crate::error::Error;
 use crate::themes::{ShareTally, Theme};
 
 /// How the two coders used one theme.
 #[derive(Debug, Clone, Serialize)]
 pub struct ThemeAgreement {
-    pub theme: Theme,
+    /// The theme's id.
+    pub theme: String,
     /// Paragraphs the first coder gave this primary theme.
     pub first: usize,
     /// Paragraphs the second coder gave it.
@@ -31,8 +33,10 @@ pub struct ThemeAgreement {
 /// One kind of disagreement and how often it happened.
 #[derive(Debug, Clone, Serialize)]
 pub struct Disagreement {
-    pub first: Theme,
-    pub second: Theme,
+    /// The first coder's theme id.
+    pub first: String,
+    /// The second coder's.
+    pub second: String,
     pub paragraphs: usize,
 }
 
@@ -42,7 +46,7 @@ pub struct DocumentShareDifference {
     pub doc_id: String,
     /// Paragraphs of the document both coders labelled.
     pub paragraphs: usize,
-    /// Mean absolute difference of the 13 character-weighted shares, percentage points.
+    /// Mean absolute difference of the character-weighted shares, percentage points.
     pub share_mae_pp: f64,
     /// The largest single-theme difference, percentage points.
     pub max_difference_pp: f64,
@@ -85,7 +89,11 @@ pub struct AgreementReport {
 /// second has text. Paragraphs only the first labelled are counted and left
 /// out. Returns every problem found, each naming the second coder's file and
 /// line.
-pub fn compare(first: &[LabelRow], second: &[LabelRow]) -> Result<AgreementReport, Vec<Error>> {
+pub fn compare(
+    first: &[LabelRow],
+    second: &[LabelRow],
+    codebook: &Codebook,
+) -> Result<AgreementReport, Vec<Error>> {
     let index: HashMap<(&str, usize), &LabelRow> = first
         .iter()
         .map(|r| ((r.doc_id.as_str(), r.para_id), r))
@@ -141,17 +149,22 @@ pub fn compare(first: &[LabelRow], second: &[LabelRow]) -> Result<AgreementRepor
     if !problems.is_empty() {
         return Err(problems);
     }
-    Ok(report(&pairs, first.len()))
+    Ok(report(&pairs, first.len(), codebook))
 }
 
-fn report(pairs: &[(&LabelRow, &LabelRow)], first_total: usize) -> AgreementReport {
+fn report(
+    pairs: &[(&LabelRow, &LabelRow)],
+    first_total: usize,
+    codebook: &Codebook,
+) -> AgreementReport {
     let n = pairs.len() as f64;
-    let mut first_counts = [0usize; 13];
-    let mut second_counts = [0usize; 13];
-    let mut both = [0usize; 13];
+    let k = codebook.len();
+    let mut first_counts = vec![0usize; k];
+    let mut second_counts = vec![0usize; k];
+    let mut both = vec![0usize; k];
     let mut confusions: BTreeMap<(Theme, Theme), usize> = BTreeMap::new();
     let mut lenient = 0usize;
-    let mut tally = ShareTally::default();
+    let mut tally = ShareTally::new(k);
     for (f, s) in pairs {
         first_counts[f.theme.index()] += 1;
         second_counts[s.theme.index()] += 1;
@@ -167,30 +180,30 @@ fn report(pairs: &[(&LabelRow, &LabelRow)], first_total: usize) -> AgreementRepo
     }
     let agreed: usize = both.iter().sum();
     let po = agreed as f64 / n;
-    let pe: f64 = (0..13)
+    let pe: f64 = (0..k)
         .map(|i| first_counts[i] as f64 / n * second_counts[i] as f64 / n)
         .sum();
     let cohen_kappa = (1.0 - pe > 1e-12).then(|| (po - pe) / (1.0 - pe));
     // Nominal alpha from the coincidence matrix: every paragraph gives one
     // pairable value per coder (2N values), each disagreement two coincidences.
     let values = 2.0 * n;
-    let per_value: Vec<f64> = (0..13)
+    let per_value: Vec<f64> = (0..k)
         .map(|i| (first_counts[i] + second_counts[i]) as f64)
         .collect();
     let expected: f64 = values * values - per_value.iter().map(|c| c * c).sum::<f64>();
     let observed = 2.0 * (pairs.len() - agreed) as f64;
     let krippendorff_alpha = (expected > 0.0).then(|| 1.0 - (values - 1.0) * observed / expected);
 
-    let per_theme = Theme::ALL
-        .iter()
-        .map(|&t| {
+    let per_theme = codebook
+        .all()
+        .map(|t| {
             let (a, b, c) = (
                 first_counts[t.index()],
                 second_counts[t.index()],
                 both[t.index()],
             );
             ThemeAgreement {
-                theme: t,
+                theme: codebook.id(t).to_string(),
                 first: a,
                 second: b,
                 both: c,
@@ -201,8 +214,8 @@ fn report(pairs: &[(&LabelRow, &LabelRow)], first_total: usize) -> AgreementRepo
     let mut disagreements: Vec<Disagreement> = confusions
         .into_iter()
         .map(|((first, second), paragraphs)| Disagreement {
-            first,
-            second,
+            first: codebook.id(first).to_string(),
+            second: codebook.id(second).to_string(),
             paragraphs,
         })
         .collect();
@@ -263,10 +276,7 @@ impl AgreementReport {
                 .map_or_else(|| "-".to_string(), |a| format!("{a:.3}"));
             s.push_str(&format!(
                 "{:<12} {:>6} {:>6} {:>6}  {specific:>8}\n",
-                t.theme.id(),
-                t.first,
-                t.second,
-                t.both
+                t.theme, t.first, t.second, t.both
             ));
         }
         s.push_str("\ndisagreements, most frequent first (first coder -> second coder)\n");
@@ -276,9 +286,7 @@ impl AgreementReport {
         for d in self.disagreements.iter().take(SHOWN) {
             s.push_str(&format!(
                 "{:<12} -> {:<12} {:>5}\n",
-                d.first.id(),
-                d.second.id(),
-                d.paragraphs
+                d.first, d.second, d.paragraphs
             ));
         }
         more(&mut s, self.disagreements.len(), "kinds of disagreement");
@@ -317,6 +325,10 @@ mod tests {
     use super::*;
     use std::path::PathBuf;
 
+    fn bundled() -> Codebook {
+        Codebook::bundled().unwrap()
+    }
+
     fn row(doc: &str, para: usize, text: &str, theme: Theme, secondary: Option<Theme>) -> LabelRow {
         LabelRow {
             doc_id: doc.into(),
@@ -345,7 +357,7 @@ mod tests {
             row("d", 1, "四五", Theme::Urban, None),
             row("e", 0, "六", Theme::Rural, None),
         ];
-        let r = compare(&a, &second(&a)).unwrap();
+        let r = compare(&a, &second(&a), &bundled()).unwrap();
         assert_eq!(r.agreement, 1.0);
         assert_eq!(r.cohen_kappa, Some(1.0));
         assert_eq!(r.krippendorff_alpha, Some(1.0));
@@ -368,7 +380,7 @@ mod tests {
         let mut b = second(&a);
         b[1].theme = Theme::Urban;
         b[1].secondary = None;
-        let r = compare(&a, &b).unwrap();
+        let r = compare(&a, &b, &bundled()).unwrap();
         assert!((r.agreement - 0.75).abs() < 1e-12);
         assert!((r.cohen_kappa.unwrap() - 0.5).abs() < 1e-12);
         // Alpha: 8 values, R 3 and U 5; one disagreement = 2 coincidences.
@@ -387,8 +399,11 @@ mod tests {
         assert!((d.max_difference_pp - 37.5).abs() < 1e-9);
         assert_eq!(r.disagreements.len(), 1);
         assert_eq!(
-            (r.disagreements[0].first, r.disagreements[0].second),
-            (Theme::Rural, Theme::Urban)
+            (
+                r.disagreements[0].first.as_str(),
+                r.disagreements[0].second.as_str()
+            ),
+            ("rural", "urban")
         );
         let rural = &r.per_theme[Theme::Rural.index()];
         assert_eq!((rural.first, rural.second, rural.both), (2, 1, 1));
@@ -404,7 +419,7 @@ mod tests {
             row("d", 2, "三", Theme::Safety, None),
         ];
         let b = second(&a[1..2]);
-        let r = compare(&a, &b).unwrap();
+        let r = compare(&a, &b, &bundled()).unwrap();
         assert_eq!((r.paragraphs, r.first_only), (1, 2));
         // One theme throughout on both sides: chance agreement is 1, kappa undefined.
         assert_eq!(r.cohen_kappa, None);
@@ -425,7 +440,7 @@ mod tests {
             ..b[0].clone()
         });
         b[0].text = "另".into();
-        let errs: Vec<String> = compare(&a, &b)
+        let errs: Vec<String> = compare(&a, &b, &bundled())
             .unwrap_err()
             .iter()
             .map(|e| e.to_string())
@@ -443,6 +458,6 @@ mod tests {
             errs[2].starts_with("second.csv:20: second label for (d, 0)"),
             "{errs:?}"
         );
-        assert!(compare(&a, &[]).is_err());
+        assert!(compare(&a, &[], &bundled()).is_err());
     }
 }

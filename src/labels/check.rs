@@ -3,9 +3,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::LabelSet;
+use crate::codebook::Codebook;
 use crate::corpus::Document;
 use crate::error::Error;
-use crate::themes::Theme;
 
 /// Problems from comparing labels with segmented documents.
 pub fn against_corpus(set: &LabelSet, docs: &[Document]) -> Vec<Error> {
@@ -61,24 +61,27 @@ pub fn against_corpus(set: &LabelSet, docs: &[Document]) -> Vec<Error> {
 }
 
 /// Counts per document and theme, for the `labels check` table.
-pub fn counts(set: &LabelSet) -> BTreeMap<String, [usize; 13]> {
-    let mut m: BTreeMap<String, [usize; 13]> = BTreeMap::new();
+pub fn counts(set: &LabelSet, codebook: &Codebook) -> BTreeMap<String, Vec<usize>> {
+    let mut m: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for r in &set.rows {
-        m.entry(r.doc_id.clone()).or_insert([0; 13])[r.theme.index()] += 1;
+        m.entry(r.doc_id.clone())
+            .or_insert_with(|| vec![0; codebook.len()])[r.theme.index()] += 1;
     }
     m
 }
 
 /// Render counts as an aligned text table with a total row.
-pub fn counts_table(counts: &BTreeMap<String, [usize; 13]>) -> String {
+pub fn counts_table(counts: &BTreeMap<String, Vec<usize>>, codebook: &Codebook) -> String {
     let mut out = String::new();
     let w = counts.keys().map(|k| k.len()).max().unwrap_or(6).max(6);
     out.push_str(&format!("{:<w$}", "doc_id"));
-    for t in Theme::ALL {
-        out.push_str(&format!(" {:>5}", &t.id()[..5.min(t.id().len())]));
+    for t in codebook.all() {
+        // Ids are ASCII, so five bytes are five characters.
+        let id = codebook.id(t);
+        out.push_str(&format!(" {:>5}", &id[..5.min(id.len())]));
     }
     out.push_str("  total\n");
-    let mut total = [0usize; 13];
+    let mut total = vec![0usize; codebook.len()];
     for (doc, c) in counts {
         out.push_str(&format!("{doc:<w$}"));
         for (i, n) in c.iter().enumerate() {
@@ -88,7 +91,7 @@ pub fn counts_table(counts: &BTreeMap<String, [usize; 13]>) -> String {
         out.push_str(&format!("  {:>5}\n", c.iter().sum::<usize>()));
     }
     out.push_str(&format!("{:<w$}", "total"));
-    for n in total {
+    for n in &total {
         out.push_str(&format!(" {n:>5}"));
     }
     out.push_str(&format!("  {:>5}\n", total.iter().sum::<usize>()));

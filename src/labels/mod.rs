@@ -6,6 +6,7 @@ pub mod check;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::codebook::Codebook;
 use crate::error::{Error, Result};
 use crate::text::tokenize::sha256_hex;
 use crate::themes::Theme;
@@ -68,13 +69,14 @@ pub struct LabelSet {
 }
 
 impl LabelSet {
-    /// Read every file of a path, collecting problems instead of stopping at the first.
-    pub fn read(path: &Path) -> Result<LabelSet> {
-        LabelSet::read_columns(path, Columns::Codebook)
+    /// Read every file of a path, collecting problems instead of stopping at
+    /// the first; themes are checked against `codebook`.
+    pub fn read(path: &Path, codebook: &Codebook) -> Result<LabelSet> {
+        LabelSet::read_columns(path, Columns::Codebook, codebook)
     }
 
     /// [`LabelSet::read`] with the given column requirements.
-    pub fn read_columns(path: &Path, columns: Columns) -> Result<LabelSet> {
+    pub fn read_columns(path: &Path, columns: Columns, codebook: &Codebook) -> Result<LabelSet> {
         let files = label_files(path)?;
         let mut set = LabelSet::default();
         let mut hashed = Vec::new();
@@ -88,6 +90,7 @@ impl LabelSet {
                 f,
                 &bytes,
                 columns,
+                codebook,
                 &mut set.rows,
                 &mut set.problems,
                 &mut set.unlabelled,
@@ -116,8 +119,8 @@ impl LabelSet {
     }
 
     /// Read and fail on any problem, listing all of them.
-    pub fn read_strict(path: &Path) -> Result<LabelSet> {
-        LabelSet::read(path)?.into_strict()
+    pub fn read_strict(path: &Path, codebook: &Codebook) -> Result<LabelSet> {
+        LabelSet::read(path, codebook)?.into_strict()
     }
 
     /// Fail on any problem found while reading, listing all of them.
@@ -147,6 +150,7 @@ fn read_rows(
     path: &Path,
     bytes: &[u8],
     columns: Columns,
+    codebook: &Codebook,
     rows: &mut Vec<LabelRow>,
     problems: &mut Vec<Error>,
     unlabelled: &mut usize,
@@ -251,7 +255,7 @@ fn read_rows(
             *unlabelled += 1;
             continue;
         }
-        let theme = match get(3).parse::<Theme>() {
+        let theme = match codebook.parse(get(3)) {
             Ok(t) => t,
             Err(e) => {
                 bad(e.to_string());
@@ -260,7 +264,7 @@ fn read_rows(
         };
         let secondary = match get(4).trim() {
             "" => None,
-            s => match s.parse::<Theme>() {
+            s => match codebook.parse(s) {
                 Ok(t) if t == theme => {
                     bad(format!("secondary `{s}` repeats the primary theme"));
                     continue;
@@ -295,6 +299,7 @@ mod tests {
             Path::new("l.csv"),
             s.as_bytes(),
             Columns::Codebook,
+            &Codebook::bundled().unwrap(),
             &mut rows,
             &mut problems,
             &mut 0,
@@ -312,6 +317,7 @@ mod tests {
             Path::new("s.csv"),
             csv.as_bytes(),
             Columns::Codebook,
+            &Codebook::bundled().unwrap(),
             &mut rows,
             &mut problems,
             &mut unlabelled,
@@ -359,6 +365,7 @@ mod tests {
             Path::new("j.csv"),
             csv.as_bytes(),
             Columns::Judgements,
+            &Codebook::bundled().unwrap(),
             &mut rows,
             &mut problems,
             &mut 0,
@@ -379,6 +386,7 @@ mod tests {
             Path::new("j.csv"),
             b"doc_id,para_id,text\nd,0,x\n",
             Columns::Judgements,
+            &Codebook::bundled().unwrap(),
             &mut rows,
             &mut problems,
             &mut 0,

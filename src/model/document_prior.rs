@@ -155,7 +155,7 @@ mod tests {
     const T: [Theme; 3] = [Theme::Innovation, Theme::Ecology, Theme::Industry];
 
     fn pred(p: [f64; 3]) -> Prediction {
-        let mut probs = [0.0; 13];
+        let mut probs = vec![0.0; Theme::BUNDLED];
         for (t, x) in T.iter().zip(p) {
             probs[t.index()] = x;
         }

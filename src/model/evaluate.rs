@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::train::{fit, Example, Sources, TrainParams};
 use super::{Prediction, Predictor};
+use crate::codebook::Codebook;
 use crate::error::{Error, Result};
 use crate::labels::agree::AgreementReport;
 use crate::text::Tokenizer;
@@ -46,8 +47,9 @@ pub fn cross_validate(
     folds: usize,
     params: &TrainParams,
     tokenizer: &Tokenizer,
+    codebook: &Codebook,
 ) -> Result<Vec<Prediction>> {
-    cross_validate_with(items, folds, params, tokenizer, |_| true)
+    cross_validate_with(items, folds, params, tokenizer, codebook, |_| true)
 }
 
 /// [`cross_validate`] training each fold's model only on the training items
@@ -58,6 +60,7 @@ pub fn cross_validate_with(
     folds: usize,
     params: &TrainParams,
     tokenizer: &Tokenizer,
+    codebook: &Codebook,
     train_on: impl Fn(usize) -> bool,
 ) -> Result<Vec<Prediction>> {
     if folds < 2 {
@@ -82,7 +85,7 @@ pub fn cross_validate_with(
                 group: items[i].doc_id.clone(),
             })
             .collect();
-        let model = fit(&train, params, tokenizer, Sources::default())?;
+        let model = fit(&train, params, tokenizer, codebook, Sources::default())?;
         let predictor = Predictor::new(model)?;
         let test: Vec<usize> = (0..items.len()).filter(|&i| fold_of[i] == f).collect();
         let texts: Vec<&str> = test.iter().map(|&i| items[i].text.as_str()).collect();
@@ -100,7 +103,8 @@ pub fn cross_validate_with(
 /// Precision, recall and F1 of one theme.
 #[derive(Debug, Clone, Serialize)]
 pub struct ThemeScore {
-    pub theme: Theme,
+    /// The theme's id.
+    pub theme: String,
     pub precision: f64,
     pub recall: f64,
     pub f1: f64,
@@ -112,7 +116,8 @@ pub struct ThemeScore {
 pub struct DocumentShareError {
     pub doc_id: String,
     pub paragraphs: usize,
-    /// Mean absolute error of the 13 character-weighted shares, in percentage points.
+    /// Mean absolute error of the character-weighted shares (over the
+    /// codebook's themes), in percentage points.
     pub share_mae_pp: f64,
     /// The largest single-theme error, in percentage points.
     pub max_error_pp: f64,
@@ -132,9 +137,12 @@ pub struct EvalReport {
     /// Mean F1 over the themes present in the gold labels.
     pub macro_f1: f64,
     pub per_theme: Vec<ThemeScore>,
-    /// `confusion[gold][predicted]` in [`Theme::ALL`] order.
+    /// `confusion[gold][predicted]` in codebook order.
     pub confusion: Vec<Vec<usize>>,
-    /// Mean over documents of the mean absolute error of the 13 character-weighted shares, in percentage points.
+    /// The codebook's column heads, for the confusion table.
+    #[serde(skip)]
+    pub short: Vec<String>,
+    /// Mean over documents of the mean absolute error of the character-weighted shares, in percentage points.
     pub share_mae_pp: f64,
     /// The same for the worst document.
     pub share_mae_worst_pp: f64,
@@ -150,9 +158,10 @@ pub struct EvalReport {
 }
 
 /// Metrics of predictions against gold labels.
-pub fn report(items: &[EvalItem], preds: &[Prediction]) -> EvalReport {
+pub fn report(items: &[EvalItem], preds: &[Prediction], codebook: &Codebook) -> EvalReport {
     let n = items.len();
-    let mut confusion = vec![vec![0usize; 13]; 13];
+    let k = codebook.len();
+    let mut confusion = vec![vec![0usize; k]; k];
     let mut correct = 0;
     let tops: Vec<(Theme, f64)> = preds.iter().map(|p| p.top()).collect();
     for (it, (t, _)) in items.iter().zip(&tops) {
@@ -160,7 +169,7 @@ pub fn report(items: &[EvalItem], preds: &[Prediction]) -> EvalReport {
         correct += usize::from(it.gold == *t);
     }
     let mut per_theme = Vec::new();
-    for t in Theme::ALL {
+    for t in codebook.all() {
         let i = t.index();
         let tp = confusion[i][i] as f64;
         let support: usize = confusion[i].iter().sum();
@@ -181,7 +190,7 @@ pub fn report(items: &[EvalItem], preds: &[Prediction]) -> EvalReport {
             0.0
         };
         per_theme.push(ThemeScore {
-            theme: t,
+            theme: codebook.id(t).to_string(),
             precision,
             recall,
             f1,
@@ -192,7 +201,7 @@ pub fn report(items: &[EvalItem], preds: &[Prediction]) -> EvalReport {
     let macro_f1 = present.iter().map(|s| s.f1).sum::<f64>() / present.len().max(1) as f64;
 
     // Character-weighted shares per document.
-    let mut tally = ShareTally::default();
+    let mut tally = ShareTally::new(k);
     for (it, (t, _)) in items.iter().zip(&tops) {
         tally.add(&it.doc_id, it.text.chars().count() as f64, it.gold, *t);
     }
@@ -216,6 +225,10 @@ pub fn report(items: &[EvalItem], preds: &[Prediction]) -> EvalReport {
         macro_f1,
         per_theme,
         confusion,
+        short: codebook
+            .all()
+            .map(|t| codebook.short(t).to_string())
+            .collect(),
         share_mae_pp: shares.mean_pp,
         share_mae_worst_pp: shares.worst_pp,
         share_max_error_pp: shares.mean_max_pp,
@@ -268,22 +281,18 @@ impl EvalReport {
         for t in &self.per_theme {
             s.push_str(&format!(
                 "{:<12} {:>9.3} {:>6.3} {:>6.3} {:>7}\n",
-                t.theme.id(),
-                t.precision,
-                t.recall,
-                t.f1,
-                t.support
+                t.theme, t.precision, t.recall, t.f1, t.support
             ));
         }
         s.push_str("\nconfusion (rows gold, columns predicted)\n");
         s.push_str(&format!("{:<7}", ""));
-        for t in Theme::ALL {
-            s.push_str(&format!("{:>7}", crate::report::shares::abbrev(t)));
+        for short in &self.short {
+            s.push_str(&format!("{short:>7}"));
         }
         s.push('\n');
-        for t in Theme::ALL {
-            s.push_str(&format!("{:<7}", crate::report::shares::abbrev(t)));
-            for c in &self.confusion[t.index()] {
+        for (short, row) in self.short.iter().zip(&self.confusion) {
+            s.push_str(&format!("{short:<7}"));
+            for c in row {
                 s.push_str(&format!("{c:>7}"));
             }
             s.push('\n');
@@ -367,9 +376,11 @@ mod tests {
             item("a", Theme::Rural, "一二"),
             item("b", Theme::Rural, "三"),
         ];
-        let mut probs = [0.0; 13];
+        let mut probs = vec![0.0; Theme::BUNDLED];
         probs[Theme::Rural.index()] = 1.0;
-        let r = report(&items, &[Prediction { probs }, Prediction { probs }]);
+        let p = Prediction { probs };
+        let cb = Codebook::bundled().unwrap();
+        let r = report(&items, &[p.clone(), p], &cb);
         assert!(!r.render().contains("two coders"));
         // The second coder labelled only document a, and differently.
         let row = |theme| LabelRow {
@@ -381,7 +392,7 @@ mod tests {
             file: "x.csv".into(),
             line: 2,
         };
-        let coders = agree::compare(&[row(Theme::Rural)], &[row(Theme::Urban)]).unwrap();
+        let coders = agree::compare(&[row(Theme::Rural)], &[row(Theme::Urban)], &cb).unwrap();
         let r = r.with_second_coder(coders);
         let a = r.per_document.iter().find(|d| d.doc_id == "a").unwrap();
         assert!((a.coders_share_mae_pp.unwrap() - 200.0 / 13.0).abs() < 1e-9);
@@ -406,7 +417,7 @@ mod tests {
             item("b", Theme::Rural, "一二三四"),
         ];
         let mk = |t: Theme, p: f64| {
-            let mut probs = [0.0; 13];
+            let mut probs = vec![0.0; Theme::BUNDLED];
             probs[t.index()] = p;
             probs[Theme::Overview.index()] = 1.0 - p;
             Prediction { probs }
@@ -416,7 +427,7 @@ mod tests {
             mk(Theme::Rural, 0.8),
             mk(Theme::Rural, 0.7),
         ];
-        let r = report(&items, &preds);
+        let r = report(&items, &preds, &Codebook::bundled().unwrap());
         assert!((r.accuracy - 2.0 / 3.0).abs() < 1e-9);
         // rural: P = 2/3, R = 1, F1 = 0.8; ecology: 0. Macro over present themes = 0.4.
         assert!((r.macro_f1 - 0.4).abs() < 1e-9);

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::evaluate::{cross_validate_with, report, EvalItem};
 use super::TrainParams;
+use crate::codebook::Codebook;
 use crate::error::{Error, Result};
 use crate::text::Tokenizer;
 
@@ -61,16 +62,27 @@ fn keep_key(seed: u64, i: usize) -> u64 {
     z ^ (z >> 31)
 }
 
+/// How the curve is cut: cross-validation folds, steps, repeats per step.
+#[derive(Debug, Clone, Copy)]
+pub struct CurveSteps {
+    pub folds: usize,
+    pub steps: usize,
+    pub repeats: usize,
+}
+
 /// The curve at `steps` equal fractions (1/steps, 2/steps, … 1), each with
 /// `repeats` random subsets (seeded: the same call gives the same curve).
 /// At 100% every repeat trains on the same labels, so it runs once.
 pub fn learning_curve(
     items: &[EvalItem],
-    folds: usize,
-    steps: usize,
-    repeats: usize,
+    CurveSteps {
+        folds,
+        steps,
+        repeats,
+    }: CurveSteps,
     params: &TrainParams,
     tokenizer: &Tokenizer,
+    codebook: &Codebook,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Vec<CurvePoint>> {
     if steps == 0 || repeats == 0 {
@@ -105,8 +117,8 @@ pub fn learning_curve(
             let cut = (fraction * u64::MAX as f64) as u64;
             let keep = |i: usize| step == steps || keep_key(r as u64 + 1, i) <= cut;
             sizes.push(train_size(&keep));
-            let preds = cross_validate_with(items, folds, params, tokenizer, keep)?;
-            let rep = report(items, &preds);
+            let preds = cross_validate_with(items, folds, params, tokenizer, codebook, keep)?;
+            let rep = report(items, &preds, codebook);
             f1s.push(rep.macro_f1);
             errs.push(rep.share_mae_pp);
             done += 1;

@@ -7,15 +7,18 @@ use crate::text::SparseVec;
 
 /// Weights per term are padded to this many classes: a row is then exactly
 /// one 64-byte cache line of `f32`, and the fixed width lets the compiler
-/// turn the per-term update into a few vector instructions.
+/// turn the per-term update into a few vector instructions. A codebook of
+/// more themes gets rows of a multiple of it, scored by a plain loop.
 const STRIDE: usize = 16;
 
 /// `score[c] = bias[c] + Σ_t x[t] · w[t][c]`, then softmax.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinearScorer {
     n_classes: usize,
-    /// Term-major: the weights of term `t` are `weights[t*STRIDE ..][..n_classes]`,
-    /// zero-padded to `STRIDE`.
+    /// Row width: `STRIDE`, or for more classes the next multiple of it.
+    stride: usize,
+    /// Term-major: the weights of term `t` are `weights[t*stride ..][..n_classes]`,
+    /// zero-padded to `stride`.
     weights: Vec<f32>,
     bias: Vec<f64>,
 }
@@ -23,23 +26,24 @@ pub struct LinearScorer {
 impl LinearScorer {
     /// From an `n_features × n_classes` weight matrix and per-class bias.
     ///
-    /// There are 13 themes, so a model has at most 13 classes; more than
-    /// `STRIDE` columns is a programming error and is refused.
+    /// A bias per class is required.
     pub fn new(w: &Array2<f64>, bias: Vec<f64>) -> crate::error::Result<LinearScorer> {
         let n_classes = w.ncols();
-        if n_classes > STRIDE || bias.len() != n_classes {
+        if bias.len() != n_classes {
             return Err(crate::error::Error::Other(format!(
-                "linear scorer: {n_classes} classes and {} biases (at most {STRIDE} classes)",
+                "linear scorer: {n_classes} classes and {} biases",
                 bias.len()
             )));
         }
-        let mut weights = Vec::with_capacity(w.nrows() * STRIDE);
+        let stride = n_classes.max(1).next_multiple_of(STRIDE);
+        let mut weights = Vec::with_capacity(w.nrows() * stride);
         for row in w.rows() {
             weights.extend(row.iter().map(|&x| x as f32));
-            weights.extend(std::iter::repeat_n(0.0, STRIDE - n_classes));
+            weights.extend(std::iter::repeat_n(0.0, stride - n_classes));
         }
         Ok(LinearScorer {
             n_classes,
+            stride,
             weights,
             bias,
         })
@@ -50,7 +54,7 @@ impl LinearScorer {
     }
 
     pub fn n_features(&self) -> usize {
-        self.weights.len() / STRIDE
+        self.weights.len() / self.stride
     }
 
     /// Raw scores (joint log-likelihoods for naive Bayes, logits for logistic regression).
@@ -58,6 +62,19 @@ impl LinearScorer {
     /// Accumulates in `f64` starting from the bias, in term order: the same
     /// sums, in the same order, as the unpadded loop this replaced.
     pub fn scores_into(&self, x: &SparseVec, out: &mut Vec<f64>) {
+        if self.stride != STRIDE {
+            out.clear();
+            out.extend_from_slice(&self.bias);
+            for (t, v) in x.iter() {
+                let Some(row) = self.weights.get(t * self.stride..(t + 1) * self.stride) else {
+                    continue;
+                };
+                for (a, w) in out.iter_mut().zip(row) {
+                    *a += f64::from(v * w);
+                }
+            }
+            return;
+        }
         let mut acc = [0.0f64; STRIDE];
         acc[..self.n_classes].copy_from_slice(&self.bias);
         for (t, v) in x.iter() {
@@ -74,7 +91,7 @@ impl LinearScorer {
 
     /// Weight of term `t` for class `c`.
     pub fn weight(&self, t: usize, c: usize) -> f32 {
-        self.weights[t * STRIDE + c]
+        self.weights[t * self.stride + c]
     }
 }
 
@@ -111,9 +128,23 @@ mod tests {
     }
 
     #[test]
-    fn refuses_more_classes_than_a_row_holds_or_a_bias_mismatch() {
-        let w = Array2::<f64>::zeros((3, STRIDE + 1));
-        assert!(LinearScorer::new(&w, vec![0.0; STRIDE + 1]).is_err());
+    fn scores_more_classes_than_one_row_and_refuses_a_bias_mismatch() {
+        // 21 classes (the CAP major topics, say): rows of 32.
+        let n = STRIDE + 5;
+        let w = Array2::from_shape_fn((3, n), |(t, c)| (t * n + c) as f64);
+        let s = LinearScorer::new(&w, vec![1.0; n]).unwrap();
+        assert_eq!((s.n_features(), s.n_classes()), (3, n));
+        let x = SparseVec {
+            idx: vec![1, 2],
+            val: vec![0.5, 0.25],
+        };
+        let mut out = Vec::new();
+        s.scores_into(&x, &mut out);
+        for (c, got) in out.iter().enumerate() {
+            let want = 1.0 + 0.5 * w[[1, c]] + 0.25 * w[[2, c]];
+            assert!((got - want).abs() < 1e-4, "{c}: {got} vs {want}");
+        }
+        assert_eq!(s.weight(2, n - 1), w[[2, n - 1]] as f32);
         let w = Array2::<f64>::zeros((3, 2));
         assert!(LinearScorer::new(&w, vec![0.0; 3]).is_err());
         assert_eq!(LinearScorer::new(&w, vec![0.0; 2]).unwrap().n_features(), 3);

@@ -24,13 +24,17 @@ pub use linear::LinearScorer;
 pub use predict::{Prediction, Predictor};
 pub use train::{fit, ClassifierKind, Example, TrainParams};
 
+use crate::codebook::Codebook;
 use crate::text::Vectorizer;
 use crate::themes::Theme;
 
 /// Bumped whenever the model file layout changes; other versions are refused.
 /// 3 added the document prior: older builds must not read a model whose labels
-/// depend on it. 4 added the sparse logistic regression.
-pub const FORMAT_VERSION: u32 = 4;
+/// depend on it. 4 added the sparse logistic regression. 5 added the codebook
+/// (older files are read with the bundled one, the only one they could use).
+pub const FORMAT_VERSION: u32 = 5;
+/// The first version that carries its codebook.
+pub const CODEBOOK_FORMAT_VERSION: u32 = 5;
 /// The oldest version still read: 2 differs only in having no document prior.
 pub const OLDEST_FORMAT_VERSION: u32 = 2;
 
@@ -85,8 +89,13 @@ pub struct Provenance {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Model {
     pub format_version: u32,
-    /// Classes in scorer column order (themes present in the training labels).
+    /// Classes in scorer column order (themes present in the training labels),
+    /// as indices into `codebook`; the file stores them as `theme_ids`.
+    #[serde(skip)]
     pub themes: Vec<Theme>,
+    /// `themes` as the codebook's ids, as the file stores them.
+    #[serde(rename = "themes")]
+    pub theme_ids: Vec<String>,
     pub vectorizer: Vectorizer,
     pub classifier: Classifier,
     /// The tokenizer's user dictionary and stop words, so the model is self-contained.
@@ -99,4 +108,9 @@ pub struct Model {
     #[serde(default)]
     pub document_prior: Option<DocumentPrior>,
     pub provenance: Provenance,
+    /// The codebook the labels were made with: what the model's themes mean.
+    /// Empty when read from a file older than version 5 until
+    /// [`persist`] puts the bundled one in.
+    #[serde(default = "Codebook::missing")]
+    pub codebook: Codebook,
 }

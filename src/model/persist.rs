@@ -5,7 +5,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::{Model, FORMAT_VERSION, OLDEST_FORMAT_VERSION};
+use super::{Model, CODEBOOK_FORMAT_VERSION, FORMAT_VERSION, OLDEST_FORMAT_VERSION};
+use crate::codebook::Codebook;
 use crate::error::{Error, Result};
 use crate::output::write_atomic;
 
@@ -121,6 +122,26 @@ pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Model> {
             "format version of the header and the model differ".into()
         ));
     }
+    if model.format_version < CODEBOOK_FORMAT_VERSION {
+        // Made before codebooks were data: the bundled themes were the only ones.
+        model.codebook = Codebook::bundled()?;
+    } else if model.codebook.len() < 2 {
+        return Err(bad(
+            "its codebook has fewer than 2 themes; the file is damaged or was edited: train the model again with `policy-themes train`".into(),
+        ));
+    }
+    model.themes = model
+        .theme_ids
+        .iter()
+        .map(|id| {
+            model.codebook.parse(id).map_err(|e| {
+                bad(format!(
+                    "{e} in the model's codebook {}; the file is damaged or was edited: train the model again with `policy-themes train`",
+                    model.codebook.describe()
+                ))
+            })
+        })
+        .collect::<Result<_>>()?;
     model.vectorizer.reindex();
     if let Some(why) = super::validate::problem(&model) {
         return Err(bad(format!(
@@ -165,6 +186,7 @@ mod tests {
             &examples,
             &TrainParams::default(),
             &Tokenizer::bundled(),
+            &Codebook::bundled().unwrap(),
             Default::default(),
         )
         .unwrap()
@@ -199,5 +221,33 @@ mod tests {
         let e = from_bytes(&p, b"{\"hello\": 1}").unwrap_err().to_string();
         assert!(e.contains("marker"), "{e}");
         assert!(e.starts_with(&p.display().to_string()));
+    }
+
+    #[test]
+    fn a_model_carries_its_codebook_and_older_files_get_the_bundled_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m.json");
+        let m = tiny_model();
+        save(&m, &p).unwrap();
+        let back = load(&p).unwrap();
+        assert_eq!(back.codebook, m.codebook);
+        assert_eq!(back.theme_ids, ["rural", "investment"]);
+        // A version-4 file: no codebook, themes as the bundled ids.
+        let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+        v["format_version"] = 4.into();
+        v["model"]["format_version"] = 4.into();
+        v["model"].as_object_mut().unwrap().remove("codebook");
+        let old = serde_json::to_vec(&v).unwrap();
+        let back = from_bytes(&p, &old).unwrap();
+        assert!(back.codebook.bundled);
+        assert_eq!(back.themes, m.themes);
+        // A theme the model's codebook does not have is a damaged file.
+        let text = std::fs::read_to_string(&p).unwrap();
+        let edited = text.replacen("\"themes\":[\"rural\"", "\"themes\":[\"digital\"", 1);
+        let e = from_bytes(&p, edited.as_bytes()).unwrap_err().to_string();
+        assert!(
+            e.contains("`digital`") && e.contains("train the model again"),
+            "{e}"
+        );
     }
 }

@@ -16,22 +16,33 @@ use crate::themes::Theme;
 /// Probabilities for one paragraph.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prediction {
-    /// Probability per theme, in [`Theme::ALL`] order (0 for themes the model never saw).
-    pub probs: [f64; 13],
+    /// Probability per theme of the model's codebook, in codebook order (0
+    /// for themes the model never saw).
+    pub probs: Vec<f64>,
 }
 
 impl Prediction {
-    /// Themes ranked by probability, highest first.
+    /// Themes ranked by probability, highest first (ties: codebook order).
     pub fn ranked(&self) -> Vec<(Theme, f64)> {
-        let mut r: Vec<(Theme, f64)> = Theme::ALL
+        let mut r: Vec<(Theme, f64)> = self
+            .probs
             .iter()
-            .map(|t| (*t, self.probs[t.index()]))
+            .enumerate()
+            .map(|(i, &p)| (Theme::from_index(i), p))
             .collect();
         r.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         r
     }
+
+    /// The first of [`Prediction::ranked`], without sorting.
     pub fn top(&self) -> (Theme, f64) {
-        self.ranked()[0]
+        let mut best = (Theme::from_index(0), f64::NEG_INFINITY);
+        for (i, &p) in self.probs.iter().enumerate() {
+            if i == 0 || p.total_cmp(&best.1).is_gt() {
+                best = (Theme::from_index(i), p);
+            }
+        }
+        best
     }
 }
 
@@ -114,6 +125,11 @@ impl Predictor {
         })
     }
 
+    /// The codebook the model's themes belong to.
+    pub fn codebook(&self) -> &crate::codebook::Codebook {
+        &self.model.codebook
+    }
+
     /// The tokenizer, for a model that reads words.
     pub fn tokenizer(&self) -> Option<&Tokenizer> {
         self.tokenizer.as_ref()
@@ -162,7 +178,7 @@ impl Predictor {
     pub fn predict_with(&self, text: &str, scratch: &mut PredictScratch) -> Prediction {
         let x = self.vectorize(text, scratch);
         let lp = self.log_proba(&x, scratch);
-        let mut probs = [0.0; 13];
+        let mut probs = vec![0.0; self.model.codebook.len()];
         for (t, l) in self.model.themes.iter().zip(lp) {
             probs[t.index()] = l.exp();
         }
@@ -226,7 +242,7 @@ impl Predictor {
             })
             .collect();
         // Every paragraph is in exactly one document, so every slot is filled.
-        let mut preds = vec![Prediction { probs: [0.0; 13] }; texts.len()];
+        let mut preds = vec![Prediction { probs: Vec::new() }; texts.len()];
         for (idx, doc) in documents.iter().zip(predicted) {
             for (&i, p) in idx.iter().zip(doc) {
                 preds[i] = p;
@@ -292,7 +308,11 @@ mod tests {
 
     fn examples() -> Vec<Example> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let set = crate::labels::LabelSet::read_strict(&root.join("labels")).unwrap();
+        let set = crate::labels::LabelSet::read_strict(
+            &root.join("labels"),
+            &crate::codebook::Codebook::bundled().unwrap(),
+        )
+        .unwrap();
         set.rows
             .into_iter()
             .map(|r| Example {
@@ -309,7 +329,8 @@ mod tests {
         let tok = Tokenizer::bundled();
         let mut words = TrainParams::default();
         words.features.words = true;
-        let model = fit(&ex, &words, &tok, Sources::default()).unwrap();
+        let cb = crate::codebook::Codebook::bundled().unwrap();
+        let model = fit(&ex, &words, &tok, &cb, Sources::default()).unwrap();
         let mut p = Predictor::new(model).unwrap();
         assert!(p.tokenizer().is_some());
         assert!(p.skips_word_filter());
@@ -323,7 +344,7 @@ mod tests {
         let mut params = words;
         params.features.word_bigrams = true;
         params.calibrate = false;
-        let model = fit(&ex[..300], &params, &tok, Sources::default()).unwrap();
+        let model = fit(&ex[..300], &params, &tok, &cb, Sources::default()).unwrap();
         assert!(!Predictor::new(model).unwrap().skips_word_filter());
     }
 
@@ -336,7 +357,8 @@ mod tests {
             ..TrainParams::default()
         };
         assert!(!params.features.uses_words());
-        let model = fit(&ex, &params, &tok, Sources::default()).unwrap();
+        let cb = crate::codebook::Codebook::bundled().unwrap();
+        let model = fit(&ex, &params, &tok, &cb, Sources::default()).unwrap();
         assert!(model.vectorizer.terms.iter().all(|t| t.starts_with('#')));
         let p = Predictor::new(model).unwrap();
         assert!(

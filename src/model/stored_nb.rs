@@ -109,7 +109,11 @@ mod tests {
 
     fn fitted() -> StoredNb {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let set = crate::labels::LabelSet::read_strict(&root.join("labels")).unwrap();
+        let set = crate::labels::LabelSet::read_strict(
+            &root.join("labels"),
+            &crate::codebook::Codebook::bundled().unwrap(),
+        )
+        .unwrap();
         let ex: Vec<Example> = set
             .rows
             .into_iter()
@@ -124,9 +128,15 @@ mod tests {
             calibrate: false,
             ..TrainParams::default()
         };
-        match fit(&ex, &params, &Tokenizer::bundled(), Sources::default())
-            .unwrap()
-            .classifier
+        match fit(
+            &ex,
+            &params,
+            &Tokenizer::bundled(),
+            &crate::codebook::Codebook::bundled().unwrap(),
+            Sources::default(),
+        )
+        .unwrap()
+        .classifier
         {
             Classifier::MultinomialNb { nb, .. } => nb,
             other => panic!("asked for naive Bayes, got {other:?}"),

@@ -12,6 +12,7 @@ use super::document_prior::DocumentPrior;
 use super::linear::LinearScorer;
 use super::stored_nb::StoredNb;
 use super::{Classifier, Model, Provenance, FORMAT_VERSION};
+use crate::codebook::Codebook;
 use crate::error::{Error, Result};
 use crate::text::tfidf::Scratch;
 use crate::text::{FeatureConfig, SparseVec, Tokenizer, Vectorizer};
@@ -340,6 +341,7 @@ pub fn fit(
     examples: &[Example],
     params: &TrainParams,
     tokenizer: &Tokenizer,
+    codebook: &Codebook,
     sources: Sources,
 ) -> Result<Model> {
     params.validate()?;
@@ -355,6 +357,11 @@ pub fn fit(
     if themes.len() < 2 {
         return Err(Error::Other(
             "training needs paragraphs of at least two themes".into(),
+        ));
+    }
+    if themes.iter().any(|t| t.index() >= codebook.len()) {
+        return Err(Error::Other(
+            "a training theme is not in the codebook".into(),
         ));
     }
     let y: Vec<usize> = examples
@@ -454,6 +461,7 @@ pub fn fit(
     });
     let mut model = Model {
         format_version: FORMAT_VERSION,
+        theme_ids: themes.iter().map(|&t| codebook.id(t).to_string()).collect(),
         themes,
         vectorizer,
         classifier,
@@ -470,12 +478,13 @@ pub fn fit(
             n_train: examples.len(),
             params: params.clone(),
         },
+        codebook: codebook.clone(),
     };
     let (d, s) = tokenizer.sources();
     model.user_dict = d.to_string();
     model.stop_words = s.to_string();
     if params.calibrate {
-        if let Some(t) = fit_temperature(examples, params, tokenizer)? {
+        if let Some(t) = fit_temperature(examples, params, tokenizer, codebook)? {
             model.temperature = t;
         }
     }
@@ -515,6 +524,7 @@ pub fn fit_temperature(
     examples: &[Example],
     params: &TrainParams,
     tokenizer: &Tokenizer,
+    codebook: &Codebook,
 ) -> Result<Option<f64>> {
     let groups: Vec<&str> = examples.iter().map(|e| e.group.as_str()).collect();
     let folds = assign_folds_by(&groups, 5);
@@ -537,7 +547,7 @@ pub fn fit_temperature(
                 .filter(|(_, &g)| g != f)
                 .map(|(e, _)| e.clone())
                 .collect();
-            let model = fit(&train, &inner, tokenizer, Sources::default())?;
+            let model = fit(&train, &inner, tokenizer, codebook, Sources::default())?;
             // Score with the caller's tokenizer: a Predictor would rebuild
             // it (jieba's dictionary, ~20 ms) for every fold.
             let scorer = compile(&model.classifier, model.themes.len())?;
@@ -739,7 +749,8 @@ mod tests {
                 });
             }
         }
-        let t = fit_temperature(&ex, &TrainParams::default(), &Tokenizer::bundled())
+        let cb = crate::codebook::Codebook::bundled().unwrap();
+        let t = fit_temperature(&ex, &TrainParams::default(), &Tokenizer::bundled(), &cb)
             .unwrap()
             .unwrap();
         assert!(t > 0.0 && t.is_finite());

@@ -7,7 +7,6 @@
 //! theme or term it belongs to.
 
 use super::{Classifier, Model};
-use crate::themes::Theme;
 
 /// The largest magnitude accepted for a weight, intercept, idf, smoothing or
 /// document-prior strength.
@@ -56,7 +55,7 @@ fn out_of_range(x: f64) -> Option<String> {
 }
 
 /// The theme of class column `c`, for messages.
-fn theme_name(themes: &[Theme], c: usize) -> String {
+fn theme_name(themes: &[String], c: usize) -> String {
     themes
         .get(c)
         .map_or_else(|| format!("column {c}"), |t| format!("`{t}`"))
@@ -64,7 +63,7 @@ fn theme_name(themes: &[Theme], c: usize) -> String {
 
 /// Why the model cannot be used, if it cannot: the first problem found.
 pub fn problem(model: &Model) -> Option<String> {
-    let themes = &model.themes;
+    let themes = &model.theme_ids;
     let n = themes.len();
     if n < 2 {
         return Some(format!("the model lists {n} theme(s); it needs at least 2"));
@@ -120,10 +119,10 @@ fn vocabulary_problem(model: &Model) -> Option<String> {
 /// The first out-of-range entry of an `n_features × n_classes` weight matrix.
 fn weights_problem(model: &Model, w: &ndarray::Array2<f64>, what: &str) -> Option<String> {
     let terms = &model.vectorizer.terms;
-    if w.ncols() != model.themes.len() {
+    if w.ncols() != model.theme_ids.len() {
         return Some(format!(
             "{} themes, {what} weights for {}",
-            model.themes.len(),
+            model.theme_ids.len(),
             w.ncols()
         ));
     }
@@ -139,7 +138,7 @@ fn weights_problem(model: &Model, w: &ndarray::Array2<f64>, what: &str) -> Optio
             return Some(format!(
                 "{what}: weight of term `{}` for theme {} {why}",
                 terms[t],
-                theme_name(&model.themes, c)
+                theme_name(&model.theme_ids, c)
             ));
         }
     }
@@ -147,21 +146,25 @@ fn weights_problem(model: &Model, w: &ndarray::Array2<f64>, what: &str) -> Optio
 }
 
 fn intercepts_problem(model: &Model, bias: &[f64]) -> Option<String> {
-    if bias.len() != model.themes.len() {
+    if bias.len() != model.theme_ids.len() {
         return Some(format!(
             "{} intercepts for {} themes",
             bias.len(),
-            model.themes.len()
+            model.theme_ids.len()
         ));
     }
     bias.iter().enumerate().find_map(|(c, &b)| {
-        out_of_range(b)
-            .map(|why| format!("intercept of theme {} {why}", theme_name(&model.themes, c)))
+        out_of_range(b).map(|why| {
+            format!(
+                "intercept of theme {} {why}",
+                theme_name(&model.theme_ids, c)
+            )
+        })
     })
 }
 
 fn classifier_problem(model: &Model) -> Option<String> {
-    let n = model.themes.len();
+    let n = model.theme_ids.len();
     let n_terms = model.vectorizer.terms.len();
     match &model.classifier {
         Classifier::SparseLogistic { weights, bias } => {
@@ -198,13 +201,17 @@ fn classifier_problem(model: &Model) -> Option<String> {
                     return Some(format!(
                         "logistic regression: weight of term `{}` for theme {} {why}",
                         model.vectorizer.terms[t],
-                        theme_name(&model.themes, classes[j])
+                        theme_name(&model.theme_ids, classes[j])
                     ));
                 }
             }
             intercept.iter().zip(classes).find_map(|(&b, &c)| {
-                out_of_range(b)
-                    .map(|why| format!("intercept of theme {} {why}", theme_name(&model.themes, c)))
+                out_of_range(b).map(|why| {
+                    format!(
+                        "intercept of theme {} {why}",
+                        theme_name(&model.theme_ids, c)
+                    )
+                })
             })
         }
         Classifier::MultinomialNb { nb, uniform_prior } => {
@@ -219,7 +226,7 @@ fn classifier_problem(model: &Model) -> Option<String> {
                     ));
                 }
                 seen[c] = true;
-                let theme = theme_name(&model.themes, c);
+                let theme = theme_name(&model.theme_ids, c);
                 // A zero prior is a theme never predicted, unless priors are
                 // replaced by uniform ones.
                 let usable = prior > 0.0 && prior <= 1.0;
@@ -250,7 +257,7 @@ fn classifier_problem(model: &Model) -> Option<String> {
             if let Some(c) = seen.iter().position(|s| !s) {
                 return Some(format!(
                     "naive Bayes has no counts for theme {}",
-                    theme_name(&model.themes, c)
+                    theme_name(&model.theme_ids, c)
                 ));
             }
             None

@@ -14,6 +14,7 @@
 
 use rayon::prelude::*;
 
+use crate::codebook::Codebook;
 use crate::error::Result;
 use crate::model::evaluate::{cross_validate, EvalItem};
 use crate::model::TrainParams;
@@ -25,27 +26,36 @@ use crate::themes::Theme;
 /// Folds of the cross-validation that measures the confusion.
 pub const FOLDS: usize = 5;
 
+/// A square matrix of weighted counts or probabilities, `[gold][pred]`.
+pub type Confusion = Vec<Vec<f64>>;
+
+/// A `n × n` matrix of zeros.
+pub fn zeros(n: usize) -> Confusion {
+    vec![vec![0.0; n]; n]
+}
+
 /// A measured confusion, ready to correct shares.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Adjuster {
-    /// `m[gold][pred]` = P(predicted `pred` | gold `gold`), rows in [`Theme::ALL`] order.
+    /// `m[gold][pred]` = P(predicted `pred` | gold `gold`), rows in codebook order.
     /// A theme absent from the labels gets the identity row (no correction possible).
-    pub m: [[f64; 13]; 13],
+    pub m: Confusion,
     /// Paragraphs the confusion was measured on.
     pub paragraphs: usize,
     /// The weighted counts `[gold][pred]` of each document the confusion was
     /// measured on, for [`Adjuster::resampled`]; empty when not known.
-    pub documents: Vec<[[f64; 13]; 13]>,
+    pub documents: Vec<Confusion>,
 }
 
 impl Adjuster {
-    /// From weighted counts `counts[gold][pred]`.
-    pub fn from_counts(counts: &[[f64; 13]; 13], paragraphs: usize) -> Adjuster {
-        let mut m = [[0.0; 13]; 13];
+    /// From weighted counts `counts[gold][pred]` (square).
+    pub fn from_counts(counts: &[Vec<f64>], paragraphs: usize) -> Adjuster {
+        let n = counts.len();
+        let mut m = zeros(n);
         for (i, row) in counts.iter().enumerate() {
             let total: f64 = row.iter().sum();
             if total > 0.0 {
-                for j in 0..13 {
+                for j in 0..n {
                     m[i][j] = row[j] / total;
                 }
             } else {
@@ -67,7 +77,7 @@ impl Adjuster {
         if self.documents.is_empty() {
             return self.clone();
         }
-        let mut counts = [[0.0; 13]; 13];
+        let mut counts = zeros(self.m.len());
         for _ in 0..self.documents.len() {
             let d = &self.documents[rng.below(self.documents.len())];
             for (row, drow) in counts.iter_mut().zip(d) {
@@ -79,9 +89,9 @@ impl Adjuster {
         Adjuster::from_counts(&counts, self.paragraphs)
     }
 
-    /// The identity: predictions taken as they are.
-    pub fn identity() -> Adjuster {
-        let mut counts = [[0.0; 13]; 13];
+    /// The identity over `n` themes: predictions taken as they are.
+    pub fn identity(n: usize) -> Adjuster {
+        let mut counts = zeros(n);
         for (i, row) in counts.iter_mut().enumerate() {
             row[i] = 1.0;
         }
@@ -94,12 +104,14 @@ impl Adjuster {
         items: &[EvalItem],
         params: &TrainParams,
         tokenizer: &Tokenizer,
+        codebook: &Codebook,
         weight: Weight,
     ) -> Result<Adjuster> {
-        let preds = cross_validate(items, FOLDS, params, tokenizer)?;
+        let preds = cross_validate(items, FOLDS, params, tokenizer, codebook)?;
         let tops: Vec<Theme> = preds.par_iter().map(|p| p.top().0).collect();
-        let mut counts = [[0.0; 13]; 13];
-        let mut documents: Vec<[[f64; 13]; 13]> = Vec::new();
+        let n = codebook.len();
+        let mut counts = zeros(n);
+        let mut documents: Vec<Confusion> = Vec::new();
         let mut slot: std::collections::HashMap<&str, usize> = Default::default();
         for (it, pred) in items.iter().zip(&tops) {
             let w = match weight {
@@ -108,7 +120,7 @@ impl Adjuster {
             };
             counts[it.gold.index()][pred.index()] += w;
             let i = *slot.entry(it.doc_id.as_str()).or_insert_with(|| {
-                documents.push([[0.0; 13]; 13]);
+                documents.push(zeros(n));
                 documents.len() - 1
             });
             documents[i][it.gold.index()][pred.index()] += w;
@@ -118,63 +130,69 @@ impl Adjuster {
         Ok(adjuster)
     }
 
-    /// Corrected shares for observed (predicted) shares. All-zero input stays all zero.
-    pub fn apply(&self, observed: &[f64; 13]) -> [f64; 13] {
+    /// Corrected shares for observed (predicted) shares (one per theme). All-zero input stays all zero.
+    pub fn apply(&self, observed: &[f64]) -> Vec<f64> {
+        let n = observed.len();
         let total: f64 = observed.iter().sum();
         if total <= 0.0 {
-            return [0.0; 13];
+            return vec![0.0; n];
         }
         // Least squares for Mᵀ p = obs: (M Mᵀ) p = M obs, with a tiny ridge so that
         // identical confusion rows (an unidentifiable pair of themes) still solve.
         let m = &self.m;
-        let mut a = [[0.0; 13]; 13];
-        let mut b = [0.0; 13];
-        for i in 0..13 {
-            for k in 0..13 {
-                a[i][k] = (0..13).map(|j| m[i][j] * m[k][j]).sum();
+        let mut a = zeros(n);
+        let mut b = vec![0.0; n];
+        for i in 0..n {
+            for k in 0..n {
+                a[i][k] = (0..n).map(|j| m[i][j] * m[k][j]).sum();
             }
-            b[i] = (0..13).map(|j| m[i][j] * observed[j]).sum();
+            b[i] = (0..n).map(|j| m[i][j] * observed[j]).sum();
         }
-        let trace: f64 = (0..13).map(|i| a[i][i]).sum();
+        let trace: f64 = (0..n).map(|i| a[i][i]).sum();
         let ridge = 1e-10 * trace.max(1e-300);
         for (i, row) in a.iter_mut().enumerate() {
             row[i] += ridge;
         }
-        let p = solve(a, b).unwrap_or(*observed);
-        let clipped = p.map(|x| if x.is_finite() && x > 0.0 { x } else { 0.0 });
+        let p = solve(a, b).unwrap_or_else(|| observed.to_vec());
+        let clipped: Vec<f64> = p
+            .iter()
+            .map(|&x| if x.is_finite() && x > 0.0 { x } else { 0.0 })
+            .collect();
         let sum: f64 = clipped.iter().sum();
         if sum > 0.0 {
-            clipped.map(|x| x / sum)
+            clipped.iter().map(|x| x / sum).collect()
         } else {
-            observed.map(|x| x / total)
+            observed.iter().map(|x| x / total).collect()
         }
     }
 }
 
 /// Gaussian elimination with partial pivoting; `None` if the matrix is singular.
-fn solve(mut a: [[f64; 13]; 13], mut b: [f64; 13]) -> Option<[f64; 13]> {
-    const N: usize = 13;
-    for col in 0..N {
-        let pivot = (col..N).max_by(|&x, &y| a[x][col].abs().total_cmp(&a[y][col].abs()))?;
+fn solve(mut a: Confusion, mut b: Vec<f64>) -> Option<Vec<f64>> {
+    let n = b.len();
+    for col in 0..n {
+        let pivot = (col..n).max_by(|&x, &y| a[x][col].abs().total_cmp(&a[y][col].abs()))?;
         if a[pivot][col].abs() < 1e-300 {
             return None;
         }
         a.swap(col, pivot);
         b.swap(col, pivot);
-        for r in col + 1..N {
-            let f = a[r][col] / a[col][col];
+        let (upper, lower) = a.split_at_mut(col + 1);
+        let pivot_row = &upper[col];
+        for (off, row) in lower.iter_mut().enumerate() {
+            let r = col + 1 + off;
+            let f = row[col] / pivot_row[col];
             if f != 0.0 {
-                let pivot_row = a[col];
-                for (x, p) in a[r].iter_mut().zip(pivot_row).skip(col) {
+                for (x, p) in row.iter_mut().zip(pivot_row).skip(col) {
                     *x -= f * p;
                 }
                 b[r] -= f * b[col];
             }
         }
     }
-    let mut x = [0.0; N];
-    for r in (0..N).rev() {
-        let s: f64 = (r + 1..N).map(|c| a[r][c] * x[c]).sum();
+    let mut x = vec![0.0; n];
+    for r in (0..n).rev() {
+        let s: f64 = (r + 1..n).map(|c| a[r][c] * x[c]).sum();
         x[r] = (b[r] - s) / a[r][r];
     }
     Some(x)
@@ -184,8 +202,10 @@ fn solve(mut a: [[f64; 13]; 13], mut b: [f64; 13]) -> Option<[f64; 13]> {
 mod tests {
     use super::*;
 
-    fn shares(pairs: &[(usize, f64)]) -> [f64; 13] {
-        let mut s = [0.0; 13];
+    const N: usize = Theme::BUNDLED;
+
+    fn shares(pairs: &[(usize, f64)]) -> Vec<f64> {
+        let mut s = vec![0.0; N];
         for &(i, x) in pairs {
             s[i] = x;
         }
@@ -195,8 +215,8 @@ mod tests {
     #[test]
     fn identity_leaves_shares_unchanged() {
         let obs = shares(&[(0, 0.2), (3, 0.5), (12, 0.3)]);
-        let adj = Adjuster::identity().apply(&obs);
-        for i in 0..13 {
+        let adj = Adjuster::identity(N).apply(&obs);
+        for i in 0..N {
             assert!((adj[i] - obs[i]).abs() < 1e-9, "{adj:?}");
         }
     }
@@ -204,7 +224,7 @@ mod tests {
     #[test]
     fn recovers_true_shares_from_a_known_confusion() {
         // Theme 0 text is predicted 0 with 60%, 1 with 40%; theme 1 always 1.
-        let mut counts = [[0.0; 13]; 13];
+        let mut counts = zeros(N);
         counts[0][0] = 60.0;
         counts[0][1] = 40.0;
         counts[1][1] = 100.0;
@@ -228,7 +248,7 @@ mod tests {
     #[test]
     fn rows_sum_to_one_even_when_themes_are_indistinguishable() {
         // Themes 0 and 1 have identical confusion rows: singular without the ridge.
-        let mut counts = [[0.0; 13]; 13];
+        let mut counts = zeros(N);
         counts[0][0] = 50.0;
         counts[0][1] = 50.0;
         counts[1][0] = 50.0;
@@ -244,18 +264,18 @@ mod tests {
             assert!((adj.iter().sum::<f64>() - 1.0).abs() < 1e-9, "{adj:?}");
             assert!(adj.iter().all(|x| x.is_finite() && *x >= 0.0));
         }
-        assert_eq!(a.apply(&[0.0; 13]), [0.0; 13]);
+        assert_eq!(a.apply(&[0.0; N]), [0.0; N]);
     }
 
     #[test]
     fn resampling_redraws_whole_documents() {
         // Two documents: one where theme 0 is always right, one where it is
         // always read as theme 1.
-        let mut right = [[0.0; 13]; 13];
+        let mut right = zeros(N);
         right[0][0] = 10.0;
-        let mut wrong = [[0.0; 13]; 13];
+        let mut wrong = zeros(N);
         wrong[0][1] = 10.0;
-        let mut total = right;
+        let mut total = right.clone();
         total[0][1] = 10.0;
         let mut a = Adjuster::from_counts(&total, 2);
         assert_eq!(

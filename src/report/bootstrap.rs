@@ -66,30 +66,38 @@ pub fn stream_seed(seed: u64, key: &[String]) -> u64 {
 }
 
 /// What one paragraph adds to each theme's numerator (e.g. its characters in the
-/// slot of its predicted theme, or its keyword hits per theme).
-pub type Contribution = [f64; 13];
+/// slot of its predicted theme, or its keyword hits per theme): one number
+/// per theme of the codebook.
+pub type Contribution = Vec<f64>;
 
 /// A group's paragraphs, split by document.
 #[derive(Debug, Clone, Default)]
 pub struct Strata {
+    /// Themes per contribution.
+    width: usize,
     docs: Vec<Vec<Contribution>>,
 }
 
 impl Strata {
-    /// Group contributions by document id (order of documents is the id order).
-    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, Contribution)>) -> Strata {
+    /// Group contributions (of `width` themes each) by document id (order
+    /// of documents is the id order).
+    pub fn from_pairs<'a>(
+        width: usize,
+        pairs: impl IntoIterator<Item = (&'a str, Contribution)>,
+    ) -> Strata {
         let mut by_doc: BTreeMap<&str, Vec<Contribution>> = BTreeMap::new();
         for (doc, c) in pairs {
             by_doc.entry(doc).or_default().push(c);
         }
         Strata {
+            width,
             docs: by_doc.into_values().collect(),
         }
     }
 
     /// The point estimate: summed contributions normalised to sum to 1 (all zero if nothing counts).
-    pub fn shares(&self) -> [f64; 13] {
-        let mut sum = [0.0; 13];
+    pub fn shares(&self) -> Vec<f64> {
+        let mut sum = vec![0.0; self.width];
         for d in &self.docs {
             for c in d {
                 add(&mut sum, c);
@@ -99,11 +107,11 @@ impl Strata {
     }
 
     /// `b` bootstrap replicates of [`Strata::shares`], paragraphs redrawn within documents.
-    pub fn replicates(&self, b: usize, seed: u64) -> Vec<[f64; 13]> {
+    pub fn replicates(&self, b: usize, seed: u64) -> Vec<Vec<f64>> {
         let mut rng = SplitMix64::new(seed);
         let mut out = Vec::with_capacity(b);
         for _ in 0..b {
-            let mut sum = [0.0; 13];
+            let mut sum = vec![0.0; self.width];
             for d in &self.docs {
                 for _ in 0..d.len() {
                     add(&mut sum, &d[rng.below(d.len())]);
@@ -119,37 +127,37 @@ impl Strata {
     }
 }
 
-fn add(sum: &mut [f64; 13], c: &Contribution) {
+fn add(sum: &mut [f64], c: &[f64]) {
     for (s, x) in sum.iter_mut().zip(c) {
         *s += x;
     }
 }
 
 /// Scale a vector to sum to 1; all zero stays all zero.
-pub fn normalise(v: [f64; 13]) -> [f64; 13] {
+pub fn normalise(mut v: Vec<f64>) -> Vec<f64> {
     let total: f64 = v.iter().sum();
-    if total > 0.0 {
-        v.map(|x| x / total)
-    } else {
-        [0.0; 13]
+    for x in &mut v {
+        *x = if total > 0.0 { *x / total } else { 0.0 };
     }
+    v
 }
 
 /// A 95% interval per theme.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Interval {
-    pub lo: [f64; 13],
-    pub hi: [f64; 13],
+    pub lo: Vec<f64>,
+    pub hi: Vec<f64>,
 }
 
 impl Interval {
     /// The 2.5th and 97.5th percentiles of each theme over the replicates.
-    /// With no replicates the interval is empty at zero.
-    pub fn from_replicates(reps: &[[f64; 13]]) -> Interval {
-        let mut lo = [0.0; 13];
-        let mut hi = [0.0; 13];
+    /// With no replicates the interval is empty (no themes).
+    pub fn from_replicates(reps: &[Vec<f64>]) -> Interval {
+        let width = reps.first().map_or(0, Vec::len);
+        let mut lo = vec![0.0; width];
+        let mut hi = vec![0.0; width];
         let mut col = Vec::with_capacity(reps.len());
-        for t in 0..13 {
+        for t in 0..width {
             col.clear();
             col.extend(reps.iter().map(|r| r[t]));
             col.sort_by(f64::total_cmp);
@@ -181,7 +189,7 @@ mod tests {
     use super::*;
 
     fn one_hot(t: usize, w: f64) -> Contribution {
-        let mut c = [0.0; 13];
+        let mut c = vec![0.0; crate::Theme::BUNDLED];
         c[t] = w;
         c
     }
@@ -194,7 +202,7 @@ mod tests {
         for i in 0..15 {
             pairs.push(("d2", one_hot(2 + i % 2, 50.0)));
         }
-        Strata::from_pairs(pairs)
+        Strata::from_pairs(crate::Theme::BUNDLED, pairs)
     }
 
     #[test]

@@ -13,17 +13,16 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use crate::codebook::{dictionary_terms, Codebook};
 use crate::error::{Error, Result};
 use crate::report::bootstrap::{stream_seed, Interval, Strata};
 use crate::report::rows::LabelledRow;
 use crate::report::shares::{
-    aligned_keys, key_label, push_shares, render_blocks, Block, Field, GroupBy, Line, Resampling,
+    aligned_keys, key_label, percent, push_shares, render_blocks, Block, Field, GroupBy, Line,
+    Resampling,
 };
 use crate::text::Tokenizer;
 use crate::themes::Theme;
-
-/// The built-in dictionary (`dictionaries/themes.txt`).
-pub const BUILTIN: &str = include_str!("../../dictionaries/themes.txt");
 
 /// Keywords per theme.
 #[derive(Debug, Clone)]
@@ -31,77 +30,66 @@ pub struct Dictionary {
     words: HashMap<String, Theme>,
     /// Longest keyword, in characters.
     max_len: usize,
-}
-
-fn is_separator(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '、' | ',' | '\u{ff0c}')
+    /// Themes of the codebook the keywords belong to.
+    themes: usize,
 }
 
 impl Dictionary {
-    /// Parse the dictionary format (see the header of `dictionaries/themes.txt`);
-    /// `source` names the file in errors.
-    pub fn parse(text: &str, source: &Path) -> Result<Dictionary> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    /// From keywords per theme, in codebook order; `source` names where they
+    /// come from in errors. A keyword may belong to one theme only.
+    pub fn from_terms(terms: &[Vec<String>], source: &str) -> Result<Dictionary> {
         let mut words: HashMap<String, Theme> = HashMap::new();
-        let mut first_line: HashMap<String, usize> = HashMap::new();
-        let mut current: Option<Theme> = None;
-        for (i, raw) in text.lines().enumerate() {
-            let line_no = i + 1;
-            let line = raw.split('#').next().unwrap_or("").trim();
-            if line.is_empty() {
-                continue;
-            }
-            if let Some(rest) = line.strip_prefix('[') {
-                let name = rest.strip_suffix(']').ok_or_else(|| {
-                    Error::line(source, line_no as u64, format!("unclosed section `{line}`"))
-                })?;
-                let theme = name
-                    .parse::<Theme>()
-                    .map_err(|e| Error::line(source, line_no as u64, e.to_string()))?;
-                current = Some(theme);
-                continue;
-            }
-            let theme = current.ok_or_else(|| {
-                Error::line(
-                    source,
-                    line_no as u64,
-                    "keywords before the first `[theme]` line",
-                )
-            })?;
-            for w in line.split(is_separator).filter(|w| !w.is_empty()) {
-                if let Some(prev) = words.get(w) {
-                    let at = first_line.get(w).copied().unwrap_or(0);
-                    return Err(Error::line(
-                        source,
-                        line_no as u64,
-                        format!(
-                            "keyword `{w}` is already listed under `{}` (line {at}); a keyword counts for one theme only",
-                            prev.id()
-                        ),
-                    ));
+        for (i, list) in terms.iter().enumerate() {
+            let theme = Theme::from_index(i);
+            for w in list {
+                if let Some(prev) = words.insert(w.clone(), theme) {
+                    if prev != theme {
+                        return Err(Error::Other(format!(
+                            "{source}: keyword `{w}` is listed under two themes; a keyword counts for one theme only"
+                        )));
+                    }
                 }
-                words.insert(w.to_string(), theme);
-                first_line.insert(w.to_string(), line_no);
             }
         }
         if words.is_empty() {
-            return Err(Error::input(source, "the dictionary has no keywords"));
+            return Err(Error::Other(format!(
+                "{source}: the dictionary has no keywords"
+            )));
         }
         let max_len = words.keys().map(|w| w.chars().count()).max().unwrap_or(0);
-        Ok(Dictionary { words, max_len })
+        Ok(Dictionary {
+            words,
+            max_len,
+            themes: terms.len(),
+        })
     }
 
-    /// The built-in dictionary.
-    pub fn builtin() -> Result<Dictionary> {
-        Dictionary::parse(BUILTIN, Path::new("dictionaries/themes.txt (built in)"))
+    /// Parse the dictionary format (see the header of `dictionaries/themes.txt`)
+    /// with the themes of `codebook`; `source` names the file in errors.
+    pub fn parse(text: &str, source: &Path, codebook: &Codebook) -> Result<Dictionary> {
+        let terms = dictionary_terms(text, source, codebook)?;
+        Dictionary::from_terms(&terms, &source.display().to_string())
     }
 
-    /// Read a dictionary file.
-    pub fn read(path: &Path) -> Result<Dictionary> {
+    /// The codebook's own keywords (the bundled codebook's are the built-in
+    /// `dictionaries/themes.txt`).
+    pub fn of_codebook(codebook: &Codebook) -> Result<Dictionary> {
+        let terms: Vec<Vec<String>> = codebook.all().map(|t| codebook.terms(t).to_vec()).collect();
+        if terms.iter().all(Vec::is_empty) {
+            return Err(Error::Other(format!(
+                "the codebook {} has no dictionary terms for --method dictionary: add a `terms` column to its theme table (keywords separated by spaces or 、) or pass a dictionary file with --dictionary FILE (format in the header of dictionaries/themes.txt)",
+                codebook.describe()
+            )));
+        }
+        Dictionary::from_terms(&terms, &codebook.describe())
+    }
+
+    /// Read a dictionary file for the themes of `codebook`.
+    pub fn read(path: &Path, codebook: &Codebook) -> Result<Dictionary> {
         let bytes = crate::output::read_input(path)?;
         let text = String::from_utf8(bytes)
             .map_err(|_| Error::input(path, "the dictionary is not UTF-8"))?;
-        Dictionary::parse(&text, path)
+        Dictionary::parse(&text, path, codebook)
     }
 
     /// Keywords of a theme, sorted.
@@ -117,8 +105,8 @@ impl Dictionary {
     }
 
     /// Keyword hits per theme in a text: leftmost-longest, non-overlapping.
-    pub fn hits(&self, text: &str) -> [usize; 13] {
-        let mut out = [0usize; 13];
+    pub fn hits(&self, text: &str) -> Vec<usize> {
+        let mut out = vec![0usize; self.themes];
         let bounds: Vec<usize> = text
             .char_indices()
             .map(|(i, _)| i)
@@ -153,11 +141,11 @@ pub struct DictRow {
     /// Content words (tokenizer tokens) of the group's text.
     pub words: usize,
     /// Keyword hits per theme.
-    pub hits: [usize; 13],
+    pub hits: Vec<usize>,
     /// Hits per word, per theme: the literature's attention measure.
-    pub rates: [f64; 13],
+    pub rates: Vec<f64>,
     /// Each theme's share of all keyword hits (sums to 1 unless there are none).
-    pub shares: [f64; 13],
+    pub shares: Vec<f64>,
     /// 95% bootstrap interval of `shares`.
     pub ci: Option<Interval>,
 }
@@ -186,42 +174,49 @@ impl DictTable {
         tokenizer: &Tokenizer,
         ci: Option<Resampling>,
     ) -> DictTable {
-        let counts: Vec<(usize, [usize; 13])> = rows
+        let n = dict.themes;
+        let counts: Vec<(usize, Vec<usize>)> = rows
             .par_iter()
             .map(|r| (tokenizer.tokens(&r.text).len(), dict.hits(&r.text)))
             .collect();
-        type Acc<'a> = (usize, usize, [usize; 13], Vec<(&'a str, [f64; 13])>);
+        type Acc<'a> = (usize, usize, Vec<usize>, Vec<(&'a str, Vec<f64>)>);
         let mut groups: BTreeMap<Vec<String>, Acc> = BTreeMap::new();
         for (r, (words, hits)) in rows.iter().zip(&counts) {
             let e = groups
                 .entry(by.key_of(r))
-                .or_insert_with(|| (0, 0, [0; 13], Vec::new()));
+                .or_insert_with(|| (0, 0, vec![0; n], Vec::new()));
             e.0 += 1;
             e.1 += words;
             for (sum, h) in e.2.iter_mut().zip(hits) {
                 *sum += h;
             }
-            e.3.push((r.doc_id.as_str(), hits.map(|h| h as f64)));
+            e.3.push((r.doc_id.as_str(), hits.iter().map(|&h| h as f64).collect()));
         }
         let rows = groups
             .into_iter()
             .map(|(key, (paragraphs, words, hits, pairs))| {
-                let strata = Strata::from_pairs(pairs);
+                let strata = Strata::from_pairs(n, pairs);
                 let total: usize = hits.iter().sum();
-                let rates = hits.map(|h| {
-                    if words > 0 {
-                        h as f64 / words as f64
-                    } else {
-                        0.0
-                    }
-                });
-                let shares = hits.map(|h| {
-                    if total > 0 {
-                        h as f64 / total as f64
-                    } else {
-                        0.0
-                    }
-                });
+                let rates = hits
+                    .iter()
+                    .map(|&h| {
+                        if words > 0 {
+                            h as f64 / words as f64
+                        } else {
+                            0.0
+                        }
+                    })
+                    .collect();
+                let shares = hits
+                    .iter()
+                    .map(|&h| {
+                        if total > 0 {
+                            h as f64 / total as f64
+                        } else {
+                            0.0
+                        }
+                    })
+                    .collect();
                 // Without hits there are no shares to put an interval on.
                 let ci = ci.filter(|_| total > 0).map(|rs| {
                     Interval::from_replicates(
@@ -248,29 +243,31 @@ impl DictTable {
     /// CSV: group columns, `paragraphs,words,hits`, one share column per theme
     /// (share of keyword hits, rows sum to 1), `<theme>_lo,<theme>_hi` with intervals,
     /// then `<theme>_rate` (hits per word).
-    pub fn write_csv<W: Write>(&self, out: W) -> Result<()> {
+    pub fn write_csv<W: Write>(&self, out: W, codebook: &Codebook) -> Result<()> {
         let mut w = csv::Writer::from_writer(out);
+        let n = codebook.len();
+        let ids = codebook.ids();
         let mut header: Vec<String> = self.group.iter().map(|f| f.name().to_string()).collect();
         header.extend(["paragraphs", "words", "hits"].map(String::from));
-        header.extend(Theme::ALL.iter().map(|t| t.id().to_string()));
+        header.extend(ids.iter().map(|id| id.to_string()));
         let has_ci = self.rows.iter().any(|r| r.ci.is_some());
         if has_ci {
-            for t in Theme::ALL {
-                header.push(format!("{}_lo", t.id()));
-                header.push(format!("{}_hi", t.id()));
+            for id in &ids {
+                header.push(format!("{id}_lo"));
+                header.push(format!("{id}_hi"));
             }
         }
-        header.extend(Theme::ALL.iter().map(|t| format!("{}_rate", t.id())));
+        header.extend(ids.iter().map(|id| format!("{id}_rate")));
         w.write_record(&header).map_err(csv_err)?;
         for r in &self.rows {
             let mut rec = r.key.clone();
             rec.push(r.paragraphs.to_string());
             rec.push(r.words.to_string());
             rec.push(r.hits.iter().sum::<usize>().to_string());
-            push_shares(&mut rec, (!r.is_empty()).then_some(&r.shares));
+            push_shares(&mut rec, (!r.is_empty()).then_some(&r.shares), n);
             if has_ci {
-                for t in 0..13 {
-                    match r.ci {
+                for t in 0..n {
+                    match &r.ci {
                         Some(c) => {
                             rec.push(format!("{:.6}", c.lo[t]));
                             rec.push(format!("{:.6}", c.hi[t]));
@@ -306,7 +303,7 @@ impl DictTable {
     }
 
     /// A readable table: share of keyword hits in percent, and hits per 1000 words.
-    pub fn render(&self) -> String {
+    pub fn render(&self, codebook: &Codebook) -> String {
         let (title, keys) = aligned_keys(&self.group, self.rows.iter().map(|r| &r.key));
         let blocks: Vec<Block> = self
             .rows
@@ -318,14 +315,12 @@ impl DictTable {
                 lines: vec![
                     Line {
                         label: String::new(),
-                        values: (!r.is_empty()).then(|| r.shares.map(|x| x * 100.0)),
-                        ci: r
-                            .ci
-                            .map(|c| (c.lo.map(|x| x * 100.0), c.hi.map(|x| x * 100.0))),
+                        values: (!r.is_empty()).then(|| percent(&r.shares)),
+                        ci: r.ci.as_ref().map(|c| (percent(&c.lo), percent(&c.hi))),
                     },
                     Line {
                         label: "  per 1000 words".into(),
-                        values: Some(r.rates.map(|x| x * 1000.0)),
+                        values: Some(r.rates.iter().map(|x| x * 1000.0).collect()),
                         ci: None,
                     },
                 ],
@@ -343,7 +338,7 @@ impl DictTable {
                     .into(),
             );
         }
-        render_blocks(&title, "paras", &blocks, &notes)
+        render_blocks(&title, "paras", &blocks, &notes, codebook)
     }
 }
 
@@ -355,16 +350,41 @@ fn csv_err(e: csv::Error) -> Error {
 mod tests {
     use super::*;
 
+    fn bundled() -> Codebook {
+        Codebook::bundled().unwrap()
+    }
+
     fn dict(text: &str) -> Result<Dictionary> {
-        Dictionary::parse(text, Path::new("test.txt"))
+        Dictionary::parse(text, Path::new("test.txt"), &bundled())
     }
 
     #[test]
     fn builtin_dictionary_parses_and_covers_every_theme() {
-        let d = Dictionary::builtin().unwrap();
-        for t in Theme::ALL {
-            assert!(d.keywords(t).len() >= 10, "{t}: {:?}", d.keywords(t));
+        let cb = bundled();
+        let d = Dictionary::of_codebook(&cb).unwrap();
+        let parsed = Dictionary::parse(
+            crate::codebook::BUNDLED_DICTIONARY,
+            Path::new("themes.txt"),
+            &cb,
+        )
+        .unwrap();
+        assert_eq!(d.words, parsed.words);
+        for t in cb.all() {
+            assert!(d.keywords(t).len() >= 10, "{t:?}: {:?}", d.keywords(t));
         }
+    }
+
+    #[test]
+    fn a_codebook_without_terms_needs_a_dictionary_file() {
+        let cb = Codebook::parse_markdown(
+            "| id | 中文 | English |\n|---|---|---|\n| a | 甲 | A |\n| b | 乙 | B |\n",
+            Path::new("cb.md"),
+        )
+        .unwrap();
+        let e = Dictionary::of_codebook(&cb).unwrap_err().to_string();
+        assert!(e.contains("cb.md") && e.contains("--dictionary"), "{e}");
+        let d = Dictionary::parse("[a]\n甲乙\n[乙]\n丙\n", Path::new("d.txt"), &cb).unwrap();
+        assert_eq!(d.hits("甲乙丙丙"), [1, 2]);
     }
 
     #[test]
@@ -375,7 +395,7 @@ mod tests {
         assert_eq!(h[Theme::Rural.index()], 3);
         assert_eq!(h[Theme::Industry.index()], 2);
         assert_eq!(h.iter().sum::<usize>(), 7);
-        assert_eq!(d.hits(""), [0; 13]);
+        assert_eq!(d.hits(""), vec![0; Theme::BUNDLED]);
     }
 
     #[test]
@@ -435,13 +455,13 @@ mod tests {
         assert!((r.shares.iter().sum::<f64>() - 1.0).abs() < 1e-12);
         assert!((r.shares[Theme::Ecology.index()] - 2.0 / 3.0).abs() < 1e-12);
         let mut csv = Vec::new();
-        t.write_csv(&mut csv).unwrap();
+        t.write_csv(&mut csv, &bundled()).unwrap();
         let csv = String::from_utf8(csv).unwrap();
         assert!(
             csv.starts_with("region,paragraphs,words,hits,poverty,"),
             "{csv}"
         );
         assert!(csv.contains("ecology_rate"));
-        assert!(t.render().contains("per 1000 words"));
+        assert!(t.render(&bundled()).contains("per 1000 words"));
     }
 }

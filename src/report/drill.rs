@@ -3,6 +3,7 @@
 
 use std::io::Write;
 
+use crate::codebook::Codebook;
 use crate::error::{Error, Result};
 use crate::report::rows::{LabelledRow, UNCERTAIN};
 use crate::report::shares::Weight;
@@ -79,13 +80,13 @@ impl Drill<'_> {
     }
 
     /// The closing line: how many paragraphs, and the share they make.
-    pub fn footer(&self) -> String {
+    pub fn footer(&self, codebook: &Codebook) -> String {
         let unit = match self.weight {
             Weight::Chars => "labelled characters",
             Weight::Paragraphs => "labelled paragraphs",
         };
         let what = match self.filter.theme {
-            Some(t) => format!("labelled {}", t.id()),
+            Some(t) => format!("labelled {}", codebook.id(t)),
             None => "shown".into(),
         };
         let share = match self.share() {
@@ -103,7 +104,7 @@ impl Drill<'_> {
     }
 
     /// The rows as CSV: the columns of a listing, text last.
-    pub fn write_csv(&self, out: &mut dyn Write) -> Result<()> {
+    pub fn write_csv(&self, out: &mut dyn Write, codebook: &Codebook) -> Result<()> {
         let err = |e: csv::Error| Error::Other(format!("writing CSV: {e}"));
         let mut w = csv::Writer::from_writer(out);
         w.write_record(COLUMNS).map_err(err)?;
@@ -115,7 +116,10 @@ impl Drill<'_> {
                 r.year.map(|y| y.to_string()).unwrap_or_default(),
                 r.kind.clone(),
                 r.section.clone(),
-                r.theme.map(|t| t.id()).unwrap_or(UNCERTAIN).to_string(),
+                r.theme
+                    .map(|t| codebook.id(t))
+                    .unwrap_or(UNCERTAIN)
+                    .to_string(),
                 format!("{:.4}", r.confidence),
                 r.text.chars().count().to_string(),
                 r.text.clone(),
@@ -242,11 +246,12 @@ mod tests {
         ] {
             let by: GroupBy = by.parse().unwrap();
             for weight in [Weight::Chars, Weight::Paragraphs] {
-                let table = ShareTable::compute(&rows, &by, weight);
+                let cb = Codebook::bundled().unwrap();
+                let table = ShareTable::compute(&rows, &by, weight, &cb);
                 let d0 = drill(&rows, &filter, weight);
                 let key = by.key_of(d0.rows[0]);
                 let srow = table.rows.iter().find(|r| r.key == key).unwrap();
-                for t in Theme::ALL {
+                for t in cb.all() {
                     let f = Filter {
                         theme: Some(t),
                         ..filter.clone()
@@ -274,11 +279,12 @@ mod tests {
         assert_eq!(d.chars, 6);
         // 6 of the 10 labelled characters (the uncertain paragraph is not counted).
         assert!((d.share().unwrap() - 0.6).abs() < 1e-12);
-        let footer = d.footer();
+        let footer = d.footer(&Codebook::bundled().unwrap());
         assert!(footer.contains("60.0% (share 0.600000)"), "{footer}");
         assert!(footer.contains("region 甲市"), "{footer}");
         let mut csv = Vec::new();
-        d.write_csv(&mut csv).unwrap();
+        d.write_csv(&mut csv, &Codebook::bundled().unwrap())
+            .unwrap();
         let csv = String::from_utf8(csv).unwrap();
         assert_eq!(csv.lines().count(), 4);
         assert!(csv

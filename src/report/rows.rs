@@ -5,38 +5,54 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::codebook::Codebook;
 use crate::corpus::csv_out::SEGMENT_COLUMNS;
 use crate::csv_input::CsvInput;
 use crate::error::{Error, Result};
 use crate::themes::Theme;
 
 /// One labelled paragraph.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LabelledRow {
     pub doc_id: String,
     pub para_id: usize,
     pub region: String,
     /// GB/T 2260 code, province and prefecture of the region (empty when unknown).
-    #[serde(default)]
     pub region_code: String,
-    #[serde(default)]
     pub province: String,
-    #[serde(default)]
     pub prefecture: String,
     pub year: Option<u16>,
     pub kind: String,
     pub section: String,
     /// The chosen theme, or `None` when below `--min-confidence` (written as `uncertain`).
-    #[serde(serialize_with = "ser_theme")]
     pub theme: Option<Theme>,
     pub confidence: f64,
-    /// Runner-up theme (JSON `null` when there is none, as CSV leaves it empty).
-    #[serde(serialize_with = "ser_secondary")]
+    /// Runner-up theme.
     pub secondary: Option<Theme>,
     pub text: String,
     /// Top contributing terms (`label --explain`), `term:score` separated by `;`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<String>,
+}
+
+/// A [`LabelledRow`] as JSON Lines write it, themes by their ids.
+#[derive(Serialize)]
+struct RowJson<'a> {
+    doc_id: &'a str,
+    para_id: usize,
+    region: &'a str,
+    region_code: &'a str,
+    province: &'a str,
+    prefecture: &'a str,
+    year: Option<u16>,
+    kind: &'a str,
+    section: &'a str,
+    theme: &'a str,
+    confidence: f64,
+    /// `null` when there is none, as CSV leaves it empty.
+    secondary: Option<&'a str>,
+    text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    explain: Option<&'a str>,
 }
 
 /// The group a document's region stands for: the region, or for a document
@@ -57,23 +73,6 @@ impl LabelledRow {
     /// The region this row is grouped under; see [`region_key`].
     pub fn region_key(&self) -> String {
         region_key(&self.region, &self.doc_id)
-    }
-}
-
-fn ser_theme<S: serde::Serializer>(
-    t: &Option<Theme>,
-    s: S,
-) -> std::result::Result<S::Ok, S::Error> {
-    s.serialize_str(t.map(|t| t.id()).unwrap_or(UNCERTAIN))
-}
-
-fn ser_secondary<S: serde::Serializer>(
-    t: &Option<Theme>,
-    s: S,
-) -> std::result::Result<S::Ok, S::Error> {
-    match t {
-        Some(t) => s.serialize_str(t.id()),
-        None => s.serialize_none(),
     }
 }
 
@@ -147,7 +146,10 @@ impl<W: Write> RowWriter<W> {
         }
     }
 
-    pub fn write(&mut self, row: &LabelledRow) -> Result<()> {
+    /// Write one row; its themes belong to `codebook`.
+    pub fn write(&mut self, row: &LabelledRow, codebook: &Codebook) -> Result<()> {
+        let theme = row.theme.map(|t| codebook.id(t)).unwrap_or(UNCERTAIN);
+        let sec = row.secondary.map(|t| codebook.id(t)).unwrap_or(UNCERTAIN);
         match self.format {
             Format::Csv => {
                 let w = self
@@ -157,8 +159,7 @@ impl<W: Write> RowWriter<W> {
                 let year = row.year.map(|y| y.to_string()).unwrap_or_default();
                 let conf = format!("{:.4}", row.confidence);
                 let para = row.para_id.to_string();
-                let theme = row.theme.map(|t| t.id()).unwrap_or(UNCERTAIN);
-                let sec = row.secondary.map(|t| t.id()).unwrap_or("");
+                let sec = if row.secondary.is_some() { sec } else { "" };
                 let mut rec = vec![
                     row.doc_id.as_str(),
                     &para,
@@ -184,7 +185,23 @@ impl<W: Write> RowWriter<W> {
                     .raw
                     .as_mut()
                     .ok_or_else(|| Error::Other("writer closed".into()))?;
-                serde_json::to_writer(&mut *w, row).map_err(|e| Error::Other(e.to_string()))?;
+                let json = RowJson {
+                    doc_id: &row.doc_id,
+                    para_id: row.para_id,
+                    region: &row.region,
+                    region_code: &row.region_code,
+                    province: &row.province,
+                    prefecture: &row.prefecture,
+                    year: row.year,
+                    kind: &row.kind,
+                    section: &row.section,
+                    theme,
+                    confidence: row.confidence,
+                    secondary: row.secondary.map(|t| codebook.id(t)),
+                    text: &row.text,
+                    explain: row.explain.as_deref(),
+                };
+                serde_json::to_writer(&mut *w, &json).map_err(|e| Error::Other(e.to_string()))?;
                 w.write_all(b"\n").map_err(|e| Error::Other(e.to_string()))
             }
         }
@@ -213,7 +230,7 @@ pub fn header(format: Format, explain: bool) -> Result<Vec<u8>> {
 
 /// Read a labelled CSV (the `label` output; any file with at least
 /// `doc_id,theme,text`). Rows labelled `uncertain` are kept with `theme: None`.
-pub fn read_labelled(path: &Path) -> Result<Vec<LabelledRow>> {
+pub fn read_labelled(path: &Path, codebook: &Codebook) -> Result<Vec<LabelledRow>> {
     let mut input = CsvInput::open(path)?;
     let name = input.name().to_path_buf();
     let path = name.as_path();
@@ -240,8 +257,8 @@ pub fn read_labelled(path: &Path) -> Result<Vec<LabelledRow>> {
             None
         } else {
             Some(
-                theme_s
-                    .parse::<Theme>()
+                codebook
+                    .parse(theme_s)
                     .map_err(|e| Error::line(path, line, e.to_string()))?,
             )
         };
@@ -266,7 +283,7 @@ pub fn read_labelled(path: &Path) -> Result<Vec<LabelledRow>> {
         };
         let secondary = match get(c_sec) {
             "" => None,
-            s => s.parse::<Theme>().ok(),
+            s => codebook.parse(s).ok(),
         };
         rows.push(LabelledRow {
             doc_id: get(Some(c_doc)).to_string(),

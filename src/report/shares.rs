@@ -3,11 +3,11 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
+use crate::codebook::Codebook;
 use crate::error::{Error, Result};
 use crate::report::adjust::Adjuster;
 use crate::report::bootstrap::{stream_seed, Contribution, Interval, SplitMix64, Strata};
 use crate::report::rows::LabelledRow;
-use crate::themes::Theme;
 
 /// A field to group by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,10 +92,10 @@ impl Weight {
         }
     }
 
-    /// What a row adds to its group's theme weights: its weight in the slot of its
-    /// theme, nothing when it is `uncertain`.
-    pub fn contribution(self, r: &LabelledRow) -> Contribution {
-        let mut c = [0.0; 13];
+    /// What a row adds to its group's theme weights (`themes` of them): its
+    /// weight in the slot of its theme, nothing when it is `uncertain`.
+    pub fn contribution(self, r: &LabelledRow, themes: usize) -> Contribution {
+        let mut c = vec![0.0; themes];
         if let Some(t) = r.theme {
             c[t.index()] = self.of(r);
         }
@@ -118,12 +118,12 @@ pub struct ShareRow {
     pub chars: usize,
     /// Paragraphs labelled `uncertain` (left out of the shares).
     pub uncertain: usize,
-    /// Share per theme in [`Theme::ALL`] order; sums to 1 unless the group has no labelled text.
-    pub shares: [f64; 13],
+    /// Share per theme in codebook order; sums to 1 unless the group has no labelled text.
+    pub shares: Vec<f64>,
     /// 95% bootstrap interval of `shares` (`summary --ci`).
     pub ci: Option<Interval>,
     /// Shares corrected for the classifier's confusions (`summary --adjust`).
-    pub adjusted: Option<[f64; 13]>,
+    pub adjusted: Option<Vec<f64>>,
     /// 95% bootstrap interval of `adjusted`.
     pub adjusted_ci: Option<Interval>,
 }
@@ -149,11 +149,18 @@ pub struct ShareTable {
 pub const FEW_PARAGRAPHS: usize = 20;
 
 impl ShareTable {
-    pub fn compute(rows: &[LabelledRow], by: &GroupBy, weight: Weight) -> ShareTable {
-        let mut acc: BTreeMap<Vec<String>, ([f64; 13], usize, usize, usize)> = BTreeMap::new();
+    /// Shares of `rows` (labelled with the themes of `codebook`) per group.
+    pub fn compute(
+        rows: &[LabelledRow],
+        by: &GroupBy,
+        weight: Weight,
+        codebook: &Codebook,
+    ) -> ShareTable {
+        let n = codebook.len();
+        let mut acc: BTreeMap<Vec<String>, (Vec<f64>, usize, usize, usize)> = BTreeMap::new();
         for r in rows {
             let key: Vec<String> = by.0.iter().map(|f| f.value(r)).collect();
-            let e = acc.entry(key).or_insert(([0.0; 13], 0, 0, 0));
+            let e = acc.entry(key).or_insert_with(|| (vec![0.0; n], 0, 0, 0));
             e.1 += 1;
             e.2 += r.text.chars().count();
             match r.theme {
@@ -165,12 +172,11 @@ impl ShareTable {
             .into_iter()
             .map(|(key, (w, paragraphs, chars, uncertain))| {
                 let total: f64 = w.iter().sum();
-                let mut shares = [0.0; 13];
-                if total > 0.0 {
-                    for i in 0..13 {
-                        shares[i] = w[i] / total;
-                    }
-                }
+                let shares: Vec<f64> = if total > 0.0 {
+                    w.iter().map(|x| x / total).collect()
+                } else {
+                    vec![0.0; n]
+                };
                 ShareRow {
                     key,
                     paragraphs,
@@ -189,23 +195,25 @@ impl ShareTable {
         }
     }
 
-    /// CSV: group columns, `paragraphs,chars,uncertain`, then one column per theme.
-    pub fn write_csv<W: Write>(&self, out: W) -> Result<()> {
+    /// CSV: group columns, `paragraphs,chars,uncertain`, then one column per
+    /// theme of `codebook` (the one the table was computed with).
+    pub fn write_csv<W: Write>(&self, out: W, codebook: &Codebook) -> Result<()> {
         let mut w = csv::Writer::from_writer(out);
+        let n = codebook.len();
         let mut header: Vec<String> = self.group.iter().map(|f| f.name().to_string()).collect();
         header.extend(["paragraphs", "chars", "uncertain"].map(String::from));
-        header.extend(Theme::ALL.iter().map(|t| t.id().to_string()));
+        header.extend(codebook.ids().into_iter().map(String::from));
         let has_ci = self.rows.iter().any(|r| r.ci.is_some());
         let has_adj = self.rows.iter().any(|r| r.adjusted.is_some());
         let has_adj_ci = self.rows.iter().any(|r| r.adjusted_ci.is_some());
         if has_ci {
-            header.extend(interval_header(""));
+            header.extend(interval_header(codebook, ""));
         }
         if has_adj {
-            header.extend(Theme::ALL.iter().map(|t| format!("{}_adj", t.id())));
+            header.extend(codebook.ids().into_iter().map(|id| format!("{id}_adj")));
         }
         if has_adj_ci {
-            header.extend(interval_header("_adj"));
+            header.extend(interval_header(codebook, "_adj"));
         }
         w.write_record(&header).map_err(csv_err)?;
         for r in &self.rows {
@@ -213,18 +221,18 @@ impl ShareTable {
             rec.push(r.paragraphs.to_string());
             rec.push(r.chars.to_string());
             rec.push(r.uncertain.to_string());
-            push_shares(&mut rec, (!r.is_empty()).then_some(&r.shares));
+            push_shares(&mut rec, (!r.is_empty()).then_some(&r.shares), n);
             if has_ci {
-                push_interval(&mut rec, r.ci.as_ref());
+                push_interval(&mut rec, r.ci.as_ref(), n);
             }
             if has_adj {
                 match &r.adjusted {
                     Some(a) => rec.extend(a.iter().map(|s| format!("{s:.6}"))),
-                    None => rec.extend(std::iter::repeat_n(String::new(), 13)),
+                    None => rec.extend(std::iter::repeat_n(String::new(), n)),
                 }
             }
             if has_adj_ci {
-                push_interval(&mut rec, r.adjusted_ci.as_ref());
+                push_interval(&mut rec, r.adjusted_ci.as_ref(), n);
             }
             w.write_record(&rec).map_err(csv_err)?;
         }
@@ -240,8 +248,9 @@ impl ShareTable {
         weight: Weight,
         ci: Option<Resampling>,
         adjuster: Option<&Adjuster>,
+        codebook: &Codebook,
     ) {
-        let strata = group_strata(rows, by, weight);
+        let strata = group_strata(rows, by, weight, codebook);
         // One replicate of the measured confusion per bootstrap replicate,
         // shared by all groups: the adjusted intervals then also carry the
         // uncertainty of the confusion, not only of the paragraphs.
@@ -267,7 +276,7 @@ impl ShareTable {
                 let reps = s.replicates(rs.samples, stream_seed(rs.seed, &row.key));
                 row.ci = Some(Interval::from_replicates(&reps));
                 if adjuster.is_some() {
-                    let adj_reps: Vec<[f64; 13]> = reps
+                    let adj_reps: Vec<Vec<f64>> = reps
                         .iter()
                         .zip(&confusions)
                         .map(|(r, c)| c.apply(r))
@@ -279,8 +288,8 @@ impl ShareTable {
     }
 
     /// A readable table in percent, one row per group (plus interval and adjusted
-    /// lines when the rows have them).
-    pub fn render(&self) -> String {
+    /// lines when the rows have them), one column per theme of `codebook`.
+    pub fn render(&self, codebook: &Codebook) -> String {
         let (title, keys) = aligned_keys(&self.group, self.rows.iter().map(|r| &r.key));
         let blocks: Vec<Block> = self
             .rows
@@ -289,14 +298,14 @@ impl ShareTable {
             .map(|(r, key)| {
                 let mut lines = vec![Line {
                     label: String::new(),
-                    values: (!r.is_empty()).then(|| r.shares.map(|x| x * 100.0)),
-                    ci: r.ci.map(percent_interval),
+                    values: (!r.is_empty()).then(|| percent(&r.shares)),
+                    ci: r.ci.as_ref().map(percent_interval),
                 }];
-                if let Some(a) = r.adjusted {
+                if let Some(a) = &r.adjusted {
                     lines.push(Line {
                         label: "  adjusted".into(),
-                        values: Some(a.map(|x| x * 100.0)),
-                        ci: r.adjusted_ci.map(percent_interval),
+                        values: Some(percent(a)),
+                        ci: r.adjusted_ci.as_ref().map(percent_interval),
                     });
                 }
                 Block {
@@ -331,7 +340,7 @@ impl ShareTable {
                 notes.push("adjusted intervals resample the paragraphs and the documents the confusions were measured on".into());
             }
         }
-        render_blocks(&title, "paras", &blocks, &notes)
+        render_blocks(&title, "paras", &blocks, &notes, codebook)
     }
 
     /// Rows without labelled text, by their display key.
@@ -369,42 +378,40 @@ pub fn group_strata(
     rows: &[LabelledRow],
     by: &GroupBy,
     weight: Weight,
+    codebook: &Codebook,
 ) -> BTreeMap<Vec<String>, Strata> {
+    let n = codebook.len();
     let mut grouped: BTreeMap<Vec<String>, Vec<(&str, Contribution)>> = BTreeMap::new();
     for r in rows {
         grouped
             .entry(by.key_of(r))
             .or_default()
-            .push((r.doc_id.as_str(), weight.contribution(r)));
+            .push((r.doc_id.as_str(), weight.contribution(r, n)));
     }
     grouped
         .into_iter()
-        .map(|(k, pairs)| (k, Strata::from_pairs(pairs)))
+        .map(|(k, pairs)| (k, Strata::from_pairs(n, pairs)))
         .collect()
 }
 
-fn interval_header(suffix: &str) -> Vec<String> {
-    Theme::ALL
-        .iter()
-        .flat_map(|t| {
-            [
-                format!("{}{suffix}_lo", t.id()),
-                format!("{}{suffix}_hi", t.id()),
-            ]
-        })
+fn interval_header(codebook: &Codebook, suffix: &str) -> Vec<String> {
+    codebook
+        .ids()
+        .into_iter()
+        .flat_map(|id| [format!("{id}{suffix}_lo"), format!("{id}{suffix}_hi")])
         .collect()
 }
 
-/// 13 share cells, or 13 empty ones for a row without shares.
-pub fn push_shares(rec: &mut Vec<String>, shares: Option<&[f64; 13]>) {
+/// One share cell per theme (`n`), or `n` empty ones for a row without shares.
+pub fn push_shares(rec: &mut Vec<String>, shares: Option<&Vec<f64>>, n: usize) {
     match shares {
         Some(s) => rec.extend(s.iter().map(|x| format!("{x:.6}"))),
-        None => rec.extend(std::iter::repeat_n(String::new(), 13)),
+        None => rec.extend(std::iter::repeat_n(String::new(), n)),
     }
 }
 
-fn push_interval(rec: &mut Vec<String>, ci: Option<&Interval>) {
-    for t in 0..13 {
+fn push_interval(rec: &mut Vec<String>, ci: Option<&Interval>, n: usize) {
+    for t in 0..n {
         match ci {
             Some(ci) => {
                 rec.push(format!("{:.6}", ci.lo[t]));
@@ -418,8 +425,13 @@ fn push_interval(rec: &mut Vec<String>, ci: Option<&Interval>) {
     }
 }
 
-fn percent_interval(ci: Interval) -> ([f64; 13], [f64; 13]) {
-    (ci.lo.map(|x| x * 100.0), ci.hi.map(|x| x * 100.0))
+/// Shares in percent.
+pub fn percent(v: &[f64]) -> Vec<f64> {
+    v.iter().map(|x| x * 100.0).collect()
+}
+
+fn percent_interval(ci: &Interval) -> (Vec<f64>, Vec<f64>) {
+    (percent(&ci.lo), percent(&ci.hi))
 }
 
 /// The column title and display keys of a table's rows, each grouping field
@@ -462,7 +474,7 @@ pub fn key_label(key: &[String]) -> String {
         .join(" ")
 }
 
-/// One group in a terminal table: a key, a count and one or more lines of 13 values.
+/// One group in a terminal table: a key, a count and one or more lines of values (one per theme).
 #[derive(Debug, Clone)]
 pub struct Block {
     pub key: String,
@@ -470,15 +482,15 @@ pub struct Block {
     pub lines: Vec<Line>,
 }
 
-/// One line of 13 values (already in display units), optionally with an interval line below.
+/// One line of values, one per theme (already in display units), optionally with an interval line below.
 #[derive(Debug, Clone)]
 pub struct Line {
     /// Shown in the key column (the first line of a block shows the key instead).
     pub label: String,
     /// `None` for a row that has no values (no labelled text, no keyword
     /// hits): shown as `-`, not as zeros.
-    pub values: Option<[f64; 13]>,
-    pub ci: Option<([f64; 13], [f64; 13])>,
+    pub values: Option<Vec<f64>>,
+    pub ci: Option<(Vec<f64>, Vec<f64>)>,
 }
 
 /// A compact interval: one decimal below 10, whole numbers above (fits 7 columns).
@@ -493,7 +505,14 @@ fn fmt_interval(lo: f64, hi: f64) -> String {
 }
 
 /// Render blocks as a table with one column per theme (CJK-width aware).
-pub fn render_blocks(title: &str, count_head: &str, blocks: &[Block], notes: &[String]) -> String {
+pub fn render_blocks(
+    title: &str,
+    count_head: &str,
+    blocks: &[Block],
+    notes: &[String],
+    codebook: &Codebook,
+) -> String {
+    let n = codebook.len();
     let has_ci = blocks
         .iter()
         .any(|b| b.lines.iter().any(|l| l.ci.is_some()));
@@ -511,8 +530,8 @@ pub fn render_blocks(title: &str, count_head: &str, blocks: &[Block], notes: &[S
     let mut out = String::new();
     out.push_str(&pad(title, kw));
     out.push_str(&format!("  {count_head:>nw$}"));
-    for t in Theme::ALL {
-        out.push_str(&format!("{:>cw$}", abbrev(t)));
+    for t in codebook.all() {
+        out.push_str(&format!("{:>cw$}", codebook.short(t)));
     }
     out.push('\n');
     for b in blocks {
@@ -524,19 +543,19 @@ pub fn render_blocks(title: &str, count_head: &str, blocks: &[Block], notes: &[S
                 out.push_str(&pad(&l.label, kw));
                 out.push_str(&format!("  {:>nw$}", ""));
             }
-            match l.values {
+            match &l.values {
                 Some(values) => {
                     for v in values {
                         out.push_str(&format!("{:>cw$.1}", v));
                     }
                 }
-                None => out.push_str(&format!("{:>cw$}", "-").repeat(13)),
+                None => out.push_str(&format!("{:>cw$}", "-").repeat(n)),
             }
             out.push('\n');
             if let Some((lo, hi)) = &l.ci {
                 out.push_str(&" ".repeat(kw + 2 + nw));
-                for t in 0..13 {
-                    out.push_str(&format!("{:>cw$}", fmt_interval(lo[t], hi[t])));
+                for (lo, hi) in lo.iter().zip(hi) {
+                    out.push_str(&format!("{:>cw$}", fmt_interval(*lo, *hi)));
                 }
                 out.push('\n');
             }
@@ -548,25 +567,6 @@ pub fn render_blocks(title: &str, count_head: &str, blocks: &[Block], notes: &[S
         out.push_str(")\n");
     }
     out
-}
-
-/// Six-letter column heads for the terminal table.
-pub fn abbrev(t: Theme) -> &'static str {
-    match t {
-        Theme::Poverty => "povert",
-        Theme::Rural => "rural",
-        Theme::Ecology => "ecolog",
-        Theme::Investment => "invest",
-        Theme::Livelihood => "liveli",
-        Theme::Social => "social",
-        Theme::Industry => "indust",
-        Theme::Innovation => "innov",
-        Theme::Reform => "reform",
-        Theme::Urban => "urban",
-        Theme::Safety => "safety",
-        Theme::Government => "govern",
-        Theme::Overview => "overvw",
-    }
 }
 
 /// Terminal columns a string takes: East Asian wide characters (CJK,
@@ -588,6 +588,11 @@ fn csv_err(e: csv::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::themes::Theme;
+
+    fn cb() -> Codebook {
+        Codebook::bundled().unwrap()
+    }
 
     fn row(region: &str, theme: Option<Theme>, text: &str) -> LabelledRow {
         LabelledRow {
@@ -617,7 +622,7 @@ mod tests {
             row("乙县", Some(Theme::Rural), "一二"),
         ];
         let by: GroupBy = "region".parse().unwrap();
-        let t = ShareTable::compute(&rows, &by, Weight::Chars);
+        let t = ShareTable::compute(&rows, &by, Weight::Chars, &cb());
         assert_eq!(t.rows.len(), 2);
         let jia = t.rows.iter().find(|r| r.key[0] == "甲市").unwrap();
         assert!((jia.shares[Theme::Ecology.index()] - 0.75).abs() < 1e-12);
@@ -625,10 +630,10 @@ mod tests {
         for r in &t.rows {
             assert!((r.shares.iter().sum::<f64>() - 1.0).abs() < 1e-9);
         }
-        let p = ShareTable::compute(&rows, &by, Weight::Paragraphs);
+        let p = ShareTable::compute(&rows, &by, Weight::Paragraphs, &cb());
         let jia = p.rows.iter().find(|r| r.key[0] == "甲市").unwrap();
         assert!((jia.shares[Theme::Ecology.index()] - 0.5).abs() < 1e-12);
-        assert!(t.render().contains("甲市"));
+        assert!(t.render(&cb()).contains("甲市"));
         assert!("region,year".parse::<GroupBy>().is_ok());
         assert!("county".parse::<GroupBy>().is_err());
     }
@@ -641,7 +646,7 @@ mod tests {
             row("乙县", Some(Theme::Rural), "一二"),
         ];
         let by: GroupBy = "region".parse().unwrap();
-        let mut t = ShareTable::compute(&rows, &by, Weight::Chars);
+        let mut t = ShareTable::compute(&rows, &by, Weight::Chars, &cb());
         t.annotate(
             &rows,
             &by,
@@ -651,26 +656,27 @@ mod tests {
                 seed: 1,
             }),
             None,
+            &cb(),
         );
         assert_eq!(t.empty_rows(), vec!["甲市".to_string()]);
         let jia = t.rows.iter().find(|r| r.key[0] == "甲市").unwrap();
         assert!(jia.is_empty() && jia.ci.is_none());
-        let text = t.render();
+        let text = t.render(&cb());
         let line = text.lines().find(|l| l.starts_with("甲市")).unwrap();
-        assert_eq!(line.matches(" -").count(), 13, "{line}");
+        assert_eq!(line.matches(" -").count(), Theme::BUNDLED, "{line}");
         assert!(!line.contains("0.0"), "{line}");
         assert!(text.contains("1 row(s) without labelled text"), "{text}");
         let mut csv = Vec::new();
-        t.write_csv(&mut csv).unwrap();
+        t.write_csv(&mut csv, &cb()).unwrap();
         let csv = String::from_utf8(csv).unwrap();
         let jia_csv = csv.lines().find(|l| l.starts_with("甲市")).unwrap();
-        // Key, counts, then 13 empty shares and 26 empty interval cells.
+        // Key, counts, then 13 empty shares and 26 empty interval cells (bundled codebook).
         assert_eq!(jia_csv, format!("甲市,2,10,2{}", ",".repeat(39)));
         // Rows with labelled text are unchanged and get no note.
-        let t = ShareTable::compute(&rows[2..], &by, Weight::Chars);
+        let t = ShareTable::compute(&rows[2..], &by, Weight::Chars, &cb());
         assert!(t.empty_note().is_none());
-        assert!(!t.render().contains("without labelled text"));
-        assert!(t.render().lines().nth(1).unwrap().ends_with("0.0"));
+        assert!(!t.render(&cb()).contains("without labelled text"));
+        assert!(t.render(&cb()).lines().nth(1).unwrap().ends_with("0.0"));
     }
 
     #[test]
@@ -691,7 +697,8 @@ mod tests {
             "kind,region",
         ] {
             let by: GroupBy = by.parse().unwrap();
-            let text = ShareTable::compute(&rows, &by, Weight::Chars).render();
+            let cb = Codebook::bundled().unwrap();
+            let text = ShareTable::compute(&rows, &by, Weight::Chars, &cb).render(&cb);
             let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with('(')).collect();
             let widths: Vec<usize> = lines.iter().map(|l| display_width(l)).collect();
             assert!(widths.windows(2).all(|w| w[0] == w[1]), "{by:?}\n{text}");
@@ -717,16 +724,16 @@ mod tests {
         let mut rows: Vec<LabelledRow> = (0..FEW_PARAGRAPHS)
             .map(|_| row("甲市", Some(Theme::Ecology), "一二三"))
             .collect();
-        let t = ShareTable::compute(&rows, &by, Weight::Chars);
-        assert!(!t.render().contains(note));
+        let t = ShareTable::compute(&rows, &by, Weight::Chars, &cb());
+        assert!(!t.render(&cb()).contains(note));
         rows.push(row("乙县", Some(Theme::Rural), "一二"));
-        let mut t = ShareTable::compute(&rows, &by, Weight::Chars);
-        assert!(t.render().contains(note));
+        let mut t = ShareTable::compute(&rows, &by, Weight::Chars, &cb());
+        assert!(t.render(&cb()).contains(note));
         let ci = Resampling {
             samples: 50,
             seed: 1,
         };
-        t.annotate(&rows, &by, Weight::Chars, Some(ci), None);
-        assert!(!t.render().contains(note));
+        t.annotate(&rows, &by, Weight::Chars, Some(ci), None, &cb());
+        assert!(!t.render(&cb()).contains(note));
     }
 }
