@@ -355,6 +355,58 @@ pub struct FormatArgs {
     pub json: bool,
 }
 
+/// `summary`'s `--format`: the row formats, and the long (panel) layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SummaryFormat {
+    /// Comma-separated values with a header row, one row per group.
+    Csv,
+    /// JSON Lines, one object per group.
+    Jsonl,
+    /// An aligned table for reading in a terminal.
+    Table,
+    /// CSV in long (panel) layout: one row per group × theme with `share` (and `share_lo`,
+    /// `share_hi`, `share_adj` when --ci / --adjust), `region_code`, `province`, `kind`,
+    /// `paragraphs`, `chars`: what Stata, R and pandas merge with yearbook data as it is.
+    Long,
+}
+
+/// `--format` of `summary` (it alone has the long layout).
+#[derive(Debug, Args, Clone, Default)]
+pub struct SummaryFormatArgs {
+    /// Output format on stdout [default: table]; `-o` gets CSV (long CSV with `long`, JSON Lines
+    /// with `jsonl`).
+    #[arg(long, value_enum, value_name = "csv|jsonl|table|long")]
+    pub format: Option<SummaryFormat>,
+    /// Deprecated spelling of `--format csv`.
+    #[arg(long, hide = true, conflicts_with_all = ["format", "json"])]
+    pub csv: bool,
+    /// Deprecated spelling of `--format jsonl`.
+    #[arg(long, hide = true, conflicts_with = "format")]
+    pub json: bool,
+}
+
+impl SummaryFormatArgs {
+    /// Whether the long (panel) layout was asked for.
+    pub fn is_long(&self) -> bool {
+        self.format == Some(SummaryFormat::Long)
+    }
+
+    /// The row format, for every choice but `long`.
+    pub fn rows(&self) -> FormatArgs {
+        let format = match self.format {
+            Some(SummaryFormat::Csv) => Some(OutputFormat::Csv),
+            Some(SummaryFormat::Jsonl) => Some(OutputFormat::Jsonl),
+            Some(SummaryFormat::Table) => Some(OutputFormat::Table),
+            Some(SummaryFormat::Long) | None => None,
+        };
+        FormatArgs {
+            format,
+            csv: self.csv,
+            json: self.json,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct LabelArgs {
     /// Model file written by `train` (or by `analyze`, which leaves out/model.json).
@@ -463,7 +515,7 @@ pub struct SummaryArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     #[command(flatten)]
-    pub format: FormatArgs,
+    pub format: SummaryFormatArgs,
     #[command(flatten)]
     pub codebook: CodebookArgs,
 }

@@ -193,7 +193,7 @@ fn analyze_trains_once_then_reuses_the_model() {
     );
     let stdout = String::from_utf8_lossy(&first.get_output().stdout).to_string();
     assert!(stdout.contains("咸阳市") && stdout.contains("overvw"));
-    for f in ["paragraphs.csv", "shares.csv", "model.json"] {
+    for f in ["paragraphs.csv", "shares.csv", "panel.csv", "model.json"] {
         assert!(out.join(f).is_file(), "{f}");
     }
     let second = run();

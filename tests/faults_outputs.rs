@@ -440,7 +440,7 @@ fn a_failed_analyze_leaves_every_old_output() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     std::fs::create_dir(&out).unwrap();
-    for f in ["paragraphs.csv", "shares.csv"] {
+    for f in ["paragraphs.csv", "shares.csv", "panel.csv"] {
         std::fs::write(out.join(f), "old").unwrap();
     }
     // The report cannot be written: its path is a directory.
@@ -451,7 +451,7 @@ fn a_failed_analyze_leaves_every_old_output() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("report.html"));
-    for f in ["paragraphs.csv", "shares.csv"] {
+    for f in ["paragraphs.csv", "shares.csv", "panel.csv"] {
         assert_eq!(std::fs::read_to_string(out.join(f)).unwrap(), "old", "{f}");
     }
     let mut left: Vec<_> = std::fs::read_dir(&out)
@@ -459,5 +459,8 @@ fn a_failed_analyze_leaves_every_old_output() {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     left.sort();
-    assert_eq!(left, ["paragraphs.csv", "report.html", "shares.csv"]);
+    assert_eq!(
+        left,
+        ["panel.csv", "paragraphs.csv", "report.html", "shares.csv"]
+    );
 }

@@ -127,6 +127,26 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
         std::io::Write::flush(&mut w).map_err(|e| Error::write(&shares, e))?;
     }
     prepared.extend(sink.prepare()?);
+    // The panel: region × year × theme, long, with 95% intervals, for
+    // merging with yearbook data.
+    let panel = args.out.join("panel.csv");
+    {
+        let by: GroupBy = "region,year".parse().map_err(Error::Other)?;
+        let mut t = ShareTable::compute(&rows, &by, Weight::Chars, &codebook);
+        let rs = Resampling {
+            samples: DEFAULT_SAMPLES,
+            seed: DEFAULT_SEED,
+        };
+        t.annotate(&rows, &by, Weight::Chars, Some(rs), None, &codebook);
+        let mut sink = Sink::create(Some(&panel))?;
+        {
+            let mut w = std::io::BufWriter::new(&mut sink);
+            ui.start_csv(&mut w)?;
+            t.write_long_csv(&mut w, &rows, &by, &codebook)?;
+            std::io::Write::flush(&mut w).map_err(|e| Error::write(&panel, e))?;
+        }
+        prepared.extend(sink.prepare()?);
+    }
     let report = args.out.join("report.html");
     let opts = ReportOptions {
         source: paragraphs.display().to_string(),
@@ -153,10 +173,11 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
     commit_all(prepared)?;
     print_stdout(&table.render(&codebook))?;
     ui.info(format!(
-        "wrote {} ({} paragraphs), {} and {}",
+        "wrote {} ({} paragraphs), {}, {} and {}",
         paragraphs.display(),
         rows.len(),
         shares.display(),
+        panel.display(),
         report.display()
     ));
     Ok(0)

@@ -170,7 +170,8 @@ fn warn_empty(ui: Ui, groups: &[String], why: &str) {
 
 /// `policy-themes summary`.
 pub fn run(args: &SummaryArgs, ui: Ui) -> Result<i32> {
-    let format = ui.format(&args.format, OutputFormat::Table);
+    let format = ui.format(&args.format.rows(), OutputFormat::Table);
+    let long = args.format.is_long();
     let by: GroupBy = args.by.parse().map_err(Error::Other)?;
     let ci = if args.ci {
         if args.samples == 0 {
@@ -209,6 +210,13 @@ pub fn run(args: &SummaryArgs, ui: Ui) -> Result<i32> {
         ui,
     )?;
     if let Some(dict) = dict {
+        if long {
+            return Err(Error::Other(
+                "--format long is the model's shares in panel layout; the dictionary measure has \
+                 its own columns: use --format csv"
+                    .into(),
+            ));
+        }
         let table = DictTable::compute(&rows, &by, &dict, &Tokenizer::bundled(), ci);
         warn_empty(
             ui,
@@ -242,6 +250,17 @@ pub fn run(args: &SummaryArgs, ui: Ui) -> Result<i32> {
     };
     if ci.is_some() || adjuster.is_some() {
         table.annotate(&rows, &by, args.weight, ci, adjuster.as_ref(), &codebook);
+    }
+    if long {
+        // The panel is CSV on stdout and in -o alike.
+        emit(
+            args.output.as_ref(),
+            OutputFormat::Csv,
+            ui,
+            |w| table.write_long_csv(w, &rows, &by, &codebook),
+            String::new,
+        )?;
+        return Ok(0);
     }
     emit(
         args.output.as_ref(),

@@ -239,6 +239,113 @@ impl ShareTable {
         w.flush().map_err(|e| Error::Other(e.to_string()))
     }
 
+    /// The table in long (panel) layout: one row per group × theme, with the
+    /// group's division code, province and kinds of document beside it, so it
+    /// merges with yearbook data without reshaping. `rows` and `by` must be
+    /// those the table was computed from (they give the code, province and
+    /// kind: a value shared by every paragraph of the group, else empty;
+    /// kinds are all listed, joined by `+`, so a mixed group shows it).
+    pub fn write_long_csv<W: Write>(
+        &self,
+        out: W,
+        rows: &[LabelledRow],
+        by: &GroupBy,
+        codebook: &Codebook,
+    ) -> Result<()> {
+        use std::collections::{BTreeSet, HashMap};
+        #[derive(Default)]
+        struct Meta<'a> {
+            codes: BTreeSet<&'a str>,
+            provinces: BTreeSet<&'a str>,
+            kinds: BTreeSet<&'a str>,
+        }
+        let mut meta: HashMap<Vec<String>, Meta> = HashMap::new();
+        for r in rows {
+            let m = meta.entry(by.key_of(r)).or_default();
+            m.codes.insert(&r.region_code);
+            m.provinces.insert(&r.province);
+            m.kinds.insert(&r.kind);
+        }
+        let only = |set: &BTreeSet<&str>| -> String {
+            match set.len() {
+                1 => set.iter().next().map(|s| s.to_string()).unwrap_or_default(),
+                _ => String::new(),
+            }
+        };
+        let mut w = csv::Writer::from_writer(out);
+        let has_ci = self.rows.iter().any(|r| r.ci.is_some());
+        let has_adj = self.rows.iter().any(|r| r.adjusted.is_some());
+        let has_adj_ci = self.rows.iter().any(|r| r.adjusted_ci.is_some());
+        let mut header: Vec<String> = self.group.iter().map(|f| f.name().to_string()).collect();
+        header.extend(["region_code", "province", "kind", "theme", "share"].map(String::from));
+        if has_ci {
+            header.extend(["share_lo", "share_hi"].map(String::from));
+        }
+        if has_adj {
+            header.push("share_adj".into());
+        }
+        if has_adj_ci {
+            header.extend(["share_adj_lo", "share_adj_hi"].map(String::from));
+        }
+        header.extend(["paragraphs", "chars", "uncertain"].map(String::from));
+        w.write_record(&header).map_err(csv_err)?;
+        let num = |x: f64| format!("{x:.6}");
+        for r in &self.rows {
+            let m = meta.get(&r.key);
+            let (code, province, kind) = match m {
+                Some(m) => (
+                    only(&m.codes),
+                    only(&m.provinces),
+                    m.kinds
+                        .iter()
+                        .filter(|k| !k.is_empty())
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join("+"),
+                ),
+                None => Default::default(),
+            };
+            for t in codebook.all() {
+                let i = t.index();
+                let mut rec = r.key.clone();
+                rec.extend([code.clone(), province.clone(), kind.clone()]);
+                rec.push(codebook.id(t).to_string());
+                // A group without labelled text has no shares, not zeros.
+                let some = !r.is_empty();
+                rec.push(if some {
+                    num(r.shares[i])
+                } else {
+                    String::new()
+                });
+                if has_ci {
+                    match &r.ci {
+                        Some(ci) if some => rec.extend([num(ci.lo[i]), num(ci.hi[i])]),
+                        _ => rec.extend([String::new(), String::new()]),
+                    }
+                }
+                if has_adj {
+                    rec.push(match &r.adjusted {
+                        Some(a) if some => num(a[i]),
+                        _ => String::new(),
+                    });
+                }
+                if has_adj_ci {
+                    match &r.adjusted_ci {
+                        Some(ci) if some => rec.extend([num(ci.lo[i]), num(ci.hi[i])]),
+                        _ => rec.extend([String::new(), String::new()]),
+                    }
+                }
+                rec.extend([
+                    r.paragraphs.to_string(),
+                    r.chars.to_string(),
+                    r.uncertain.to_string(),
+                ]);
+                w.write_record(&rec).map_err(csv_err)?;
+            }
+        }
+        w.flush().map_err(|e| Error::Other(e.to_string()))
+    }
+
     /// Add bootstrap intervals (`ci`) and/or adjusted shares to every row.
     /// `rows` and `by` must be those the table was computed from.
     pub fn annotate(
