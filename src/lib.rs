@@ -22,6 +22,7 @@ pub mod labels;
 pub mod model;
 pub mod output;
 pub mod report;
+pub mod rng;
 pub mod text;
 pub mod themes;
 

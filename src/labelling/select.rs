@@ -70,13 +70,10 @@ pub struct Pick {
     pub reason: Reason,
 }
 
-/// A deterministic 64-bit mix (SplitMix64's finaliser): a stable per-item
-/// random key from the seed, with no state to carry.
-fn mix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+/// A deterministic 64-bit mix (splitmix64's first output from state `z`): a
+/// stable per-item random key from the seed, with no state to carry.
+fn mix(z: u64) -> u64 {
+    crate::rng::SplitMix64::new(z).next_u64()
 }
 
 /// A stable pseudo-random key of a paragraph under a seed.

@@ -52,14 +52,10 @@ fn interval(xs: &[f64]) -> (f64, f64, f64) {
     (mean, mean - h, mean + h)
 }
 
-/// The same mix as the labelling loop's: a stable key per (seed, item).
+/// A stable pseudo-random key per (seed, item): splitmix64's output
+/// function over a state per item.
 fn keep_key(seed: u64, i: usize) -> u64 {
-    let mut z = seed
-        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-        .wrapping_add(i as u64);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+    crate::rng::finalize(seed.wrapping_mul(crate::rng::GAMMA).wrapping_add(i as u64))
 }
 
 /// How the curve is cut: cross-validation folds, steps, repeats per step.

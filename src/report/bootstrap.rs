@@ -16,40 +16,7 @@ pub const DEFAULT_SAMPLES: usize = 1000;
 /// Default seed.
 pub const DEFAULT_SEED: u64 = 20_240_601;
 
-/// splitmix64 (Steele, Lea & Flood 2014): tiny, fast, good enough for resampling.
-#[derive(Debug, Clone)]
-pub struct SplitMix64 {
-    state: u64,
-}
-
-impl SplitMix64 {
-    pub fn new(seed: u64) -> SplitMix64 {
-        SplitMix64 { state: seed }
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` without modulo bias (Lemire's multiply-and-reject). `n` must be > 0.
-    pub fn below(&mut self, n: usize) -> usize {
-        let n = n as u64;
-        if n <= 1 {
-            return 0;
-        }
-        let threshold = n.wrapping_neg() % n;
-        loop {
-            let m = u128::from(self.next_u64()) * u128::from(n);
-            if (m as u64) >= threshold {
-                return (m >> 64) as usize;
-            }
-        }
-    }
-}
+pub use crate::rng::SplitMix64;
 
 /// A stream seed for one group: the user's seed mixed with a hash of the group's key.
 pub fn stream_seed(seed: u64, key: &[String]) -> u64 {
