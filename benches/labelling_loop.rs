@@ -21,33 +21,12 @@ use policy_themes::labelling::select::stable_key;
 use policy_themes::labelling::{self, SelectParams, Unit};
 use policy_themes::labels::{LabelRow, LabelSet};
 use policy_themes::model::evaluate::{report, EvalItem};
-use policy_themes::model::train::{assign_folds_by, fit, Example, Sources};
-use policy_themes::model::{Predictor, TrainParams};
-use policy_themes::text::Tokenizer;
+use policy_themes::model::train::assign_folds_by;
+use policy_themes::model::Predictor;
 use policy_themes::Codebook;
 
 const BUDGETS: [usize; 8] = [100, 200, 300, 400, 500, 600, 700, 800];
 const FOLDS: usize = 5;
-
-fn train(rows: &[&LabelRow], tokenizer: &Tokenizer, cb: &Codebook) -> Predictor {
-    let examples: Vec<Example> = rows
-        .iter()
-        .map(|r| Example {
-            text: r.text.clone(),
-            theme: r.theme,
-            group: r.doc_id.clone(),
-        })
-        .collect();
-    let model = fit(
-        &examples,
-        &TrainParams::default(),
-        tokenizer,
-        cb,
-        Sources::default(),
-    )
-    .unwrap();
-    Predictor::new(model).unwrap()
-}
 
 /// Macro-F1 and mean share error (pp) of `model` on the held-out rows.
 fn score(model: &Predictor, test: &[&LabelRow], cb: &Codebook) -> (f64, f64) {
@@ -69,7 +48,6 @@ fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let cb = Codebook::bundled().unwrap();
     let set = LabelSet::read_strict(&root.join("labels"), &cb).unwrap();
-    let tokenizer = Tokenizer::bundled();
     let docs: Vec<&str> = set.rows.iter().map(|r| r.doc_id.as_str()).collect();
     let fold_of = assign_folds_by(&docs, FOLDS);
     // results[order][budget] = (macro-F1, share error) per fold × seed.
@@ -101,7 +79,8 @@ fn main() {
             // The seed's random key is not `sample`'s: 1000 + seed.
             order.sort_by_key(|r| stable_key(1000 + seed, &r.doc_id, r.para_id));
             for (b, &budget) in BUDGETS.iter().enumerate() {
-                let m = train(&order[..budget.min(order.len())], &tokenizer, &cb);
+                let m = labelling::fit_on(order[..budget.min(order.len())].iter().copied(), &cb)
+                    .unwrap();
                 results[0][b].push(score(&m, &test, &cb));
             }
             // `sample`'s order: the oracle answers each proposal from the gold.

@@ -72,14 +72,7 @@ pub fn params_from(args: &ModelArgs) -> TrainParams {
 
 /// Training examples from label rows.
 pub fn examples(set: &LabelSet) -> Vec<Example> {
-    set.rows
-        .iter()
-        .map(|r| Example {
-            text: r.text.clone(),
-            theme: r.theme,
-            group: r.doc_id.clone(),
-        })
-        .collect()
+    set.rows.iter().map(Example::of_label).collect()
 }
 
 /// Read labels strictly (checked against `codebook`) and fit a model that carries it.

@@ -55,14 +55,16 @@ pub fn guide(
     if labels.len() < MIN_LABELS_FOR_MODEL || themes.len() < 2 {
         return Ok(None);
     }
-    let examples: Vec<Example> = labels
-        .iter()
-        .map(|r| Example {
-            text: r.text.clone(),
-            theme: r.theme,
-            group: r.doc_id.clone(),
-        })
-        .collect();
+    fit_on(labels, codebook).map(Some)
+}
+
+/// The default model fitted on `labels` (about a second): what guides the
+/// choice once there are enough labels.
+pub fn fit_on<'a>(
+    labels: impl IntoIterator<Item = &'a LabelRow>,
+    codebook: &Codebook,
+) -> Result<Predictor> {
+    let examples: Vec<Example> = labels.into_iter().map(Example::of_label).collect();
     let model = fit(
         &examples,
         &TrainParams::default(),
@@ -70,7 +72,7 @@ pub fn guide(
         codebook,
         Sources::default(),
     )?;
-    Ok(Some(Predictor::new(model)?))
+    Predictor::new(model)
 }
 
 /// Choose the next `params.n` paragraphs of `units` to label, skipping

@@ -149,6 +149,17 @@ pub struct Example {
     pub group: String,
 }
 
+impl Example {
+    /// A labelled paragraph as a training example, grouped by its document.
+    pub fn of_label(r: &crate::labels::LabelRow) -> Example {
+        Example {
+            text: r.text.clone(),
+            theme: r.theme,
+            group: r.doc_id.clone(),
+        }
+    }
+}
+
 /// Vectorise already tokenized paragraphs with a fitted vectorizer, in
 /// parallel, order kept.
 pub fn vectorize(vectorizer: &Vectorizer, tokens: &[Vec<&str>], texts: &[&str]) -> Vec<SparseVec> {
