@@ -12,21 +12,7 @@ use std::sync::OnceLock;
 use common::{bin, read_csv, root};
 
 const IDS: [&str; 5] = ["growth", "land", "green", "people", "state"];
-const BUNDLED_IDS: [&str; 13] = [
-    "poverty",
-    "rural",
-    "ecology",
-    "investment",
-    "livelihood",
-    "social",
-    "industry",
-    "innovation",
-    "reform",
-    "urban",
-    "safety",
-    "government",
-    "overview",
-];
+const BUNDLED_IDS: [&str; 13] = common::BUNDLED_THEMES;
 const SEEDS: [&str; 2] = ["000_948226ca6efd262f", "004_6437f29fd503ac4d"];
 
 fn codebook() -> PathBuf {

@@ -359,21 +359,7 @@ fn footer_share(stderr: &str) -> f64 {
 fn show_lists_the_paragraphs_behind_summarys_share() {
     let labelled = labelled_csv().to_string_lossy().into_owned();
     let by_region = summary_shares(&["summary", "-q", "--format", "csv", &labelled]);
-    let themes = [
-        "poverty",
-        "rural",
-        "ecology",
-        "investment",
-        "livelihood",
-        "social",
-        "industry",
-        "innovation",
-        "reform",
-        "urban",
-        "safety",
-        "government",
-        "overview",
-    ];
+    let themes = common::BUNDLED_THEMES;
     let regions: std::collections::BTreeSet<String> =
         by_region.keys().map(|(k, _)| k[0].clone()).collect();
     assert!(regions.len() > 10);

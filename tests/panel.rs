@@ -124,3 +124,22 @@ fn analyze_writes_the_panel_beside_the_shares() {
     }
     assert!(sums.values().all(|s| (s - 1.0).abs() < 1e-4), "{sums:?}");
 }
+
+#[test]
+fn the_dictionary_measure_has_no_long_layout_and_says_so_before_reading() {
+    bin()
+        .args([
+            "summary",
+            "no-such-file.csv",
+            "--method",
+            "dictionary",
+            "--format",
+            "long",
+        ])
+        .assert()
+        .failure()
+        .stdout("")
+        .stderr(predicates::str::contains(
+            "--format long is the model's shares",
+        ));
+}

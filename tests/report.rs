@@ -10,21 +10,7 @@ use predicates::prelude::*;
 mod common;
 use common::bin;
 
-const THEMES: [&str; 13] = [
-    "poverty",
-    "rural",
-    "ecology",
-    "investment",
-    "livelihood",
-    "social",
-    "industry",
-    "innovation",
-    "reform",
-    "urban",
-    "safety",
-    "government",
-    "overview",
-];
+const THEMES: [&str; 13] = common::BUNDLED_THEMES;
 
 fn stdout(c: &mut Command) -> String {
     let out = c.assert().success().get_output().stdout.clone();

@@ -189,6 +189,13 @@ pub fn run(args: &SummaryArgs, ui: Ui) -> Result<i32> {
             "--adjust corrects the model's shares; it does not apply to --method dictionary".into(),
         ));
     }
+    if args.method == MethodArg::Dictionary && long {
+        return Err(Error::Other(
+            "--format long is the model's shares in panel layout; the dictionary measure has \
+             its own columns: use --format csv"
+                .into(),
+        ));
+    }
     if args.method == MethodArg::Model && args.dictionary.is_some() {
         return Err(Error::Other(
             "--dictionary is used by --method dictionary; add --method dictionary".into(),
@@ -210,13 +217,6 @@ pub fn run(args: &SummaryArgs, ui: Ui) -> Result<i32> {
         ui,
     )?;
     if let Some(dict) = dict {
-        if long {
-            return Err(Error::Other(
-                "--format long is the model's shares in panel layout; the dictionary measure has \
-                 its own columns: use --format csv"
-                    .into(),
-            ));
-        }
         let table = DictTable::compute(&rows, &by, &dict, &Tokenizer::bundled(), ci);
         warn_empty(
             ui,

@@ -6,6 +6,23 @@ use std::sync::OnceLock;
 
 use assert_cmd::Command;
 
+/// The theme ids of the bundled codebook (labels/CODEBOOK.md), in its order.
+pub const BUNDLED_THEMES: [&str; 13] = [
+    "poverty",
+    "rural",
+    "ecology",
+    "investment",
+    "livelihood",
+    "social",
+    "industry",
+    "innovation",
+    "reform",
+    "urban",
+    "safety",
+    "government",
+    "overview",
+];
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
