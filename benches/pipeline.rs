@@ -12,9 +12,9 @@ use std::path::PathBuf;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use policy_themes::app::{inputs, label, Ui};
 use policy_themes::corpus;
+use policy_themes::labelling::rows::Format;
 use policy_themes::model::predict::PredictScratch;
 use policy_themes::model::{fit, ClassifierKind, Predictor, TrainParams};
-use policy_themes::report::rows::Format;
 use policy_themes::text::Tokenizer;
 
 fn root() -> PathBuf {
@@ -31,7 +31,7 @@ struct Setup {
 }
 
 fn setup() -> Setup {
-    let set = policy_themes::labels::LabelSet::read_strict(
+    let set = policy_themes::labelling::labels::LabelSet::read_strict(
         &root().join("labels"),
         &policy_themes::Codebook::bundled().unwrap(),
     )

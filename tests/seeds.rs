@@ -217,7 +217,7 @@ fn held_out_seed_documents_are_text_the_model_can_read() {
     use policy_themes::text::Tokenizer;
     // Five folds grouped by document, like `eval`'s: the model never
     // saw the document it reads, as with a report from another region.
-    let set = policy_themes::labels::LabelSet::read_strict(
+    let set = policy_themes::labelling::labels::LabelSet::read_strict(
         &corpus_dir().join("../labels"),
         &policy_themes::Codebook::bundled().unwrap(),
     )

@@ -21,10 +21,11 @@ use super::Ui;
 use std::io::Write;
 
 use crate::cli::{OutputFormat, SegmentArgs};
-use crate::corpus::{self, csv_out, decode, Document, Manifest};
+use crate::corpus::{self, csv_out, Document, Manifest};
 use crate::error::{Error, Result};
-use crate::output::{commit_all, Prepared, Sink};
-use crate::report::format::{csv_to_jsonl, csv_to_table};
+use crate::io::decode;
+use crate::io::output::{commit_all, Prepared, Sink};
+use crate::render::format::{csv_to_jsonl, csv_to_table};
 
 /// Estimated memory the checked documents may hold until they are processed.
 /// `label`'s peak RSS target is 300 MB whatever the input; with the model and
@@ -119,7 +120,7 @@ fn open_within(paths: &[PathBuf], keep_going: bool, ui: Ui, budget: u64) -> Resu
             Err(e) => return Err(e),
         };
         let shown = display_name(&path);
-        if !corpus::is_stdin(&path) && !corpus::name_is_utf8(&path) {
+        if !crate::io::is_stdin(&path) && !corpus::name_is_utf8(&path) {
             ui.warn(format!(
                 "{}: the file name is not valid UTF-8; its documents are named {}",
                 path.display(),
@@ -177,8 +178,8 @@ fn open_within(paths: &[PathBuf], keep_going: bool, ui: Ui, budget: u64) -> Resu
 
 /// The name an input's documents and messages go by.
 fn display_name(path: &Path) -> PathBuf {
-    if corpus::is_stdin(path) {
-        PathBuf::from(corpus::STDIN_NAME)
+    if crate::io::is_stdin(path) {
+        PathBuf::from(crate::io::STDIN_NAME)
     } else {
         path.to_path_buf()
     }
@@ -195,15 +196,15 @@ fn rename(doc: &mut Document, id: &str) {
 /// Read all of an input; whether it is a regular file (one that can be read again).
 fn read_input(path: &Path) -> Result<(Vec<u8>, bool)> {
     let mut bytes = Vec::new();
-    if corpus::is_stdin(path) {
+    if crate::io::is_stdin(path) {
         std::io::stdin()
             .read_to_end(&mut bytes)
-            .map_err(|e| Error::io(corpus::STDIN_NAME, e))?;
+            .map_err(|e| Error::io(crate::io::STDIN_NAME, e))?;
         return Ok((bytes, false));
     }
     let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     // No output of this run may replace it.
-    crate::output::protect(path);
+    crate::io::output::protect(path);
     let regular = file.metadata().map(|m| m.is_file()).unwrap_or(false);
     file.read_to_end(&mut bytes)
         .map_err(|e| Error::io(path, e))?;
@@ -475,7 +476,7 @@ pub fn run_segment(args: &SegmentArgs, ui: Ui) -> Result<i32> {
 fn sink_name(args: &SegmentArgs) -> PathBuf {
     args.output
         .clone()
-        .unwrap_or_else(|| PathBuf::from(crate::output::STDOUT_NAME))
+        .unwrap_or_else(|| PathBuf::from(crate::io::output::STDOUT_NAME))
 }
 
 #[cfg(test)]

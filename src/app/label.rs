@@ -8,11 +8,11 @@ use rayon::prelude::*;
 use super::{inputs, Ui};
 use crate::cli::{LabelArgs, OutputFormat};
 use crate::corpus::Document;
-use crate::csv_input::CsvInput;
 use crate::error::{Error, Result};
+use crate::io::csv_input::CsvInput;
+use crate::io::output::Sink;
+use crate::labelling::rows::{header, Format, LabelledRow, RowWriter};
 use crate::model::{Prediction, Predictor};
-use crate::output::Sink;
-use crate::report::rows::{header, Format, LabelledRow, RowWriter};
 
 /// How each paragraph is labelled.
 #[derive(Debug, Clone, Copy, Default)]
@@ -402,7 +402,7 @@ pub fn run(args: &LabelArgs, ui: Ui) -> Result<i32> {
         n
     };
     if chosen == OutputFormat::Table {
-        let table = crate::report::format::csv_to_table(&table_csv)?;
+        let table = crate::render::format::csv_to_table(&table_csv)?;
         sink.write_all(table.as_bytes())
             .map_err(|e| Error::write(out_name, e))?;
     }

@@ -6,10 +6,10 @@ use super::Ui;
 use crate::cli::{CheckArgs, ClassifierArg, ExplainArgs, ModelArgs, TrainArgs};
 use crate::codebook::Codebook;
 use crate::error::{Error, Result};
-use crate::labels::{check, LabelSet};
+use crate::io::output::{print_stderr, print_stdout, Sink};
+use crate::labelling::labels::{check, LabelSet};
 use crate::model::train::Sources;
 use crate::model::{self, persist, ClassifierKind, Example, Model, Predictor, TrainParams};
-use crate::output::{print_stderr, print_stdout, Sink};
 use crate::text::Tokenizer;
 use crate::themes::Theme;
 

@@ -2,17 +2,19 @@
 //! model's suggestion beside each. Above `model` (it fits and runs one) and
 //! below `shares`.
 
+pub mod labels;
+pub mod rows;
 pub mod select;
 
 use std::collections::HashSet;
 
 use crate::codebook::Codebook;
 use crate::error::Result;
-use crate::labels::LabelRow;
 use crate::model::train::{fit, Example, Sources};
 use crate::model::{Predictor, TrainParams};
 use crate::text::Tokenizer;
 use crate::themes::Theme;
+use labels::LabelRow;
 pub use select::{Candidate, Pick, Reason, SelectParams};
 
 /// A paragraph that can be proposed for labelling.

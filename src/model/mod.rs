@@ -7,8 +7,6 @@
 //! non-zero terms.
 
 pub mod document_prior;
-pub mod evaluate;
-pub mod learning;
 pub mod linear;
 pub mod persist;
 pub mod predict;

@@ -12,8 +12,8 @@ pub mod pdf;
 
 use std::path::Path;
 
-use super::decode::{decode_text, Encoding};
 use crate::error::{Error, Result};
+use crate::io::decode::{decode_text, Encoding};
 
 /// What a file was read as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
