@@ -23,8 +23,8 @@
 // `print!` panics when stdout is full or closed.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod app;
-pub mod cli;
+mod app;
+mod cli;
 pub mod codebook;
 pub mod corpus;
 pub mod error;
@@ -38,6 +38,8 @@ pub mod shares;
 pub mod text;
 pub mod themes;
 
+pub use app::run;
+pub use cli::Cli;
 pub use codebook::Codebook;
 pub use error::{Error, Result};
 pub use themes::Theme;

@@ -3,13 +3,14 @@
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use super::label::{label_files, LabelOptions};
+use super::label::label_files;
 use super::{inputs, Ui};
 use crate::cli::AnalyzeArgs;
 use crate::codebook::Codebook;
 use crate::error::{Error, Result};
 use crate::io::output::{commit_all, print_stdout, Sink};
 use crate::labelling::labels::{label_files as list_label_files, LabelSet};
+use crate::labelling::predict::LabelOptions;
 use crate::labelling::rows::{read_labelled, Format};
 use crate::model::{persist, Model, Predictor, TrainParams};
 use crate::render::html_legacy::ReportOptions;

@@ -56,8 +56,6 @@ struct Checked {
 
 /// Input files that passed the up-front check.
 pub struct Inputs {
-    /// The inputs, in order (`-` for standard input).
-    pub files: Vec<PathBuf>,
     pub manifest: Option<Manifest>,
     pub total_bytes: u64,
     /// Inputs skipped under `--keep-going`.
@@ -168,7 +166,6 @@ fn open_within(paths: &[PathBuf], keep_going: bool, ui: Ui, budget: u64) -> Resu
         return Err(Error::Other("no readable inputs".into()));
     }
     Ok(Inputs {
-        files,
         manifest,
         total_bytes,
         skipped,
@@ -281,10 +278,6 @@ impl Inputs {
         self.checked.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.checked.is_empty()
-    }
-
     /// The documents of input `i` (of [`Inputs::files`]), once: kept from the
     /// check, or read again and verified unchanged. Their warnings were given
     /// by [`open`].
@@ -336,32 +329,6 @@ impl Inputs {
                 Ok(docs)
             }
         }
-    }
-
-    /// The documents of the first unprocessed input named `path`
-    /// ([`Inputs::documents`]); `ui` is unused, warnings were given by [`open`].
-    pub fn read(&self, path: &Path, _ui: Ui) -> Result<Vec<Document>> {
-        let i = self
-            .checked
-            .iter()
-            .position(|c| {
-                c.path == path
-                    && c.held
-                        .lock()
-                        .map(|h| !matches!(*h, Held::Taken))
-                        .unwrap_or(false)
-            })
-            .ok_or_else(|| Error::Other(format!("{}: not an input", path.display())))?;
-        self.documents(i)
-    }
-
-    /// Size in bytes of one checked input, for progress.
-    pub fn size(&self, path: &Path) -> u64 {
-        self.checked
-            .iter()
-            .find(|c| c.path == path)
-            .map(|c| c.size)
-            .unwrap_or(0)
     }
 
     /// Size in bytes of input `i`, for progress.

@@ -1,16 +1,16 @@
 //! Command implementations: what each subcommand does, on top of the library stages.
 
-pub mod agree;
-pub mod analyze;
-pub mod compare;
-pub mod eval;
-pub mod inputs;
-pub mod label;
-pub mod report;
-pub mod sample;
-pub mod show;
-pub mod summary;
-pub mod train;
+pub(crate) mod agree;
+pub(crate) mod analyze;
+pub(crate) mod compare;
+pub(crate) mod eval;
+pub(crate) mod inputs;
+pub(crate) mod label;
+pub(crate) mod report;
+pub(crate) mod sample;
+pub(crate) mod show;
+pub(crate) mod summary;
+pub(crate) mod train;
 
 use std::io::IsTerminal;
 use std::sync::{Mutex, MutexGuard, PoisonError};

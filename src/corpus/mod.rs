@@ -1,25 +1,26 @@
 //! Stage 1: read files, decode, split records, detect metadata, segment.
 
-pub mod chrome;
-pub mod csv_out;
-pub mod divisions;
-pub mod formats;
+pub(crate) mod chrome;
+pub(crate) mod csv_out;
+pub(crate) mod divisions;
+pub(crate) mod formats;
 mod label_row;
-pub mod manifest;
-pub mod metadata;
-pub mod records;
+pub(crate) mod manifest;
+pub(crate) mod metadata;
+pub(crate) mod records;
 pub mod script;
-pub mod segment;
-pub mod unwrap;
+pub(crate) mod segment;
+pub(crate) mod unwrap;
 
 use std::path::{Path, PathBuf};
 
 pub use crate::io::decode::{decode, Encoding};
+pub use csv_out::SEGMENT_COLUMNS;
 pub use formats::{extract, Extracted, Format};
 pub use label_row::LabelRow;
 pub use manifest::Manifest;
 pub use metadata::{Kind, Metadata};
-pub use segment::Section;
+pub use segment::{without_whitespace, Section};
 
 use crate::error::{Error, Result};
 use crate::io::is_stdin;

@@ -2,7 +2,9 @@
 //! the confusion the share adjustment corrects for, the learning curve and
 //! the agreement of two coders (the ceiling the model is read against).
 
-pub mod agreement;
-pub mod confusion;
-pub mod evaluate;
-pub mod learning;
+pub(crate) mod agreement;
+pub(crate) mod confusion;
+pub(crate) mod evaluate;
+pub(crate) mod learning;
+
+pub use evaluate::{cross_validate, report, EvalItem, EvalReport};

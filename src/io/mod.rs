@@ -1,9 +1,12 @@
 //! Layer 1: bytes in and out. Decoding text, standard input, reading CSV and
 //! JSON Lines, protected inputs, atomic output files, stdout and stderr.
 
-pub mod csv_input;
-pub mod decode;
-pub mod output;
+pub(crate) mod csv_input;
+pub(crate) mod decode;
+pub(crate) mod output;
+
+pub use csv_input::check_quotes;
+pub use output::{install_signal_cleanup, print_stderr};
 
 use std::path::Path;
 

@@ -92,7 +92,8 @@ impl Dictionary {
         Dictionary::parse(&text, path, codebook)
     }
 
-    /// Keywords of a theme, sorted.
+    /// Keywords of a theme, sorted (for the tests).
+    #[cfg(test)]
     pub fn keywords(&self, theme: Theme) -> Vec<&str> {
         let mut v: Vec<&str> = self
             .words

@@ -2,11 +2,11 @@
 //! intervals, the adjustment for the classifier's confusions, the dictionary
 //! measure and the drill-down into a cell.
 
-pub mod adjust;
-pub mod bootstrap;
-pub mod dictionary;
-pub mod drill;
-pub mod table;
+pub(crate) mod adjust;
+pub(crate) mod bootstrap;
+pub(crate) mod dictionary;
+pub(crate) mod drill;
+pub(crate) mod table;
 mod weight;
 
 pub use table::{GroupBy, ShareTable};

@@ -6,9 +6,9 @@
 //! report saved as `.doc` that is really a web page (as Word's "save as web
 //! page" and many portals produce) is read as the web page it is.
 
-pub mod docx;
-pub mod html;
-pub mod pdf;
+pub(crate) mod docx;
+pub(crate) mod html;
+pub(crate) mod pdf;
 
 use std::path::Path;
 

@@ -1,6 +1,6 @@
 //! Label files in the codebook's format: `doc_id,para_id,text,theme,secondary`.
 
-pub mod check;
+pub(crate) mod check;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -108,6 +108,14 @@ impl LabelSet {
     /// Read and fail on any problem, listing all of them.
     pub fn read_strict(path: &Path, codebook: &Codebook) -> Result<LabelSet> {
         LabelSet::read(path, codebook)?.into_strict()
+    }
+
+    /// The rows as training examples, each grouped by its document.
+    pub fn examples(&self) -> Vec<crate::model::Example> {
+        self.rows
+            .iter()
+            .map(crate::model::Example::of_label)
+            .collect()
     }
 
     /// Fail on any problem found while reading, listing all of them.
