@@ -163,6 +163,37 @@ fn group_heads(toks: &[(Tok, usize)], mut i: usize) -> (Vec<(String, usize)>, us
     (heads, i)
 }
 
+/// The root item(s) a path names from `i`, just after its `crate::` (or the
+/// `super::`s that reach the root): one name, or the heads of a `{…}` group
+/// (`*` for anything else). Returns the index to go on from.
+fn root_path(toks: &[(Tok, usize)], i: usize, line: usize, out: &mut Vec<Reference>) -> usize {
+    match toks.get(i) {
+        Some((Tok::Ident(name), l)) => {
+            out.push(Reference {
+                name: name.clone(),
+                line: *l,
+            });
+            i + 1
+        }
+        Some((Tok::Punct('{'), _)) => {
+            let (heads, next) = group_heads(toks, i + 1);
+            out.extend(
+                heads
+                    .into_iter()
+                    .map(|(name, line)| Reference { name, line }),
+            );
+            next
+        }
+        _ => {
+            out.push(Reference {
+                name: "*".into(),
+                line,
+            });
+            i
+        }
+    }
+}
+
 /// Index after the item starting at `i` (after its attributes): through its
 /// `;` or its matching `}`, whichever ends it.
 fn skip_item(toks: &[(Tok, usize)], mut i: usize) -> usize {
@@ -253,24 +284,7 @@ fn references(src: &str, module: &[String]) -> Vec<Reference> {
             Tok::Ident(w)
                 if w == "crate" && toks.get(i + 1).map(|t| &t.0) == Some(&Tok::PathSep) =>
             {
-                match toks.get(i + 2) {
-                    Some((Tok::Ident(name), l)) => out.push(Reference {
-                        name: name.clone(),
-                        line: *l,
-                    }),
-                    Some((Tok::Punct('{'), _)) => {
-                        let (heads, next) = group_heads(&toks, i + 3);
-                        out.extend(
-                            heads
-                                .into_iter()
-                                .map(|(name, line)| Reference { name, line }),
-                        );
-                        i = next;
-                        continue;
-                    }
-                    _ => {}
-                }
-                i += 2;
+                i = root_path(&toks, i + 2, line, &mut out);
                 continue;
             }
             Tok::Ident(w)
@@ -290,26 +304,8 @@ fn references(src: &str, module: &[String]) -> Vec<Reference> {
                 let here = module.len() + inline.len();
                 if ups >= here {
                     // Left the top-level module: what follows names the root's item.
-                    match toks.get(j) {
-                        Some((Tok::Ident(name), l)) => out.push(Reference {
-                            name: name.clone(),
-                            line: *l,
-                        }),
-                        Some((Tok::Punct('{'), _)) => {
-                            let (heads, next) = group_heads(&toks, j + 1);
-                            out.extend(
-                                heads
-                                    .into_iter()
-                                    .map(|(name, line)| Reference { name, line }),
-                            );
-                            i = next;
-                            continue;
-                        }
-                        _ => out.push(Reference {
-                            name: "*".into(),
-                            line,
-                        }),
-                    }
+                    i = root_path(&toks, j, line, &mut out);
+                    continue;
                 }
                 i = j;
                 continue;
