@@ -17,11 +17,11 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use policy_themes::labelling::select::stable_key;
+use policy_themes::eval::{report, EvalItem};
+use policy_themes::labelling::stable_key;
 use policy_themes::labelling::{self, SelectParams, Unit};
-use policy_themes::labels::{LabelRow, LabelSet};
-use policy_themes::model::evaluate::{report, EvalItem};
-use policy_themes::model::train::assign_folds_by;
+use policy_themes::labelling::{LabelRow, LabelSet};
+use policy_themes::model::assign_folds_by;
 use policy_themes::model::Predictor;
 use policy_themes::Codebook;
 

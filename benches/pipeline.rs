@@ -3,18 +3,20 @@
 //! scoring with the default model, the document prior (on the naive Bayes
 //! model it was made for), and end-to-end labelling with the default model,
 //! naive Bayes with a document prior (the default until 2026-11-23) and a
-//! `--words` model; and reading and segmenting the corpus.
+//! `--words` model (reading, labelling and writing CSV as `label` does, but
+//! through the library, without the command's batches of files); and reading
+//! and segmenting the corpus.
 //!
 //! `cargo bench --bench pipeline`
 
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use policy_themes::app::{inputs, label, Ui};
 use policy_themes::corpus;
-use policy_themes::model::predict::PredictScratch;
+use policy_themes::labelling::{label_documents, LabelOptions};
+use policy_themes::labelling::{Format, RowWriter};
+use policy_themes::model::PredictScratch;
 use policy_themes::model::{fit, ClassifierKind, Predictor, TrainParams};
-use policy_themes::report::rows::Format;
 use policy_themes::text::Tokenizer;
 
 fn root() -> PathBuf {
@@ -31,12 +33,12 @@ struct Setup {
 }
 
 fn setup() -> Setup {
-    let set = policy_themes::labels::LabelSet::read_strict(
+    let set = policy_themes::labelling::LabelSet::read_strict(
         &root().join("labels"),
         &policy_themes::Codebook::bundled().unwrap(),
     )
     .unwrap();
-    let ex = policy_themes::app::train::examples(&set);
+    let ex = set.examples();
     let tok = Tokenizer::bundled();
     let model = fit(
         &ex,
@@ -159,10 +161,6 @@ fn stages(c: &mut Criterion) {
     g.bench_function("segment_corpus", |b| {
         b.iter(|| corpus::read_all(&[root().join("corpus")]).unwrap())
     });
-    let ui = Ui {
-        quiet: true,
-        ..Ui::default()
-    };
     for (name, predictor) in [
         ("label_corpus", &p),
         ("label_corpus_nb_document_prior", &nb_prior),
@@ -170,10 +168,15 @@ fn stages(c: &mut Criterion) {
     ] {
         g.bench_function(name, |b| {
             b.iter(|| {
-                let inp = inputs::open(&[root().join("corpus")], false, ui).unwrap();
-                let mut out = std::io::sink();
-                let opts = label::LabelOptions::default();
-                label::label_files(predictor, &inp, opts, Format::Csv, &mut out, ui).unwrap()
+                // What `label` does without its streaming in batches of files:
+                // read every document, label it, write each row as CSV.
+                let docs = corpus::read_all(&[root().join("corpus")]).unwrap();
+                let rows = label_documents(predictor, docs, LabelOptions::default());
+                let mut w = RowWriter::new(std::io::sink(), Format::Csv, false).unwrap();
+                for r in &rows {
+                    w.write(r, predictor.codebook()).unwrap();
+                }
+                w.finish().unwrap()
             })
         });
     }

@@ -8,10 +8,10 @@
 
 use std::path::PathBuf;
 
-use policy_themes::app::label::{label_documents, LabelOptions};
 use policy_themes::corpus;
+use policy_themes::labelling::{label_documents, LabelOptions};
 use policy_themes::model::Predictor;
-use policy_themes::report::shares::{GroupBy, ShareTable, Weight};
+use policy_themes::shares::{GroupBy, ShareTable, Weight};
 
 fn main() {
     if let Err(e) = run() {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::builder::RangedU64ValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::report::shares::Weight;
+use crate::shares::table::Weight;
 
 /// Label paragraphs of Chinese government work reports with policy themes and
 /// measure how much attention each region gives each theme.
@@ -500,10 +500,10 @@ pub struct SummaryArgs {
     #[arg(long)]
     pub ci: bool,
     /// Bootstrap replicates for --ci (1 to 1,000,000).
-    #[arg(long, default_value_t = crate::report::bootstrap::DEFAULT_SAMPLES, value_name = "B", value_parser = samples_parser())]
+    #[arg(long, default_value_t = crate::shares::bootstrap::DEFAULT_SAMPLES, value_name = "B", value_parser = samples_parser())]
     pub samples: usize,
     /// Seed of the bootstrap: the same seed gives the same intervals.
-    #[arg(long, default_value_t = crate::report::bootstrap::DEFAULT_SEED, value_name = "N")]
+    #[arg(long, default_value_t = crate::shares::bootstrap::DEFAULT_SEED, value_name = "N")]
     pub seed: u64,
     /// Also show shares corrected for the classifier's confusions (adjusted classify-and-count,
     /// confusion measured by 5-fold cross-validation grouped by document of the default model on
@@ -532,10 +532,10 @@ pub struct CompareArgs {
     #[arg(long, value_enum, default_value_t)]
     pub weight: Weight,
     /// Bootstrap replicates for the interval of the difference (1 to 1,000,000).
-    #[arg(long, default_value_t = crate::report::bootstrap::DEFAULT_SAMPLES, value_name = "B", value_parser = samples_parser())]
+    #[arg(long, default_value_t = crate::shares::bootstrap::DEFAULT_SAMPLES, value_name = "B", value_parser = samples_parser())]
     pub samples: usize,
     /// Seed of the bootstrap: the same seed gives the same intervals.
-    #[arg(long, default_value_t = crate::report::bootstrap::DEFAULT_SEED, value_name = "N")]
+    #[arg(long, default_value_t = crate::shares::bootstrap::DEFAULT_SEED, value_name = "N")]
     pub seed: u64,
     /// Write the comparison as CSV here (JSON Lines with `--format jsonl`); stdout still gets
     /// the `--format` output.
@@ -567,10 +567,10 @@ pub struct ReportArgs {
     #[arg(long, default_value_t = 3, value_name = "N", value_parser = RangedU64ValueParser::<usize>::new().range(0..=1000))]
     pub examples: usize,
     /// Bootstrap replicates for the intervals in the heatmap (1 to 1,000,000).
-    #[arg(long, default_value_t = crate::report::bootstrap::DEFAULT_SAMPLES, value_name = "B", value_parser = samples_parser())]
+    #[arg(long, default_value_t = crate::shares::bootstrap::DEFAULT_SAMPLES, value_name = "B", value_parser = samples_parser())]
     pub samples: usize,
     /// Seed of the bootstrap: the same seed gives the same report.
-    #[arg(long, default_value_t = crate::report::bootstrap::DEFAULT_SEED, value_name = "N")]
+    #[arg(long, default_value_t = crate::shares::bootstrap::DEFAULT_SEED, value_name = "N")]
     pub seed: u64,
     #[command(flatten)]
     pub codebook: CodebookArgs,

@@ -357,7 +357,7 @@ impl Codebook {
 
     /// Read a Markdown codebook file.
     pub fn read(path: &Path) -> Result<Codebook> {
-        let bytes = crate::output::read_input(path)?;
+        let bytes = crate::io::output::read_input(path)?;
         let text = String::from_utf8(bytes)
             .map_err(|_| Error::input(path, "the codebook is not UTF-8"))?;
         Codebook::parse_markdown(&text, path)

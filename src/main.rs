@@ -12,13 +12,13 @@ fn main() {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    policy_themes::output::install_signal_cleanup();
-    let cli = policy_themes::cli::Cli::parse();
-    match policy_themes::app::run(cli) {
+    policy_themes::io::install_signal_cleanup();
+    let cli = policy_themes::Cli::parse();
+    match policy_themes::run(cli) {
         Ok(code) => std::process::exit(code),
         Err(e) => {
             // Never a panic, even when stderr itself cannot be written.
-            policy_themes::output::print_stderr(format_args!("error: {e}"));
+            policy_themes::io::print_stderr(format_args!("error: {e}"));
             std::process::exit(2);
         }
     }

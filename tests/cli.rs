@@ -13,7 +13,7 @@ fn segment_writes_the_documented_columns_for_all_documents() {
     let (h, rows) = read_csv(&out);
     assert_eq!(
         h.iter().collect::<Vec<_>>(),
-        policy_themes::corpus::csv_out::SEGMENT_COLUMNS
+        policy_themes::corpus::SEGMENT_COLUMNS
     );
     let docs: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.get(0).unwrap()).collect();
     assert_eq!(docs.len(), 23);

@@ -6,7 +6,7 @@ mod formats_fixtures;
 use std::path::{Path, PathBuf};
 
 use formats_fixtures as fx;
-use policy_themes::corpus::{self, segment::without_whitespace, Document, Format};
+use policy_themes::corpus::{self, without_whitespace, Document, Format};
 
 /// The plain (single-report) seeds.
 const SEEDS: [&str; 3] = [

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use policy_themes::corpus::{decode, parse_file, segment::without_whitespace};
-use policy_themes::csv_input::check_quotes;
+use policy_themes::corpus::{decode, parse_file, without_whitespace};
+use policy_themes::io::check_quotes;
 use policy_themes::model::{DocumentPrior, Prediction};
 use policy_themes::Theme;
 use proptest::prelude::*;

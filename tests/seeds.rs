@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use policy_themes::corpus::{self, segment::without_whitespace, Kind};
+use policy_themes::corpus::{self, without_whitespace, Kind};
 
 fn corpus_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus")
@@ -211,19 +211,18 @@ fn a_report_copied_from_a_pdf_segments_like_the_original() {
 
 #[test]
 fn held_out_seed_documents_are_text_the_model_can_read() {
-    use policy_themes::app::label::{coverage_warning, MIN_COVERAGE};
-    use policy_themes::app::train::examples;
+    use policy_themes::labelling::{coverage_warning, MIN_COVERAGE};
     use policy_themes::model::{fit, Example, Predictor, TrainParams};
     use policy_themes::text::Tokenizer;
     // Five folds grouped by document, like `eval`'s: the model never
     // saw the document it reads, as with a report from another region.
-    let set = policy_themes::labels::LabelSet::read_strict(
+    let set = policy_themes::labelling::LabelSet::read_strict(
         &corpus_dir().join("../labels"),
         &policy_themes::Codebook::bundled().unwrap(),
     )
     .unwrap();
     let docs = corpus::read_all(&[corpus_dir()]).unwrap();
-    let all = examples(&set);
+    let all = set.examples();
     let tok = Tokenizer::bundled();
     let mut lowest = f64::INFINITY;
     for fold in 0..5 {

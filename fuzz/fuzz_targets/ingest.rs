@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use policy_themes::corpus::{parse_file, segment::without_whitespace};
+use policy_themes::corpus::{parse_file, without_whitespace};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(docs) = parse_file(Path::new("fuzz.txt"), data, None) {

@@ -6,7 +6,8 @@ use super::Ui;
 use crate::cli::{AgreeArgs, OutputFormat};
 use crate::codebook::Codebook;
 use crate::error::{Error, Result};
-use crate::labels::{agree, problems_error, Columns, LabelSet};
+use crate::eval::agreement as agree;
+use crate::labelling::labels::{problems_error, Columns, LabelSet};
 
 /// Compare a second coder's labels with the first's and print the report.
 pub fn run(args: &AgreeArgs, ui: Ui) -> Result<i32> {
@@ -41,7 +42,7 @@ pub fn run(args: &AgreeArgs, ui: Ui) -> Result<i32> {
             String::from_utf8_lossy(&bytes).into_owned()
         }
     };
-    crate::output::print_stdout(&text)?;
+    crate::io::output::print_stdout(&text)?;
     Ok(0)
 }
 

@@ -3,18 +3,19 @@
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use super::label::{label_files, LabelOptions};
+use super::label::label_files;
 use super::{inputs, Ui};
 use crate::cli::AnalyzeArgs;
 use crate::codebook::Codebook;
 use crate::error::{Error, Result};
-use crate::labels::{label_files as list_label_files, LabelSet};
+use crate::io::output::{commit_all, print_stdout, Sink};
+use crate::labelling::labels::{label_files as list_label_files, LabelSet};
+use crate::labelling::predict::LabelOptions;
+use crate::labelling::rows::{read_labelled, Format};
 use crate::model::{persist, Model, Predictor, TrainParams};
-use crate::output::{commit_all, print_stdout, Sink};
-use crate::report::bootstrap::{DEFAULT_SAMPLES, DEFAULT_SEED};
-use crate::report::html::ReportOptions;
-use crate::report::rows::{read_labelled, Format};
-use crate::report::shares::{GroupBy, Resampling, ShareTable, Weight};
+use crate::render::html_legacy::ReportOptions;
+use crate::shares::bootstrap::{DEFAULT_SAMPLES, DEFAULT_SEED};
+use crate::shares::table::{GroupBy, Resampling, ShareTable, Weight};
 use crate::text::Tokenizer;
 
 fn modified(p: &Path) -> Option<SystemTime> {
@@ -166,7 +167,7 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
     let mut sink = Sink::create(Some(&report))?;
     std::io::Write::write_all(
         &mut sink,
-        crate::report::html::render(&rows, &opts, &codebook).as_bytes(),
+        crate::render::html_legacy::render(&rows, &opts, &codebook).as_bytes(),
     )
     .map_err(|e| Error::write(&report, e))?;
     prepared.extend(sink.prepare()?);

@@ -9,9 +9,9 @@ use super::Ui;
 use crate::cli::CompareArgs;
 use crate::codebook::Codebook;
 use crate::error::{Error, Result};
-use crate::report::bootstrap::{stream_seed, Interval, Strata};
-use crate::report::rows::LabelledRow;
-use crate::report::shares::{display_width, Resampling, Weight};
+use crate::labelling::rows::LabelledRow;
+use crate::shares::bootstrap::{stream_seed, Interval, Strata};
+use crate::shares::table::{display_width, Resampling, Weight};
 use crate::themes::Theme;
 
 /// One side of a comparison: the rows a name selected and how it matched.

@@ -6,11 +6,11 @@ use super::Ui;
 use crate::cli::{EvalArgs, GroupArg, OutputFormat};
 use crate::codebook::Codebook;
 use crate::error::{Error, Result};
-use crate::labels::agree::AgreementReport;
-use crate::labels::LabelSet;
-use crate::model::evaluate::{assign_folds, cross_validate, report, EvalItem, EvalReport};
+use crate::eval::agreement::AgreementReport;
+use crate::eval::evaluate::{assign_folds, cross_validate, report, EvalItem, EvalReport};
+use crate::io::output::{print_stdout, write_atomic};
+use crate::labelling::labels::LabelSet;
 use crate::model::{ClassifierKind, Predictor, Provenance, TrainParams};
-use crate::output::{print_stdout, write_atomic};
 use crate::text::{FeatureConfig, Tokenizer};
 
 /// Evaluation items from labels, grouped by document or by region (from the corpus).
@@ -19,7 +19,7 @@ pub fn items(set: &LabelSet, args: &EvalArgs, ui: Ui) -> Result<Vec<EvalItem>> {
         super::inputs::read_documents(std::slice::from_ref(&args.corpus), ui)?
             .into_iter()
             .map(|d| {
-                let key = crate::report::rows::region_key(&d.meta.region, &d.doc_id);
+                let key = crate::labelling::rows::region_key(&d.meta.region, &d.doc_id);
                 (d.doc_id, key)
             })
             .collect()
@@ -333,9 +333,9 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
     if args.learning_curve {
         let params: TrainParams = super::train::params_from(&args.model_args);
         let pb = ui.progress(0, "learning curve");
-        let points = crate::model::learning::learning_curve(
+        let points = crate::eval::learning::learning_curve(
             &items,
-            crate::model::learning::CurveSteps {
+            crate::eval::learning::CurveSteps {
                 folds: args.folds,
                 steps: args.steps,
                 repeats: args.repeats,
@@ -350,7 +350,7 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
         )?;
         pb.finish_and_clear();
         match format {
-            OutputFormat::Table => print_stdout(&crate::model::learning::render(&points))?,
+            OutputFormat::Table => print_stdout(&crate::eval::learning::render(&points))?,
             OutputFormat::Jsonl => {
                 let mut s = String::new();
                 for p in &points {

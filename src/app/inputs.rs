@@ -21,10 +21,11 @@ use super::Ui;
 use std::io::Write;
 
 use crate::cli::{OutputFormat, SegmentArgs};
-use crate::corpus::{self, csv_out, decode, Document, Manifest};
+use crate::corpus::{self, csv_out, Document, Manifest};
 use crate::error::{Error, Result};
-use crate::output::{commit_all, Prepared, Sink};
-use crate::report::format::{csv_to_jsonl, csv_to_table};
+use crate::io::decode;
+use crate::io::output::{commit_all, Prepared, Sink};
+use crate::render::format::{csv_to_jsonl, csv_to_table};
 
 /// Estimated memory the checked documents may hold until they are processed.
 /// `label`'s peak RSS target is 300 MB whatever the input; with the model and
@@ -55,8 +56,6 @@ struct Checked {
 
 /// Input files that passed the up-front check.
 pub struct Inputs {
-    /// The inputs, in order (`-` for standard input).
-    pub files: Vec<PathBuf>,
     pub manifest: Option<Manifest>,
     pub total_bytes: u64,
     /// Inputs skipped under `--keep-going`.
@@ -119,7 +118,7 @@ fn open_within(paths: &[PathBuf], keep_going: bool, ui: Ui, budget: u64) -> Resu
             Err(e) => return Err(e),
         };
         let shown = display_name(&path);
-        if !corpus::is_stdin(&path) && !corpus::name_is_utf8(&path) {
+        if !crate::io::is_stdin(&path) && !corpus::name_is_utf8(&path) {
             ui.warn(format!(
                 "{}: the file name is not valid UTF-8; its documents are named {}",
                 path.display(),
@@ -167,7 +166,6 @@ fn open_within(paths: &[PathBuf], keep_going: bool, ui: Ui, budget: u64) -> Resu
         return Err(Error::Other("no readable inputs".into()));
     }
     Ok(Inputs {
-        files,
         manifest,
         total_bytes,
         skipped,
@@ -177,8 +175,8 @@ fn open_within(paths: &[PathBuf], keep_going: bool, ui: Ui, budget: u64) -> Resu
 
 /// The name an input's documents and messages go by.
 fn display_name(path: &Path) -> PathBuf {
-    if corpus::is_stdin(path) {
-        PathBuf::from(corpus::STDIN_NAME)
+    if crate::io::is_stdin(path) {
+        PathBuf::from(crate::io::STDIN_NAME)
     } else {
         path.to_path_buf()
     }
@@ -195,15 +193,15 @@ fn rename(doc: &mut Document, id: &str) {
 /// Read all of an input; whether it is a regular file (one that can be read again).
 fn read_input(path: &Path) -> Result<(Vec<u8>, bool)> {
     let mut bytes = Vec::new();
-    if corpus::is_stdin(path) {
+    if crate::io::is_stdin(path) {
         std::io::stdin()
             .read_to_end(&mut bytes)
-            .map_err(|e| Error::io(corpus::STDIN_NAME, e))?;
+            .map_err(|e| Error::io(crate::io::STDIN_NAME, e))?;
         return Ok((bytes, false));
     }
     let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     // No output of this run may replace it.
-    crate::output::protect(path);
+    crate::io::output::protect(path);
     let regular = file.metadata().map(|m| m.is_file()).unwrap_or(false);
     file.read_to_end(&mut bytes)
         .map_err(|e| Error::io(path, e))?;
@@ -280,10 +278,6 @@ impl Inputs {
         self.checked.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.checked.is_empty()
-    }
-
     /// The documents of input `i` (of [`Inputs::files`]), once: kept from the
     /// check, or read again and verified unchanged. Their warnings were given
     /// by [`open`].
@@ -335,32 +329,6 @@ impl Inputs {
                 Ok(docs)
             }
         }
-    }
-
-    /// The documents of the first unprocessed input named `path`
-    /// ([`Inputs::documents`]); `ui` is unused, warnings were given by [`open`].
-    pub fn read(&self, path: &Path, _ui: Ui) -> Result<Vec<Document>> {
-        let i = self
-            .checked
-            .iter()
-            .position(|c| {
-                c.path == path
-                    && c.held
-                        .lock()
-                        .map(|h| !matches!(*h, Held::Taken))
-                        .unwrap_or(false)
-            })
-            .ok_or_else(|| Error::Other(format!("{}: not an input", path.display())))?;
-        self.documents(i)
-    }
-
-    /// Size in bytes of one checked input, for progress.
-    pub fn size(&self, path: &Path) -> u64 {
-        self.checked
-            .iter()
-            .find(|c| c.path == path)
-            .map(|c| c.size)
-            .unwrap_or(0)
     }
 
     /// Size in bytes of input `i`, for progress.
@@ -475,7 +443,7 @@ pub fn run_segment(args: &SegmentArgs, ui: Ui) -> Result<i32> {
 fn sink_name(args: &SegmentArgs) -> PathBuf {
     args.output
         .clone()
-        .unwrap_or_else(|| PathBuf::from(crate::output::STDOUT_NAME))
+        .unwrap_or_else(|| PathBuf::from(crate::io::output::STDOUT_NAME))
 }
 
 #[cfg(test)]

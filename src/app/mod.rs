@@ -1,16 +1,16 @@
 //! Command implementations: what each subcommand does, on top of the library stages.
 
-pub mod agree;
-pub mod analyze;
-pub mod compare;
-pub mod eval;
-pub mod inputs;
-pub mod label;
-pub mod report;
-pub mod sample;
-pub mod show;
-pub mod summary;
-pub mod train;
+pub(crate) mod agree;
+pub(crate) mod analyze;
+pub(crate) mod compare;
+pub(crate) mod eval;
+pub(crate) mod inputs;
+pub(crate) mod label;
+pub(crate) mod report;
+pub(crate) mod sample;
+pub(crate) mod show;
+pub(crate) mod summary;
+pub(crate) mod train;
 
 use std::io::IsTerminal;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -75,9 +75,9 @@ fn print_above_progress(line: &str) {
     let bar = lock(&PROGRESS).clone();
     match bar {
         Some(pb) if !pb.is_hidden() && !pb.is_finished() => {
-            pb.suspend(|| crate::output::print_stderr(line))
+            pb.suspend(|| crate::io::output::print_stderr(line))
         }
-        _ => crate::output::print_stderr(line),
+        _ => crate::io::output::print_stderr(line),
     }
 }
 
@@ -110,8 +110,8 @@ impl Ui {
     /// Begin a CSV output: the UTF-8 byte-order mark when `--bom` asked for it.
     pub fn start_csv(&self, w: &mut dyn std::io::Write) -> Result<()> {
         if self.bom {
-            w.write_all(crate::output::UTF8_BOM)
-                .map_err(|e| crate::error::Error::write(crate::output::STDOUT_NAME, e))?;
+            w.write_all(crate::io::output::UTF8_BOM)
+                .map_err(|e| crate::error::Error::write(crate::io::output::STDOUT_NAME, e))?;
         }
         Ok(())
     }
@@ -167,7 +167,7 @@ impl Ui {
 
     fn note_deprecated(&self, old: &str, new: &str) {
         if !self.quiet {
-            crate::output::print_stderr(format_args!(
+            crate::io::output::print_stderr(format_args!(
                 "note: {old} is deprecated and will go; use {new}"
             ));
         }
@@ -193,9 +193,9 @@ impl Ui {
 /// Say that rows without a theme were skipped (a `sample` file partly
 /// filled in), once per label set; even under --quiet, since a skipped row
 /// changes what is trained or checked.
-pub fn note_unlabelled(set: &crate::labels::LabelSet, path: &std::path::Path) {
+pub fn note_unlabelled(set: &crate::labelling::labels::LabelSet, path: &std::path::Path) {
     if set.unlabelled > 0 {
-        crate::output::print_stderr(format_args!(
+        crate::io::output::print_stderr(format_args!(
             "note: {}: {} row(s) without a theme skipped (not labelled yet)",
             path.display(),
             set.unlabelled
@@ -237,7 +237,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         quiet: cli.quiet,
         bom: cli.bom,
     };
-    crate::output::set_force(cli.force);
+    crate::io::output::set_force(cli.force);
     let result = match cli.command {
         Command::Analyze(a) => analyze::run(&a, ui),
         Command::Segment(a) => inputs::run_segment(&a, ui),

@@ -6,11 +6,11 @@ use super::Ui;
 use crate::cli::ReportArgs;
 use crate::codebook::Codebook;
 use crate::error::{Error, Result};
+use crate::io::output::write_atomic;
+use crate::labelling::rows::{read_labelled, LabelledRow};
 use crate::model::{persist, Model};
-use crate::output::write_atomic;
-use crate::report::html::{self, ReportOptions};
-use crate::report::rows::{read_labelled, LabelledRow};
-use crate::report::shares::Resampling;
+use crate::render::html_legacy::{self as html, ReportOptions};
+use crate::shares::table::Resampling;
 
 /// One line naming a model and what it was trained on.
 pub fn describe_model(m: &Model, path: &Path) -> String {

@@ -6,10 +6,10 @@ use super::Ui;
 use crate::cli::SampleArgs;
 use crate::codebook::Codebook;
 use crate::error::{Error, Result};
+use crate::io::output::Sink;
+use crate::labelling::labels::LabelSet;
 use crate::labelling::{self, Proposal, Reason, SelectParams, Unit};
-use crate::labels::LabelSet;
 use crate::model::Predictor;
-use crate::output::Sink;
 
 /// The columns `sample` writes: the label-file format first (so the file
 /// reads back as labels once `theme` is filled in), then the help.

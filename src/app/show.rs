@@ -1,13 +1,13 @@
 //! `show`: the paragraphs behind a share. Parses the command line and calls
-//! [`crate::report::drill`], where the selection and the share are computed.
+//! [`crate::shares::drill`], where the selection and the share are computed.
 
 use std::collections::BTreeSet;
 
 use super::Ui;
 use crate::cli::{OutputFormat, ShowArgs};
 use crate::error::{Error, Result};
-use crate::report::drill::{drill, Filter};
-use crate::report::rows::read_labelled;
+use crate::labelling::rows::read_labelled;
+use crate::shares::drill::{drill, Filter};
 
 /// `policy-themes show`.
 pub fn run(args: &ShowArgs, ui: Ui) -> Result<i32> {
@@ -38,8 +38,8 @@ pub fn run(args: &ShowArgs, ui: Ui) -> Result<i32> {
         } else {
             ""
         };
-        let name = if crate::corpus::is_stdin(&args.input) {
-            std::path::Path::new(crate::corpus::STDIN_NAME)
+        let name = if crate::io::is_stdin(&args.input) {
+            std::path::Path::new(crate::io::STDIN_NAME)
         } else {
             args.input.as_path()
         };
@@ -57,7 +57,7 @@ pub fn run(args: &ShowArgs, ui: Ui) -> Result<i32> {
     let table = if format == OutputFormat::Table {
         let mut csv = Vec::new();
         d.write_csv(&mut csv, &codebook)?;
-        format!("{}({footer})\n", crate::report::format::csv_to_table(&csv)?)
+        format!("{}({footer})\n", crate::render::format::csv_to_table(&csv)?)
     } else {
         String::new()
     };

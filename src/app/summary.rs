@@ -10,15 +10,15 @@ use crate::cli::{MethodArg, OutputFormat, SummaryArgs};
 use crate::codebook::Codebook;
 use crate::corpus::Document;
 use crate::error::{Error, Result};
-use crate::labels::LabelSet;
-use crate::model::evaluate::EvalItem;
+use crate::eval::evaluate::EvalItem;
+use crate::io::output::{write_atomic, Sink};
+use crate::labelling::labels::LabelSet;
+use crate::labelling::rows::{read_labelled, LabelledRow};
 use crate::model::TrainParams;
-use crate::output::{write_atomic, Sink};
-use crate::report::adjust::{Adjuster, FOLDS};
-use crate::report::dictionary::{DictTable, Dictionary};
-use crate::report::format::csv_to_jsonl;
-use crate::report::rows::{read_labelled, LabelledRow};
-use crate::report::shares::{GroupBy, Resampling, ShareTable, Weight};
+use crate::render::format::csv_to_jsonl;
+use crate::shares::adjust::{Adjuster, FOLDS};
+use crate::shares::dictionary::{DictTable, Dictionary};
+use crate::shares::table::{GroupBy, Resampling, ShareTable, Weight};
 use crate::text::Tokenizer;
 
 /// Gold labels as labelled rows, with metadata from the segmented corpus.
@@ -142,12 +142,12 @@ pub(super) fn emit(
         })?;
     }
     match format {
-        OutputFormat::Table => crate::output::print_stdout(&render())?,
+        OutputFormat::Table => crate::io::output::print_stdout(&render())?,
         f => {
             let bytes = encoded(f)?;
             let mut sink = Sink::create(None)?;
             sink.write_all(&bytes)
-                .map_err(|e| Error::write(crate::output::STDOUT_NAME, e))?;
+                .map_err(|e| Error::write(crate::io::output::STDOUT_NAME, e))?;
             sink.finish()?;
         }
     }

@@ -6,10 +6,10 @@ use super::Ui;
 use crate::cli::{CheckArgs, ClassifierArg, ExplainArgs, ModelArgs, TrainArgs};
 use crate::codebook::Codebook;
 use crate::error::{Error, Result};
-use crate::labels::{check, LabelSet};
+use crate::io::output::{print_stderr, print_stdout, Sink};
+use crate::labelling::labels::{check, LabelSet};
 use crate::model::train::Sources;
-use crate::model::{self, persist, ClassifierKind, Example, Model, Predictor, TrainParams};
-use crate::output::{print_stderr, print_stdout, Sink};
+use crate::model::{self, persist, ClassifierKind, Model, Predictor, TrainParams};
 use crate::text::Tokenizer;
 use crate::themes::Theme;
 
@@ -70,11 +70,6 @@ pub fn params_from(args: &ModelArgs) -> TrainParams {
     p
 }
 
-/// Training examples from label rows.
-pub fn examples(set: &LabelSet) -> Vec<Example> {
-    set.rows.iter().map(Example::of_label).collect()
-}
-
 /// Read labels strictly (checked against `codebook`) and fit a model that carries it.
 pub fn train_from(
     labels: &Path,
@@ -97,7 +92,7 @@ pub fn train_from(
             .collect(),
         label_file_hashes: set.file_hashes.clone(),
     };
-    model::fit(&examples(&set), params, tokenizer, codebook, sources)
+    model::fit(&set.examples(), params, tokenizer, codebook, sources)
 }
 
 /// `policy-themes train`.

@@ -39,6 +39,7 @@ pub struct SegmentRow<'a> {
 
 /// Write documents' paragraphs as CSV
 /// `doc_id,para_id,region,region_code,province,prefecture,year,kind,section,text`.
+#[cfg(test)]
 pub fn write_segments<'a, W: Write>(
     docs: impl IntoIterator<Item = &'a Document>,
     out: W,

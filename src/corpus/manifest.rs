@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::metadata::{Kind, Metadata};
-use crate::csv_input::CsvInput;
 use crate::error::{Error, Result};
+use crate::io::csv_input::CsvInput;
 
 /// One row of overrides.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -306,6 +306,7 @@ fn parse_month(s: &str) -> Option<u32> {
 /// Detect metadata from a title and the first part of the body.
 ///
 /// Returns the metadata and warnings worth showing the user.
+#[cfg(test)]
 pub fn detect(title: &str, opening: &str) -> (Metadata, Vec<String>) {
     detect_in(title, opening, opening)
 }

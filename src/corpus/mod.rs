@@ -1,26 +1,29 @@
 //! Stage 1: read files, decode, split records, detect metadata, segment.
 
-pub mod chrome;
-pub mod csv_out;
-pub mod decode;
-pub mod divisions;
-pub mod formats;
-pub mod manifest;
-pub mod metadata;
-pub mod records;
+pub(crate) mod chrome;
+pub(crate) mod csv_out;
+pub(crate) mod divisions;
+pub(crate) mod formats;
+mod label_row;
+pub(crate) mod manifest;
+pub(crate) mod metadata;
+pub(crate) mod records;
 pub mod script;
-pub mod segment;
-pub mod unwrap;
+pub(crate) mod segment;
+pub(crate) mod unwrap;
 
 use std::path::{Path, PathBuf};
 
-pub use decode::{decode, Encoding};
+pub use crate::io::decode::{decode, Encoding};
+pub use csv_out::SEGMENT_COLUMNS;
 pub use formats::{extract, Extracted, Format};
+pub use label_row::LabelRow;
 pub use manifest::Manifest;
 pub use metadata::{Kind, Metadata};
-pub use segment::Section;
+pub use segment::{without_whitespace, Section};
 
 use crate::error::{Error, Result};
+use crate::io::is_stdin;
 
 /// One paragraph of one document, with everything downstream stages need.
 #[derive(Debug, Clone, PartialEq)]
@@ -264,18 +267,8 @@ pub fn parse_file(path: &Path, bytes: &[u8], manifest: Option<&Manifest>) -> Res
 
 /// Read one file from disk.
 pub fn read_file(path: &Path, manifest: Option<&Manifest>) -> Result<Vec<Document>> {
-    let bytes = crate::output::read_input(path)?;
+    let bytes = crate::io::output::read_input(path)?;
     parse_file(path, &bytes, manifest)
-}
-
-/// The command-line name of standard input.
-pub const STDIN: &str = "-";
-/// The name standard input's document and messages go by.
-pub const STDIN_NAME: &str = "stdin";
-
-/// Whether a command-line path means standard input.
-pub fn is_stdin(path: &Path) -> bool {
-    path.as_os_str() == STDIN
 }
 
 /// The extensions a directory contributes files with (compared without case).

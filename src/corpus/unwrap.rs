@@ -235,6 +235,7 @@ fn wrapped_by(sample: &[(&str, usize)], measure: Measure) -> Option<(Wrap, usize
 /// Lines of a hard-wrapped document joined back into paragraphs, each with
 /// the number of its first line; `None` (keep the lines) when the document is
 /// not wrapped. Page numbers between pages are dropped.
+#[cfg(test)]
 pub fn unwrap_lines(lines: &[(usize, String)]) -> Option<(Wrap, Vec<(usize, String)>)> {
     unwrap_lines_around(lines, &[])
 }

@@ -2,18 +2,23 @@
 //! model's suggestion beside each. Above `model` (it fits and runs one) and
 //! below `shares`.
 
-pub mod select;
+pub(crate) mod labels;
+pub(crate) mod predict;
+pub(crate) mod rows;
+pub(crate) mod select;
 
 use std::collections::HashSet;
 
 use crate::codebook::Codebook;
 use crate::error::Result;
-use crate::labels::LabelRow;
 use crate::model::train::{fit, Example, Sources};
 use crate::model::{Predictor, TrainParams};
 use crate::text::Tokenizer;
 use crate::themes::Theme;
-pub use select::{Candidate, Pick, Reason, SelectParams};
+pub use labels::{LabelRow, LabelSet};
+pub use predict::{coverage_warning, label_documents, LabelOptions, MIN_COVERAGE};
+pub use rows::{Format, LabelledRow, RowWriter};
+pub use select::{stable_key, Candidate, Pick, Reason, SelectParams};
 
 /// A paragraph that can be proposed for labelling.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,23 +6,21 @@
 //! scorer compiled from the fitted classifier, touching only a paragraph's
 //! non-zero terms.
 
-pub mod document_prior;
-pub mod evaluate;
-pub mod learning;
-pub mod linear;
+pub(crate) mod document_prior;
+pub(crate) mod linear;
 pub mod persist;
-pub mod predict;
-pub mod sparse_logistic;
-pub mod stored_nb;
-pub mod train;
-pub mod validate;
+pub(crate) mod predict;
+pub(crate) mod sparse_logistic;
+pub(crate) mod stored_nb;
+pub(crate) mod train;
+pub(crate) mod validate;
 
 use serde::{Deserialize, Serialize};
 
 pub use document_prior::DocumentPrior;
 pub use linear::LinearScorer;
-pub use predict::{Prediction, Predictor};
-pub use train::{fit, ClassifierKind, Example, TrainParams};
+pub use predict::{PredictScratch, Prediction, Predictor};
+pub use train::{assign_folds_by, fit, ClassifierKind, Example, TrainParams};
 
 use crate::codebook::Codebook;
 use crate::text::Vectorizer;

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::{Model, CODEBOOK_FORMAT_VERSION, FORMAT_VERSION, OLDEST_FORMAT_VERSION};
 use crate::codebook::Codebook;
 use crate::error::{Error, Result};
-use crate::output::write_atomic;
+use crate::io::output::write_atomic;
 
 /// Identifies a policy-themes model file.
 pub const MAGIC: &str = "policy-themes-model";
@@ -75,7 +75,7 @@ pub fn write(model: &Model, path: &Path, w: &mut dyn Write) -> Result<()> {
 
 /// Read a model, refusing other formats and versions with a clear message.
 pub fn load(path: &Path) -> Result<Model> {
-    let bytes = crate::output::read_input(path)?;
+    let bytes = crate::io::output::read_input(path)?;
     from_bytes(path, &bytes)
 }
 

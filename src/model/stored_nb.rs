@@ -109,7 +109,7 @@ mod tests {
 
     fn fitted() -> StoredNb {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let set = crate::labels::LabelSet::read_strict(
+        let set = crate::labelling::labels::LabelSet::read_strict(
             &root.join("labels"),
             &crate::codebook::Codebook::bundled().unwrap(),
         )

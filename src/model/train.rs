@@ -151,7 +151,7 @@ pub struct Example {
 
 impl Example {
     /// A labelled paragraph as a training example, grouped by its document.
-    pub fn of_label(r: &crate::labels::LabelRow) -> Example {
+    pub fn of_label(r: &crate::corpus::LabelRow) -> Example {
         Example {
             text: r.text.clone(),
             theme: r.theme,

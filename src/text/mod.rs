@@ -1,8 +1,8 @@
 //! Stage 2: tokenize, build the vocabulary, weigh terms by TF-IDF.
 
-pub mod features;
-pub mod tfidf;
-pub mod tokenize;
+pub(crate) mod features;
+pub(crate) mod tfidf;
+pub(crate) mod tokenize;
 
 pub use features::FeatureConfig;
 pub use tfidf::{SparseVec, Vectorizer};

@@ -196,7 +196,7 @@ mod tests {
     fn bundled_texts() -> Vec<String> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let docs = crate::corpus::read_all(&[root.join("corpus")]).unwrap();
-        let labels = crate::labels::LabelSet::read_strict(
+        let labels = crate::labelling::labels::LabelSet::read_strict(
             &root.join("labels"),
             &crate::codebook::Codebook::bundled().unwrap(),
         )

@@ -16,7 +16,7 @@ use dom_smoothie::{Config, Readability};
 use encoding_rs::{Encoding as Charset, GB18030, UTF_16BE, UTF_16LE, UTF_8};
 
 use super::{Extracted, Format};
-use crate::corpus::decode::Encoding;
+use crate::io::decode::Encoding;
 
 /// Whether a file's first bytes (lowercased, whitespace skipped) open an HTML document.
 pub fn looks_like_html(head: &[u8]) -> bool {

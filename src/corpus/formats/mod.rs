@@ -6,14 +6,14 @@
 //! report saved as `.doc` that is really a web page (as Word's "save as web
 //! page" and many portals produce) is read as the web page it is.
 
-pub mod docx;
-pub mod html;
-pub mod pdf;
+pub(crate) mod docx;
+pub(crate) mod html;
+pub(crate) mod pdf;
 
 use std::path::Path;
 
-use super::decode::{decode_text, Encoding};
 use crate::error::{Error, Result};
+use crate::io::decode::{decode_text, Encoding};
 
 /// What a file was read as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,9 +5,9 @@
 use serde::Serialize;
 
 use super::evaluate::{cross_validate_with, report, EvalItem};
-use super::TrainParams;
 use crate::codebook::Codebook;
 use crate::error::{Error, Result};
+use crate::model::TrainParams;
 use crate::text::Tokenizer;
 
 /// One step of the curve: the means over repeats and their 95% intervals.

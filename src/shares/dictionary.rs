@@ -15,9 +15,9 @@ use rayon::prelude::*;
 
 use crate::codebook::{dictionary_terms, Codebook};
 use crate::error::{Error, Result};
-use crate::report::bootstrap::{stream_seed, Interval, Strata};
-use crate::report::rows::LabelledRow;
-use crate::report::shares::{
+use crate::labelling::rows::LabelledRow;
+use crate::shares::bootstrap::{stream_seed, Interval, Strata};
+use crate::shares::table::{
     aligned_keys, key_label, percent, push_shares, render_blocks, Block, Field, GroupBy, Line,
     Resampling,
 };
@@ -86,13 +86,14 @@ impl Dictionary {
 
     /// Read a dictionary file for the themes of `codebook`.
     pub fn read(path: &Path, codebook: &Codebook) -> Result<Dictionary> {
-        let bytes = crate::output::read_input(path)?;
+        let bytes = crate::io::output::read_input(path)?;
         let text = String::from_utf8(bytes)
             .map_err(|_| Error::input(path, "the dictionary is not UTF-8"))?;
         Dictionary::parse(&text, path, codebook)
     }
 
-    /// Keywords of a theme, sorted.
+    /// Keywords of a theme, sorted (for the tests).
+    #[cfg(test)]
     pub fn keywords(&self, theme: Theme) -> Vec<&str> {
         let mut v: Vec<&str> = self
             .words

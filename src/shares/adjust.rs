@@ -12,27 +12,15 @@
 //! The confusion is weighted like the shares (characters by default), so it
 //! says which fraction of a theme's *text* goes to each predicted theme.
 
-use rayon::prelude::*;
-
 use crate::codebook::Codebook;
 use crate::error::Result;
-use crate::model::evaluate::{cross_validate, EvalItem};
+use crate::eval::confusion::{self, Measured};
+pub use crate::eval::confusion::{zeros, Confusion, FOLDS};
+use crate::eval::evaluate::EvalItem;
 use crate::model::TrainParams;
-use crate::report::bootstrap::SplitMix64;
-use crate::report::shares::Weight;
+use crate::shares::bootstrap::SplitMix64;
+use crate::shares::Weight;
 use crate::text::Tokenizer;
-use crate::themes::Theme;
-
-/// Folds of the cross-validation that measures the confusion.
-pub const FOLDS: usize = 5;
-
-/// A square matrix of weighted counts or probabilities, `[gold][pred]`.
-pub type Confusion = Vec<Vec<f64>>;
-
-/// A `n × n` matrix of zeros.
-pub fn zeros(n: usize) -> Confusion {
-    vec![vec![0.0; n]; n]
-}
 
 /// A measured confusion, ready to correct shares.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,24 +95,12 @@ impl Adjuster {
         codebook: &Codebook,
         weight: Weight,
     ) -> Result<Adjuster> {
-        let preds = cross_validate(items, FOLDS, params, tokenizer, codebook)?;
-        let tops: Vec<Theme> = preds.par_iter().map(|p| p.top().0).collect();
-        let n = codebook.len();
-        let mut counts = zeros(n);
-        let mut documents: Vec<Confusion> = Vec::new();
-        let mut slot: std::collections::HashMap<&str, usize> = Default::default();
-        for (it, pred) in items.iter().zip(&tops) {
-            let w = match weight {
-                Weight::Chars => it.text.chars().count() as f64,
-                Weight::Paragraphs => 1.0,
-            };
-            counts[it.gold.index()][pred.index()] += w;
-            let i = *slot.entry(it.doc_id.as_str()).or_insert_with(|| {
-                documents.push(zeros(n));
-                documents.len() - 1
-            });
-            documents[i][it.gold.index()][pred.index()] += w;
-        }
+        let weigh = |it: &EvalItem| match weight {
+            Weight::Chars => it.text.chars().count() as f64,
+            Weight::Paragraphs => 1.0,
+        };
+        let Measured { counts, documents } =
+            confusion::measure(items, params, tokenizer, codebook, weigh)?;
         let mut adjuster = Adjuster::from_counts(&counts, items.len());
         adjuster.documents = documents;
         Ok(adjuster)
@@ -201,6 +177,7 @@ fn solve(mut a: Confusion, mut b: Vec<f64>) -> Option<Vec<f64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::themes::Theme;
 
     const N: usize = Theme::BUNDLED;
 

@@ -415,13 +415,6 @@ pub fn print_stderr(line: impl std::fmt::Display) {
     let _ = writeln!(io::stderr().lock(), "{line}");
 }
 
-/// Open a file for buffered reading with the path in the error.
-pub fn open(path: &Path) -> Result<io::BufReader<File>> {
-    File::open(path)
-        .map(io::BufReader::new)
-        .map_err(|e| Error::io(path, e))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use super::LabelRow;
 use crate::codebook::Codebook;
+use crate::corpus::LabelRow;
 use crate::error::Error;
 use crate::themes::{ShareTally, Theme};
 

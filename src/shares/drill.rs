@@ -5,8 +5,8 @@ use std::io::Write;
 
 use crate::codebook::Codebook;
 use crate::error::{Error, Result};
-use crate::report::rows::{LabelledRow, UNCERTAIN};
-use crate::report::shares::Weight;
+use crate::labelling::rows::{LabelledRow, UNCERTAIN};
+use crate::shares::table::Weight;
 use crate::themes::Theme;
 
 /// Which paragraphs to show; every filter given must match.
@@ -178,7 +178,7 @@ pub fn drill<'a>(rows: &'a [LabelledRow], filter: &Filter, weight: Weight) -> Dr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::shares::{GroupBy, ShareTable};
+    use crate::shares::table::{GroupBy, ShareTable};
 
     fn row(
         doc: &str,

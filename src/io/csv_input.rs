@@ -81,15 +81,15 @@ impl CsvInput {
     /// `-` reads standard input, named `stdin` in messages, so commands pipe
     /// together.
     pub fn open(path: &Path) -> Result<CsvInput> {
-        let (path, bytes) = if crate::corpus::is_stdin(path) {
-            let name = Path::new(crate::corpus::STDIN_NAME);
+        let (path, bytes) = if crate::io::is_stdin(path) {
+            let name = Path::new(crate::io::STDIN_NAME);
             let mut bytes = Vec::new();
             std::io::stdin()
                 .read_to_end(&mut bytes)
                 .map_err(|e| Error::io(name, e))?;
             (name, bytes)
         } else {
-            (path, crate::output::read_input(path)?)
+            (path, crate::io::output::read_input(path)?)
         };
         let text = decode(path, &bytes)?;
         if is_jsonl(path, &text) {
@@ -178,8 +178,8 @@ pub fn text(path: &Path, bytes: &[u8]) -> Result<String> {
 /// Spreadsheets on Chinese Windows save CSV in GBK, so CSV is decoded as
 /// reports are; binary files, and documents such as .xlsx, are refused by name.
 fn decode(path: &Path, bytes: &[u8]) -> Result<String> {
-    use crate::corpus::decode::DecodeError;
-    crate::corpus::decode::decode(bytes)
+    use crate::io::decode::DecodeError;
+    crate::io::decode::decode(bytes)
         .map(|(text, _)| text)
         .map_err(|e| match e {
             // The report-oriented advice (extract the text) does not fit a table.

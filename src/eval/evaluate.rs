@@ -4,11 +4,11 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::train::{fit, Example, Sources, TrainParams};
-use super::{Prediction, Predictor};
 use crate::codebook::Codebook;
 use crate::error::{Error, Result};
-use crate::labels::agree::AgreementReport;
+use crate::eval::agreement::AgreementReport;
+use crate::model::train::{fit, Example, Sources, TrainParams};
+use crate::model::{Prediction, Predictor};
 use crate::text::Tokenizer;
 use crate::themes::{ShareTally, Theme};
 
@@ -24,7 +24,7 @@ pub struct EvalItem {
 
 impl EvalItem {
     /// A labelled paragraph, with its document as its group.
-    pub fn by_document(r: &crate::labels::LabelRow) -> EvalItem {
+    pub fn by_document(r: &crate::corpus::LabelRow) -> EvalItem {
         EvalItem {
             doc_id: r.doc_id.clone(),
             group: r.doc_id.clone(),
@@ -38,7 +38,7 @@ impl EvalItem {
 /// fewest paragraphs so far. Deterministic.
 pub fn assign_folds(items: &[EvalItem], k: usize) -> Vec<usize> {
     let groups: Vec<&str> = items.iter().map(|it| it.group.as_str()).collect();
-    super::train::assign_folds_by(&groups, k)
+    crate::model::train::assign_folds_by(&groups, k)
 }
 
 /// Out-of-fold predictions for every item.
@@ -298,7 +298,7 @@ impl EvalReport {
             s.push('\n');
         }
         if let Some(c) = &self.second_coder {
-            let kappa = crate::labels::agree::statistic(c.cohen_kappa);
+            let kappa = crate::eval::agreement::statistic(c.cohen_kappa);
             s.push_str(&format!(
                 "\ngold labels against the second coder ({} paragraphs): agreement {:.3}, Cohen's kappa {kappa}, share difference per document mean abs {:.2}, worst {:.2}\n",
                 c.paragraphs, c.agreement, c.share_mae_pp, c.share_mae_worst_pp
@@ -371,7 +371,8 @@ mod tests {
 
     #[test]
     fn second_coder_column_sits_beside_each_document() {
-        use crate::labels::{agree, LabelRow};
+        use crate::corpus::LabelRow;
+        use crate::eval::agreement as agree;
         let items = vec![
             item("a", Theme::Rural, "一二"),
             item("b", Theme::Rural, "三"),

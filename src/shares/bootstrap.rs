@@ -88,10 +88,6 @@ impl Strata {
         }
         out
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.docs.iter().all(Vec::is_empty)
-    }
 }
 
 fn add(sum: &mut [f64], c: &[f64]) {

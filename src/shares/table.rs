@@ -5,9 +5,10 @@ use std::io::Write;
 
 use crate::codebook::Codebook;
 use crate::error::{Error, Result};
-use crate::report::adjust::Adjuster;
-use crate::report::bootstrap::{stream_seed, Contribution, Interval, SplitMix64, Strata};
-use crate::report::rows::LabelledRow;
+use crate::labelling::rows::LabelledRow;
+use crate::shares::adjust::Adjuster;
+use crate::shares::bootstrap::{stream_seed, Contribution, Interval, SplitMix64, Strata};
+pub use crate::shares::Weight;
 
 /// A field to group by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,35 +72,6 @@ impl GroupBy {
     /// The group a row belongs to.
     pub fn key_of(&self, r: &LabelledRow) -> Vec<String> {
         self.0.iter().map(|f| f.value(r)).collect()
-    }
-}
-
-/// What a paragraph weighs in its group's shares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Weight {
-    /// Characters of text (long paragraphs count more).
-    #[default]
-    Chars,
-    /// Each paragraph counts once.
-    Paragraphs,
-}
-
-impl Weight {
-    pub fn of(self, r: &LabelledRow) -> f64 {
-        match self {
-            Weight::Chars => r.text.chars().count() as f64,
-            Weight::Paragraphs => 1.0,
-        }
-    }
-
-    /// What a row adds to its group's theme weights (`themes` of them): its
-    /// weight in the slot of its theme, nothing when it is `uncertain`.
-    pub fn contribution(self, r: &LabelledRow, themes: usize) -> Contribution {
-        let mut c = vec![0.0; themes];
-        if let Some(t) = r.theme {
-            c[t.index()] = self.of(r);
-        }
-        c
     }
 }
 
@@ -680,7 +652,7 @@ pub fn render_blocks(
 /// full-width punctuation, rare CJK extensions) take two, by Unicode's tables
 /// rather than a list of ranges that misses some.
 pub fn display_width(s: &str) -> usize {
-    crate::report::format::display_width(s)
+    unicode_width::UnicodeWidthStr::width(s)
 }
 
 fn pad(s: &str, width: usize) -> String {

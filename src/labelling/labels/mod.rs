@@ -1,7 +1,6 @@
 //! Label files in the codebook's format: `doc_id,para_id,text,theme,secondary`.
 
-pub mod agree;
-pub mod check;
+pub(crate) mod check;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -9,20 +8,8 @@ use std::path::{Path, PathBuf};
 use crate::codebook::Codebook;
 use crate::error::{Error, Result};
 use crate::text::tokenize::sha256_hex;
-use crate::themes::Theme;
 
-/// One labelled paragraph.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LabelRow {
-    pub doc_id: String,
-    pub para_id: usize,
-    pub text: String,
-    pub theme: Theme,
-    pub secondary: Option<Theme>,
-    pub file: PathBuf,
-    /// 1-based line of the record in its file.
-    pub line: u64,
-}
+pub use crate::corpus::LabelRow;
 
 /// The label files a path stands for: a file, or a directory's `*.csv` (not recursive).
 pub fn label_files(path: &Path) -> Result<Vec<PathBuf>> {
@@ -81,7 +68,7 @@ impl LabelSet {
         let mut set = LabelSet::default();
         let mut hashed = Vec::new();
         for f in &files {
-            let bytes = crate::output::read_input(f)?;
+            let bytes = crate::io::output::read_input(f)?;
             hashed.extend_from_slice(f.file_name().map(|n| n.as_encoded_bytes()).unwrap_or(b""));
             hashed.push(0);
             hashed.extend_from_slice(&bytes);
@@ -123,6 +110,14 @@ impl LabelSet {
         LabelSet::read(path, codebook)?.into_strict()
     }
 
+    /// The rows as training examples, each grouped by its document.
+    pub fn examples(&self) -> Vec<crate::model::Example> {
+        self.rows
+            .iter()
+            .map(crate::model::Example::of_label)
+            .collect()
+    }
+
     /// Fail on any problem found while reading, listing all of them.
     pub fn into_strict(self) -> Result<LabelSet> {
         if self.problems.is_empty() {
@@ -155,7 +150,7 @@ fn read_rows(
     problems: &mut Vec<Error>,
     unlabelled: &mut usize,
 ) {
-    let text = match crate::csv_input::text(path, bytes) {
+    let text = match crate::io::csv_input::text(path, bytes) {
         Ok(t) => t,
         Err(e) => {
             problems.push(e);
@@ -226,7 +221,7 @@ fn read_rows(
             }
         };
         // `,,,,` rows, as spreadsheets leave them at the end of a sheet.
-        if crate::csv_input::is_blank(&rec) {
+        if crate::io::csv_input::is_blank(&rec) {
             continue;
         }
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
@@ -291,6 +286,7 @@ fn read_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::themes::Theme;
 
     fn read_str(s: &str) -> (Vec<LabelRow>, Vec<Error>) {
         let mut rows = Vec::new();

@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use crate::codebook::Codebook;
 use crate::corpus::csv_out::SEGMENT_COLUMNS;
-use crate::csv_input::CsvInput;
 use crate::error::{Error, Result};
+use crate::io::csv_input::CsvInput;
 use crate::themes::Theme;
 
 /// One labelled paragraph.

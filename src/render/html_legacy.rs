@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::codebook::Codebook;
-use crate::report::rows::LabelledRow;
-use crate::report::shares::{GroupBy, Resampling, ShareRow, ShareTable, Weight};
+use crate::labelling::rows::LabelledRow;
+use crate::shares::table::{GroupBy, Resampling, ShareRow, ShareTable, Weight};
 use crate::themes::Theme;
 
 /// Years with fewer paragraphs than this are left out of the trend charts.
@@ -196,7 +196,7 @@ footer { margin-top: 40px; font-size: 12px; color: var(--muted); }
 /// The whole report as one HTML document.
 /// `rows` are labelled with the themes of `cb`.
 pub fn render(rows: &[LabelledRow], opts: &ReportOptions, cb: &Codebook) -> String {
-    let by_region = GroupBy(vec![crate::report::shares::Field::Region]);
+    let by_region = GroupBy(vec![crate::shares::table::Field::Region]);
     let mut regions = ShareTable::compute(rows, &by_region, opts.weight, cb);
     regions.annotate(
         rows,
@@ -207,8 +207,8 @@ pub fn render(rows: &[LabelledRow], opts: &ReportOptions, cb: &Codebook) -> Stri
         cb,
     );
     let by_year = GroupBy(vec![
-        crate::report::shares::Field::Region,
-        crate::report::shares::Field::Year,
+        crate::shares::table::Field::Region,
+        crate::shares::table::Field::Year,
     ]);
     let region_years = ShareTable::compute(rows, &by_year, opts.weight, cb);
     let facts = facts(rows);
