@@ -142,14 +142,22 @@ fn every_seed_document_joined_with_spaces_is_the_same_report() {
     assert!(same * 100 >= total * 95, "{same}/{total}");
 }
 
-/// Joined with nothing between the lines, a heading runs into its paragraph
-/// and an item's lead sentence into the item before it, with no cue left
-/// where one ends (`(一)全力推动经济高质量发展深入实施创新驱动。`): the target
-/// of 95% is not met for three seeds. This holds the figures reached (see
-/// BENCHMARKS.md) so they do not fall back.
+/// Joined with nothing between the lines, only the shape of the text tells
+/// where a line ended: a heading running into its lead sentence
+/// (`(一)全力推动经济高质量发展深入实施创新驱动。`), a lead sentence after a
+/// paragraph. That recovers 000 and the records; it cannot tell an item's
+/// lead sentence from the sub-leads inside an item (003: `建设区域性消费中心区。…
+/// 壮大电子商务产业。…` is one line), nor rejoin a title wrapped over three
+/// lines (002). So the 95% target holds for every document but those two,
+/// and this holds the figures reached (see BENCHMARKS.md) so they do not fall back.
 #[test]
 fn every_seed_document_joined_without_spaces_keeps_metadata_and_most_paragraphs() {
     let (same, total, bad) = report("", false);
     assert!(bad.iter().all(|b| !b.contains("metadata")), "{bad:#?}");
-    assert!(same * 100 >= total * 90, "{same}/{total}");
+    let known = ["002_d156648063b80b79", "003_cbd66c4364d6c9dc"];
+    assert!(
+        bad.iter().all(|b| known.iter().any(|k| b.starts_with(k))),
+        "{bad:#?}"
+    );
+    assert!(same * 100 >= total * 96, "{same}/{total}");
 }

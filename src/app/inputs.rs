@@ -3,13 +3,15 @@
 //! from what was checked.
 //!
 //! Documents of inputs are kept in memory up to [`HOLD_BUDGET`]; beyond it a
-//! regular file is read again in the processing pass and must be what was
-//! checked (its size and hash), so a file still being written cannot slip
-//! in half-checked. Streams (pipes, process substitution, stdin) can be read
-//! only once and are always kept.
+//! regular text file is read again in the processing pass and must be what
+//! was checked (its size and hash), so a file still being written cannot slip
+//! in half-checked. A web page, PDF or docx beyond it is not extracted again:
+//! its extracted text goes to an unnamed temporary file (deleted when the run
+//! ends) and is read back from there. Streams (pipes, process substitution,
+//! stdin) can be read only once and are always kept.
 
 use std::hash::Hasher;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -21,6 +23,7 @@ use super::Ui;
 use std::io::Write;
 
 use crate::cli::{OutputFormat, SegmentArgs};
+use crate::corpus::formats::{Extracted, Format};
 use crate::corpus::{self, csv_out, Document, Manifest};
 use crate::error::{Error, Result};
 use crate::io::decode;
@@ -41,8 +44,66 @@ enum Held {
         len: u64,
         hash: u64,
     },
+    /// Beyond the budget, a format whose extraction is costly (web page,
+    /// PDF, docx): its extracted text, `len` bytes at `at` of the spill file;
+    /// `meta` is the rest of the extraction (title, notes, dropped lines).
+    Spilled {
+        meta: Box<Extracted>,
+        at: u64,
+        len: usize,
+    },
     /// Handed to the processing pass already.
     Taken,
+}
+
+/// One unnamed temporary file holding the extracted text of inputs beyond
+/// the budget, created on first use; the system deletes it when it is closed.
+#[derive(Default)]
+struct Spill {
+    file: Mutex<Option<std::fs::File>>,
+}
+
+impl Spill {
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Option<std::fs::File>>> {
+        self.file
+            .lock()
+            .map_err(|_| Error::Other("the temporary file of extracted text was lost".into()))
+    }
+
+    /// Append `text`; its offset.
+    fn put(&self, text: &str) -> Result<u64> {
+        let fail = |e: std::io::Error| {
+            Error::Other(format!(
+                "cannot write the temporary file that holds extracted text: {e}"
+            ))
+        };
+        let mut slot = self.lock()?;
+        let file = match slot.as_mut() {
+            Some(f) => f,
+            None => slot.insert(tempfile::tempfile().map_err(fail)?),
+        };
+        let at = file.seek(SeekFrom::End(0)).map_err(fail)?;
+        file.write_all(text.as_bytes()).map_err(fail)?;
+        Ok(at)
+    }
+
+    /// The text of `len` bytes at `at`.
+    fn get(&self, at: u64, len: usize) -> Result<String> {
+        let fail = |e: std::io::Error| {
+            Error::Other(format!(
+                "cannot read back the temporary file that holds extracted text: {e}"
+            ))
+        };
+        let mut slot = self.lock()?;
+        let file = slot
+            .as_mut()
+            .ok_or_else(|| Error::Other("the temporary file of extracted text was lost".into()))?;
+        file.seek(SeekFrom::Start(at)).map_err(fail)?;
+        let mut bytes = vec![0; len];
+        file.read_exact(&mut bytes).map_err(fail)?;
+        String::from_utf8(bytes)
+            .map_err(|e| fail(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
+    }
 }
 
 /// One input that passed the check.
@@ -61,6 +122,7 @@ pub struct Inputs {
     /// Inputs skipped under `--keep-going`.
     pub skipped: Vec<Error>,
     checked: Vec<Checked>,
+    spill: Spill,
 }
 
 /// What checking one input gave, before ids are made unique.
@@ -97,10 +159,11 @@ fn open_within(paths: &[PathBuf], keep_going: bool, ui: Ui, budget: u64) -> Resu
     // Checked on all cores (the files are independent); results are taken
     // in input order, so errors, skips and warnings come in that order.
     let held_bytes = AtomicU64::new(0);
+    let spill = Spill::default();
     let outcomes: Vec<Result<Outcome>> = scan
         .files
         .par_iter()
-        .map(|f| check(f, manifest.as_ref(), &held_bytes, budget))
+        .map(|f| check(f, manifest.as_ref(), &held_bytes, budget, &spill))
         .collect();
     let mut files = Vec::new();
     let mut checked = Vec::new();
@@ -170,6 +233,7 @@ fn open_within(paths: &[PathBuf], keep_going: bool, ui: Ui, budget: u64) -> Resu
         total_bytes,
         skipped,
         checked,
+        spill,
     })
 }
 
@@ -238,10 +302,12 @@ fn check(
     manifest: Option<&Manifest>,
     held_bytes: &AtomicU64,
     budget: u64,
+    spill: &Spill,
 ) -> Result<Outcome> {
     let (bytes, regular) = read_input(path)?;
     let name = display_name(path);
-    let docs = corpus::parse_file(&name, &bytes, manifest)?;
+    let mut extracted = corpus::formats::extract(&name, &bytes)?;
+    let docs = corpus::parse_extracted(&name, &extracted, manifest)?;
     let mut warnings = Vec::new();
     for (i, d) in docs.iter().enumerate() {
         warnings.extend(d.warnings.iter().map(|w| (i, w.clone())));
@@ -256,8 +322,16 @@ fn check(
             false
         }
     };
+    let costly = matches!(extracted.format, Format::Html | Format::Pdf | Format::Docx);
     let held = if keep {
         Held::Documents(docs)
+    } else if costly {
+        let text = std::mem::take(&mut extracted.text);
+        Held::Spilled {
+            at: spill.put(&text)?,
+            len: text.len(),
+            meta: Box::new(extracted),
+        }
     } else {
         Held::Reread {
             len: bytes.len() as u64,
@@ -305,6 +379,26 @@ impl Inputs {
                 "{}: already processed",
                 c.path.display()
             ))),
+            Held::Spilled { meta, at, len } => {
+                let extracted = Extracted {
+                    text: self.spill.get(at, len)?,
+                    ..*meta
+                };
+                let name = display_name(&c.path);
+                let mut docs = corpus::parse_extracted(&name, &extracted, self.manifest.as_ref())?;
+                if docs.len() != c.ids.len() {
+                    return Err(Error::Other(format!(
+                        "{}: its extracted text gave other documents when read back",
+                        c.path.display()
+                    )));
+                }
+                for (d, id) in docs.iter_mut().zip(&c.ids) {
+                    if d.doc_id != *id {
+                        rename(d, id);
+                    }
+                }
+                Ok(docs)
+            }
             Held::Reread { len, hash: h } => {
                 let changed = || {
                     Error::input(
@@ -501,6 +595,32 @@ mod tests {
             err.contains("b.txt: changed while it was being read"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn beyond_the_budget_web_pages_are_extracted_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let page = dir.path().join("a.html");
+        let body: String = REPORT.lines().map(|l| format!("<p>{l}</p>")).collect();
+        let html = format!(
+            "<html><head><title>某区政府工作报告</title></head><body>\
+             <div class=\"nav\"><a href=\"/\">首页</a></div><article>{body}</article></body></html>"
+        );
+        std::fs::write(&page, &html).unwrap();
+        let paths = [page.clone()];
+        let held = open_within(&paths, false, quiet(), HOLD_BUDGET).unwrap();
+        let spilled = open_within(&paths, false, quiet(), 0).unwrap();
+        assert!(matches!(
+            *spilled.checked[0].held.lock().unwrap(),
+            Held::Spilled { .. }
+        ));
+        // The page is gone before the processing pass: its documents come
+        // from the text extracted at the check, not from a second extraction.
+        std::fs::remove_file(&page).unwrap();
+        let docs = spilled.documents(0).unwrap();
+        assert!(!docs.is_empty() && !docs[0].paragraphs.is_empty());
+        assert_eq!(texts(&held.documents(0).unwrap()), texts(&docs));
+        assert!(spilled.documents(0).is_err());
     }
 
     #[test]

@@ -106,7 +106,16 @@ fn stem_text(stem: &std::ffi::OsStr) -> String {
 
 /// Extract (web page, PDF, docx) or decode (text), split and segment the bytes of one file.
 pub fn parse_file(path: &Path, bytes: &[u8], manifest: Option<&Manifest>) -> Result<Vec<Document>> {
-    let extracted = formats::extract(path, bytes)?;
+    parse_extracted(path, &formats::extract(path, bytes)?, manifest)
+}
+
+/// Split and segment the text extracted from one file ([`parse_file`]
+/// after [`formats::extract`]).
+pub fn parse_extracted(
+    path: &Path,
+    extracted: &formats::Extracted,
+    manifest: Option<&Manifest>,
+) -> Result<Vec<Document>> {
     let raws = records::split_records(&extracted.text);
     let mut docs = Vec::with_capacity(raws.len());
     for mut raw in raws {

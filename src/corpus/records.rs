@@ -135,11 +135,20 @@ fn plain_title(lines: &[(usize, String)]) -> String {
 }
 
 /// Where a title ends on a line that runs on into the report (a record
-/// pasted as one line): after `…报告` before a space, `——` or a date; else
-/// at a space before an opening (`2021年,`, `一、`) or the first space before
-/// the first sentence end; else before a paragraph opening. `None` for a line that is only a title.
+/// pasted as one line): where the title is repeated; after `…报告` before a
+/// space, `——` or a date; else at a space before an opening (`2021年,`,
+/// `一、`); else, before the first sentence end, at an opening or where the
+/// headline's subject is named again; else at the first space before the
+/// first sentence end; else before a paragraph opening. `None` for a line
+/// that is only a title.
 pub fn title_end(line: &str) -> Option<usize> {
     const HEAD_CHARS: usize = 80;
+    // Shorter than this is no headline.
+    const TITLE_MIN_CHARS: usize = 8;
+    // A title printed twice (`政府工作报告政府工作报告…`).
+    const REPEATED_MIN_CHARS: usize = 4;
+    // A place or body named at a headline's start (`呼和浩特`, `国务院`).
+    const SUBJECT_CHARS: usize = 3;
     if line.chars().count() <= 60 {
         return None;
     }
@@ -148,6 +157,17 @@ pub fn title_end(line: &str) -> Option<usize> {
         .nth(HEAD_CHARS)
         .map_or(line.len(), |(i, _)| i);
     let head = &line[..head_end];
+    // A body that opens by repeating the title (`X报告X报告2022年…`, as some
+    // sites print it): the title is the first copy.
+    let starts: Vec<usize> = head.char_indices().map(|(i, _)| i).collect();
+    if let Some(&k) = starts
+        .iter()
+        .skip(REPEATED_MIN_CHARS)
+        .take_while(|&&k| k * 2 <= head.len())
+        .find(|&&k| line[k..].starts_with(&line[..k]))
+    {
+        return Some(k);
+    }
     let mut from = 0;
     while let Some(i) = head[from..].find("报告").map(|i| i + from) {
         let after = i + "报告".len();
@@ -180,6 +200,32 @@ pub fn title_end(line: &str) -> Option<usize> {
         .char_indices()
         .find(|(_, c)| "。;；!！?？".contains(*c))
         .map_or(head.len(), |(i, _)| i);
+    // Pasted with nothing between title and body: a paragraph opening
+    // (`2021年,`) after a title's length, before the first sentence end.
+    if let Some(&i) = starts
+        .iter()
+        .skip(TITLE_MIN_CHARS)
+        .take_while(|&&i| i < end)
+        .find(|&&i| super::segment::opens_paragraph(&line[i..]))
+    {
+        return Some(i);
+    }
+    // A news body names its subject again, as the headline did after its
+    // `【…】` tag (`【某市招商】某市获评…某市成功获批…`): the body starts there.
+    let subject_at = head
+        .strip_prefix('【')
+        .and_then(|h| h.find('】'))
+        .map_or(0, |i| i + '【'.len_utf8() + '】'.len_utf8());
+    let subject: String = head[subject_at..].chars().take(SUBJECT_CHARS).collect();
+    if subject.chars().count() == SUBJECT_CHARS && !subject.contains(char::is_whitespace) {
+        let from = head[subject_at..]
+            .char_indices()
+            .nth(TITLE_MIN_CHARS)
+            .map_or(head.len(), |(i, _)| subject_at + i);
+        if let Some(i) = head[from..end.max(from)].find(&subject) {
+            return Some(from + i);
+        }
+    }
     if let Some(&i) = spaces.iter().find(|&&i| i < end) {
         return Some(i);
     }
@@ -335,6 +381,22 @@ mod tests {
         ));
         assert_eq!(docs[0].lines.len(), 1);
         assert_eq!(title_end("2021年某区政府工作报告"), None);
+    }
+
+    #[test]
+    fn a_title_glued_to_its_body_ends_at_a_cue() {
+        let body = "2021年,某市举行招商引资重点项目集中签约仪式,共签约项目四十个,总投资一千亿元,涵盖新能源、新材料等产业。";
+        // The title printed twice before the body.
+        let twice = format!("政府工作报告政府工作报告{body}");
+        assert_eq!(title_end(&twice), Some("政府工作报告".len()));
+        // An opening after a title's length, before the first sentence end.
+        let title = "【某市招商】某市集中签约 重大项目构建多元产业发展新格局";
+        let glued = format!("{title}{body}");
+        assert_eq!(title_end(&glued), Some(title.len()));
+        // The headline's subject named again where the body starts.
+        let title = "【某某新区招商】某某新区获评首批国家千兆城市助推招商引资";
+        let news = "某某新区成功获批国家首批千兆城市,彰显在新型基础设施建设领域的重要突破,直接助力招商引资进程。";
+        assert_eq!(title_end(&format!("{title}{news}")), Some(title.len()));
     }
 
     #[test]

@@ -513,6 +513,108 @@ fn holds_items(piece: &str) -> bool {
         && t.chars().any(is_terminator)
 }
 
+/// Words an item's lead sentence (`深入实施创新驱动。`) or heading opens
+/// with in government reports: the verbs and adverbs of their imperative
+/// style. Where a heading runs into a lead sentence, the last of them is
+/// where the sentence starts.
+fn lead_word() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, || {
+        "^(?:深入|精准|着力|坚决|持续|大力|促进|实施|繁荣|健全|强化|提高|推进|建设|提升|坚持|加快|加强|全面|扎实|积极|统筹|优化|巩固|完善|推动|深化|壮大|聚焦|全力|聚力|切实|狠抓|打造|构建|培育|维护|做好|高质量|高标准|高品质|高效能|高水平)".to_string()
+    })
+}
+
+/// A lead sentence is a few words, one clause, ended by `。`.
+const LEAD_MIN_CHARS: usize = 7;
+const LEAD_MAX_CHARS: usize = 15;
+
+/// Whether `clause` (without its `。`) reads as an item's lead sentence.
+fn lead_clause(clause: &str) -> bool {
+    let n = clause.chars().count();
+    (LEAD_MIN_CHARS..=LEAD_MAX_CHARS).contains(&n)
+        && lead_word().is_match(clause)
+        && !clause.chars().any(|c| {
+            c.is_ascii_digit()
+                || is_terminator(c)
+                || matches!(
+                    c,
+                    ',' | '，' | ':' | '：' | '、' | '“' | '”' | '"' | '(' | '（' | '%' | '|'
+                )
+        })
+}
+
+/// Whether a unit is a lead sentence (`着力发展现代服务业。`).
+fn is_lead_sentence(unit: &str) -> bool {
+    unit.trim_end()
+        .strip_suffix('。')
+        .is_some_and(|c| lead_clause(c.trim_start()))
+}
+
+/// Headings end with these; the words never run on into a longer name.
+const HEADING_ENDS: [&str; 6] = [
+    "回顾",
+    "执行情况",
+    "自身建设",
+    "主要目标",
+    "工作安排",
+    "奋斗目标",
+];
+
+/// Spaces after sentence ends in a one-line body that show it was pasted
+/// with its line breaks turned into spaces.
+const SPACED_MIN: usize = 3;
+
+/// Where a part heading held on one line with its paragraph ends (byte
+/// offset into `t`): after a heading word (`一、过去四年工作回顾区…`).
+fn part_heading_end(t: &str) -> Option<usize> {
+    let marker = top_marker().find(t)?.end();
+    let body = &t[marker..];
+    let continues = |rest: &str| {
+        rest.is_empty()
+            || rest.starts_with(|c: char| "和及与的、,，:：(（".contains(c) || is_closer(c))
+    };
+    body.char_indices()
+        .map(|(i, _)| i)
+        .take_while(|&i| !body[..i].ends_with(is_terminator))
+        .skip(HEADING_MIN_CHARS)
+        .take(HEADING_MAX_CHARS)
+        .find(|&i| HEADING_ENDS.iter().any(|w| body[..i].ends_with(w)) && !continues(&body[i..]))
+        .map(|i| marker + i)
+}
+
+/// Where an item heading held on one line runs into its lead sentence
+/// (`(一)全力推动经济高质量发展深入实施创新驱动。`): the heading's sentence
+/// ends in a clause that reads as a lead sentence; the last such start.
+fn lead_run_in(t: &str, opening: Opening) -> Option<usize> {
+    if weak_marker().is_match(t) {
+        return None;
+    }
+    let marker = match opening {
+        Opening::TopMarker => top_marker().find(t),
+        _ => sub_marker().find(t),
+    }?
+    .end();
+    let body = &t[marker..];
+    let sentence_end = body.find(is_terminator)?;
+    if !body[sentence_end..].starts_with('。') {
+        return None;
+    }
+    let positions: Vec<usize> = body[..sentence_end]
+        .char_indices()
+        .map(|(i, _)| i)
+        .skip(HEADING_MIN_CHARS)
+        .take(HEADING_MAX_CHARS)
+        .collect();
+    positions
+        .into_iter()
+        .rev()
+        .find(|&i| lead_clause(&body[i..sentence_end]))
+        .map(|i| marker + i)
+}
+
+const HEADING_MIN_CHARS: usize = 6;
+const HEADING_MAX_CHARS: usize = 40;
+
 /// Cut a report held on one line into the paragraphs its lines were. The
 /// cuts are structural: a marker or lead-in (`一、`, `(三)`, `——`) or an
 /// unnumbered heading; a general opening (`各位代表,`, `五年来,`, `2023年,`)
@@ -539,6 +641,14 @@ pub fn one_line_paragraphs(text: &str) -> Vec<&str> {
         from = m.end();
     }
     let head = cuts.clone();
+    // A paste that kept its line breaks as spaces shows where paragraphs
+    // end; the shape of lead sentences is a cue only where it did not.
+    let spaced = text
+        .char_indices()
+        .filter(|&(i, c)| c.is_whitespace() && ends_sentence(&text[..i]))
+        .take(SPACED_MIN)
+        .count()
+        >= SPACED_MIN;
     let mut cuts: Vec<usize> = vec![0];
     let mut prev_unit = "";
     for unit in split_units(text) {
@@ -554,23 +664,44 @@ pub fn one_line_paragraphs(text: &str) -> Vec<&str> {
         let opening = opening_of(t);
         let strong = opening != Opening::Plain && !weak_marker().is_match(t);
         let weak = weak_marker().is_match(t) && !holds_items(&text[last..lead]);
-        if strong || weak || (ends_sentence(prev_unit) && paragraph_opening().is_match(t)) {
+        // An opening after a sentence end starts a paragraph, unless the
+        // paragraph so far holds items (`(三)…突破。一是…。2020年,…`).
+        let opens = ends_sentence(prev_unit)
+            && paragraph_opening().is_match(t)
+            && !holds_items(&text[last..lead]);
+        // A short lead sentence (`精准扩大有效投资。`) after a paragraph's
+        // worth of running text opens the next item.
+        let leads = !spaced
+            && ends_sentence(prev_unit)
+            && is_lead_sentence(t)
+            && !is_lead_sentence(prev_unit.trim_start())
+            && text[last..lead].chars().count() >= MIN_CHARS;
+        if strong || weak || opens || leads {
             here.push(lead);
         }
         // A heading run into its paragraph: `三、2022年工作安排2022年是…`,
-        // `(一)巩固实体经济,产业稳中有进一是…`.
+        // `(一)巩固实体经济,产业稳中有进一是…`, `一、过去四年工作回顾区…`,
+        // `(一)全力推动经济高质量发展深入实施创新驱动。`.
         if opening != Opening::Plain && !t.starts_with("——") {
-            for (i, c) in t.char_indices().skip(3).take(40) {
-                if is_terminator(c) {
-                    break;
-                }
-                let rest = &t[i..];
-                let after_word = !t[..i].ends_with(|c: char| c.is_ascii_digit());
-                if paragraph_opening().is_match(rest) || (after_word && sub_marker().is_match(rest))
-                {
-                    here.push(lead + i);
-                    break;
-                }
+            let part_end = (opening == Opening::TopMarker)
+                .then(|| part_heading_end(t))
+                .flatten();
+            let run_in = part_end.or_else(|| {
+                t.char_indices()
+                    .skip(3)
+                    .take(40)
+                    .take_while(|&(_, c)| !is_terminator(c))
+                    .map(|(i, _)| i)
+                    .find(|&i| {
+                        let rest = &t[i..];
+                        let after_word = !t[..i].ends_with(|c: char| c.is_ascii_digit());
+                        paragraph_opening().is_match(rest)
+                            || (after_word && sub_marker().is_match(rest))
+                    })
+            });
+            let run_in = run_in.or_else(|| (!spaced).then(|| lead_run_in(t, opening)).flatten());
+            if let Some(i) = run_in {
+                here.push(lead + i);
             }
         }
         // Whitespace inside the unit: a paste keeps paragraph breaks as spaces.
@@ -790,6 +921,37 @@ mod tests {
         ] {
             assert!(pieces.contains(&l), "{l}: {pieces:#?}");
         }
+    }
+
+    #[test]
+    fn glued_headings_and_lead_sentences_are_cut_where_lines_were() {
+        let item = "把创新作为发展的核心,实施重点项目五个,推动创新主体增量,培育一批高新技术企业。";
+        let lead = |l: &str| format!("{l}{}", item.repeat(2));
+        let (first, second) = (lead("深入实施创新驱动。"), lead("精准扩大有效投资。"));
+        let lines = [
+            "一、过去四年工作回顾",
+            "区十七届人大一次会议以来的四年,是极不平凡的四年。",
+            "(一)全力推动经济高质量发展",
+            first.as_str(),
+            second.as_str(),
+            "(二)项目建设全面突破。一是重点项目扎实有效。2020年,共实施重点项目七十六个。",
+        ];
+        let glued = lines.concat();
+        assert_eq!(one_line_paragraphs(&glued), lines);
+        // Pasted with spaces, the spaces tell: a lead sentence inside a line
+        // (`壮大电子商务产业。`) stays in it.
+        let inner = format!("建设消费中心区。{}壮大电子商务产业。{item}", item.repeat(2));
+        let spaced_lines = [lines[0], lines[1], lines[2], lines[3], &inner, lines[5]];
+        let spaced = spaced_lines.join(" ");
+        let pieces: Vec<&str> = one_line_paragraphs(&spaced)
+            .into_iter()
+            .map(str::trim)
+            .collect();
+        assert_eq!(pieces, spaced_lines);
+        // A heading sentence that is all heading is not cut (`持续加强` is too
+        // short for a lead sentence).
+        let own = "(五)生态文明建设持续加强。".to_string() + &item.repeat(3);
+        assert_eq!(one_line_paragraphs(&own), [own.as_str()]);
     }
 
     #[test]
