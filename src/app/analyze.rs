@@ -13,6 +13,7 @@ use crate::model::{persist, Model, Predictor, TrainParams};
 use crate::output::{commit_all, print_stdout, Sink};
 use crate::report::bootstrap::{DEFAULT_SAMPLES, DEFAULT_SEED};
 use crate::report::html::ReportOptions;
+use crate::report::kinds;
 use crate::report::rows::{read_labelled, Format};
 use crate::report::shares::{GroupBy, Resampling, ShareTable, Weight};
 use crate::text::Tokenizer;
@@ -116,7 +117,20 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
         None => read_labelled(&paragraphs, &codebook)?,
     };
     prepared.extend(labelled);
-    let by: GroupBy = "region".parse().map_err(Error::Other)?;
+    let labelled_count = rows.len();
+    // The tables and the report: one kind (--kind), or every kind kept apart
+    // unless --pool-kinds.
+    let rows = kinds::only(rows, args.kinds.kind.as_deref(), &paragraphs)?;
+    let grouping = |fields: &str| -> Result<GroupBy> {
+        let by: GroupBy = fields.parse().map_err(Error::Other)?;
+        Ok(kinds::grouping(by, &rows, args.kinds.pool_kinds))
+    };
+    if args.kinds.pool_kinds {
+        if let Some(note) = kinds::grouping_note(&rows, false) {
+            ui.info(note);
+        }
+    }
+    let by = grouping("region")?;
     let table = ShareTable::compute(&rows, &by, Weight::Chars, &codebook);
     let shares = args.out.join("shares.csv");
     let mut sink = Sink::create(Some(&shares))?;
@@ -131,7 +145,7 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
     // merging with yearbook data.
     let panel = args.out.join("panel.csv");
     {
-        let by: GroupBy = "region,year".parse().map_err(Error::Other)?;
+        let by = grouping("region,year")?;
         let mut t = ShareTable::compute(&rows, &by, Weight::Chars, &codebook);
         let rs = Resampling {
             samples: DEFAULT_SAMPLES,
@@ -175,7 +189,7 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
     ui.info(format!(
         "wrote {} ({} paragraphs), {}, {} and {}",
         paragraphs.display(),
-        rows.len(),
+        labelled_count,
         shares.display(),
         panel.display(),
         report.display()

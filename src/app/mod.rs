@@ -3,6 +3,7 @@
 pub mod agree;
 pub mod analyze;
 pub mod compare;
+pub mod default_model;
 pub mod eval;
 pub mod inputs;
 pub mod label;

@@ -17,6 +17,7 @@ use crate::output::{write_atomic, Sink};
 use crate::report::adjust::{Adjuster, FOLDS};
 use crate::report::dictionary::{DictTable, Dictionary};
 use crate::report::format::csv_to_jsonl;
+use crate::report::kinds;
 use crate::report::rows::{read_labelled, LabelledRow};
 use crate::report::shares::{GroupBy, Resampling, ShareTable, Weight};
 use crate::text::Tokenizer;
@@ -216,6 +217,19 @@ pub fn run(args: &SummaryArgs, ui: Ui) -> Result<i32> {
         &codebook,
         ui,
     )?;
+    let source = args
+        .input
+        .clone()
+        .unwrap_or_else(|| args.source.labels.clone());
+    let rows = kinds::only(rows, args.kinds.kind.as_deref(), &source)?;
+    let by = kinds::grouping(by, &rows, args.kinds.pool_kinds);
+    // The table says it in a note of its own.
+    let table_note = format == OutputFormat::Table && !long && dict.is_none();
+    if (by.keeps_kinds_apart() && !table_note) || !by.has_kind() {
+        if let Some(note) = kinds::grouping_note(&rows, by.keeps_kinds_apart()) {
+            ui.info(note);
+        }
+    }
     if let Some(dict) = dict {
         let table = DictTable::compute(&rows, &by, &dict, &Tokenizer::bundled(), ci);
         warn_empty(

@@ -7,6 +7,7 @@ pub mod dictionary;
 pub mod drill;
 pub mod format;
 pub mod html;
+pub mod kinds;
 pub mod rows;
 pub mod shares;
 
