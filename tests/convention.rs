@@ -132,7 +132,12 @@ fn every_row_writing_command_takes_the_one_format_flag() {
     );
     // The old flags.
     for (old, new, cmd) in [
-        ("--csv", "csv", vec!["summary", &labelled]),
+        // One kind, so the only note is the deprecation's (not the kinds').
+        (
+            "--csv",
+            "csv",
+            vec!["summary", &labelled, "--kind", "work_report"],
+        ),
         (
             "--csv",
             "csv",
