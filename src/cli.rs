@@ -125,9 +125,8 @@ pub struct ShowArgs {
     /// Only this year.
     #[arg(long, value_name = "YEAR")]
     pub year: Option<u16>,
-    /// Only this kind of document (work_report, plan_report, article, …).
-    #[arg(long, value_name = "KIND")]
-    pub kind: Option<String>,
+    #[command(flatten)]
+    pub kinds: KindArgs,
     /// What each paragraph weighs in the share (as in `summary`).
     #[arg(long, value_enum, default_value_t)]
     pub weight: Weight,
@@ -135,6 +134,21 @@ pub struct ShowArgs {
     pub format: FormatArgs,
     #[command(flatten)]
     pub codebook: CodebookArgs,
+}
+
+/// Kinds of document (the `kind` column: work_report, plan_report, article):
+/// kept apart by default, declared once for every command that pools rows.
+#[derive(Debug, Args, Clone, Default)]
+pub struct KindArgs {
+    /// Only documents of this kind (work_report, plan_report, article, or another value of the
+    /// `kind` column).
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+    /// Pool kinds of document: one row (or compare side, or show share) for the text of every
+    /// kind together. By default each kind has its own row, a year trend joins documents of one
+    /// kind, and `compare` refuses to set different kinds against each other.
+    #[arg(long, conflicts_with = "kind")]
+    pub pool_kinds: bool,
 }
 
 /// The theme scheme: declared once, flattened into every command that reads themes.
@@ -409,9 +423,11 @@ impl SummaryFormatArgs {
 
 #[derive(Debug, Args)]
 pub struct LabelArgs {
-    /// Model file written by `train` (or by `analyze`, which leaves out/model.json).
-    #[arg(long, short, value_name = "MODEL", default_value = DEFAULT_MODEL)]
-    pub model: PathBuf,
+    /// Model file written by `train` or `analyze` [default: out/model.json when there is one,
+    /// else the default model trained on the labels bundled in this binary, cached in
+    /// $XDG_CACHE_HOME/policy-themes or ~/.cache/policy-themes].
+    #[arg(long, short, value_name = "MODEL")]
+    pub model: Option<PathBuf>,
     /// Report files or directories to segment and label.
     #[arg(
         value_name = "FILES|DIRS",
@@ -483,8 +499,12 @@ pub struct SummaryArgs {
     #[command(flatten)]
     pub source: GoldArgs,
     /// Grouping: comma-separated fields among region, doc, year, section, kind (e.g. region,year).
+    /// `kind` is added after `region` (or last) unless --pool-kinds is given or the grouping has
+    /// `doc`.
     #[arg(long, default_value = "region", value_name = "FIELDS")]
     pub by: String,
+    #[command(flatten)]
+    pub kinds: KindArgs,
     /// What each paragraph weighs (model method).
     #[arg(long, value_enum, default_value_t)]
     pub weight: Weight,
@@ -528,6 +548,10 @@ pub struct CompareArgs {
     pub args: Vec<String>,
     #[command(flatten)]
     pub source: GoldArgs,
+    // Both sides must be of one kind, the same (else the comparison is refused); --kind K
+    // keeps the paragraphs of kind K of each side, --pool-kinds compares them anyway.
+    #[command(flatten)]
+    pub kinds: KindArgs,
     /// What each paragraph weighs.
     #[arg(long, value_enum, default_value_t)]
     pub weight: Weight,
@@ -563,6 +587,9 @@ pub struct ReportArgs {
     /// What each paragraph weighs.
     #[arg(long, value_enum, default_value_t)]
     pub weight: Weight,
+    /// Only documents of this kind (work_report, plan_report, article, …).
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
     /// Example paragraphs shown per theme (0 to 1000).
     #[arg(long, default_value_t = 3, value_name = "N", value_parser = RangedU64ValueParser::<usize>::new().range(0..=1000))]
     pub examples: usize,
@@ -692,9 +719,11 @@ pub struct EvalArgs {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// Model file (written by `train`, or by `analyze`).
-    #[arg(long, short, value_name = "MODEL", default_value = DEFAULT_MODEL)]
-    pub model: PathBuf,
+    /// Model file (written by `train`, or by `analyze`) [default: out/model.json when there is
+    /// one, else the default model trained on the labels bundled in this binary, cached in
+    /// $XDG_CACHE_HOME/policy-themes or ~/.cache/policy-themes].
+    #[arg(long, short, value_name = "MODEL")]
+    pub model: Option<PathBuf>,
     /// Only this theme (its id or Chinese name).
     #[arg(long, value_name = "THEME")]
     pub theme: Option<String>,
@@ -719,6 +748,9 @@ pub struct AnalyzeArgs {
     /// Retrain even if the cached model is newer than the labels.
     #[arg(long)]
     pub retrain: bool,
+    // For the tables and the report (out/paragraphs.csv holds every paragraph).
+    #[command(flatten)]
+    pub kinds: KindArgs,
     #[command(flatten)]
     pub codebook: CodebookArgs,
 }

@@ -109,9 +109,16 @@ fn train_label_summary_round_trip() {
             assert!((sum - 1.0).abs() < 1e-4, "{by}: row sums to {sum}");
         }
     }
-    // 15 regions: 九原区 has two documents, 呼和浩特市 a report and seven articles.
+    // 15 regions, 17 rows: kinds of document are kept apart, and 九原区 has a
+    // work and a plan report, 呼和浩特市 a report and seven articles.
     bin()
         .args(["summary", "-q", "--by", "region", "--csv"])
+        .arg(&labelled)
+        .assert()
+        .success()
+        .stdout(predicate::function(|s: &str| s.lines().count() == 1 + 17));
+    bin()
+        .args(["summary", "-q", "--by", "region", "--csv", "--pool-kinds"])
         .arg(&labelled)
         .assert()
         .success()
@@ -528,9 +535,9 @@ fn standard_input_is_read_as_a_document_named_stdin() {
     };
     let piped = summary(std::path::Path::new("-"), out.get_output().stdout.clone());
     assert_eq!(piped, summary(&labelled, Vec::new()));
-    // Header and 九原区, the region of both documents.
-    assert!(String::from_utf8_lossy(&piped).starts_with("region,"));
-    assert_eq!(String::from_utf8_lossy(&piped).lines().count(), 2);
+    // Header and 九原区, the region of both documents, one row per kind.
+    assert!(String::from_utf8_lossy(&piped).starts_with("region,kind,"));
+    assert_eq!(String::from_utf8_lossy(&piped).lines().count(), 3);
     // A bad row read from stdin is named by `stdin` and its line.
     bin()
         .args(["summary", "-q", "-"])
@@ -837,7 +844,7 @@ fn bom_flag_starts_csv_output_with_a_byte_order_mark_that_is_read_back() {
         &["segment", "-q", report][..],
         &["label", "-q", "--model", &model, report][..],
         &["summary", "-q", "--gold", "--csv"][..],
-        &["compare", "-q", "--gold", "--csv", "九原区", "厦门市"][..],
+        &["compare", "-q", "--gold", "--csv", "东丽区", "厦门市"][..],
         &["explain", "-q", "--top", "2", "--model", &model][..],
     ] {
         let plain = stdout_of(args);

@@ -228,7 +228,8 @@ fn summary_with_intervals_and_adjustment_names_the_fixture_themes() {
         os("--csv"),
     ]);
     let header: Vec<&str> = out.lines().next().unwrap().split(',').collect();
-    let mut want = vec!["region", "paragraphs", "chars", "uncertain"];
+    // Kinds of document are kept apart: `kind` follows `region`.
+    let mut want = vec!["region", "kind", "paragraphs", "chars", "uncertain"];
     want.extend(IDS);
     for id in IDS {
         assert!(header.contains(&format!("{id}_lo").as_str()), "{header:?}");
@@ -238,13 +239,13 @@ fn summary_with_intervals_and_adjustment_names_the_fixture_themes() {
             "{header:?}"
         );
     }
-    assert_eq!(&header[..9], want.as_slice());
-    assert_eq!(header.len(), 4 + 5 * 6);
+    assert_eq!(&header[..10], want.as_slice());
+    assert_eq!(header.len(), 5 + 5 * 6);
     names_only_fixture_themes(&words(&out), "summary --csv");
     // Each row's shares sum to 1.
     for line in out.lines().skip(1) {
         let cells: Vec<&str> = line.split(',').collect();
-        let sum: f64 = cells[4..9].iter().map(|c| c.parse::<f64>().unwrap()).sum();
+        let sum: f64 = cells[5..10].iter().map(|c| c.parse::<f64>().unwrap()).sum();
         assert!((sum - 1.0).abs() < 1e-5, "{line}");
     }
     // The readable table uses the short labels (given or derived).
@@ -259,7 +260,7 @@ fn summary_with_intervals_and_adjustment_names_the_fixture_themes() {
     ]);
     assert_eq!(
         words(table.lines().next().unwrap()),
-        ["region", "paras", "grow", "land", "green", "ppl", "state"]
+        ["region", "kind", "paras", "grow", "land", "green", "ppl", "state"]
     );
 }
 
@@ -525,7 +526,7 @@ fn analyze_runs_the_whole_job_with_the_fixture_codebook() {
     ]);
     assert_eq!(
         words(table.lines().next().unwrap()),
-        ["region", "paras", "grow", "land", "green", "ppl", "state"]
+        ["region", "kind", "paras", "grow", "land", "green", "ppl", "state"]
     );
     let (h, _) = read_csv(&out.join("shares.csv"));
     let header: Vec<&str> = h.iter().collect();

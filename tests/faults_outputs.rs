@@ -303,6 +303,7 @@ fn a_full_disk_or_stdout_is_an_error_not_a_panic() {
             l.clone().into(),
             "九原区:2022".into(),
             "九原区:2024".into(),
+            "--pool-kinds".into(),
         ],
         vec!["segment".into(), root().join(SEED).into()],
         vec![

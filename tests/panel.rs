@@ -65,12 +65,14 @@ fn the_long_panel_holds_the_wide_table_one_theme_a_row() {
     }
     let themes: Vec<&str> = wh.iter().skip(wcol("uncertain") + 1).take(13).collect();
     assert_eq!(lrows.len(), wrows.len() * themes.len());
-    // Every (region, year, theme) cell of the wide table, with its interval.
-    let mut cells: HashMap<(String, String, String), (String, String, String)> = HashMap::new();
+    // Every (region, kind, year, theme) cell of the wide table, with its interval.
+    type Cell = (String, String, String, String);
+    let mut cells: HashMap<Cell, (String, String, String)> = HashMap::new();
     for r in &lrows {
         cells.insert(
             (
                 r[lcol("region")].into(),
+                r[lcol("kind")].into(),
                 r[lcol("year")].into(),
                 r[lcol("theme")].into(),
             ),
@@ -83,7 +85,13 @@ fn the_long_panel_holds_the_wide_table_one_theme_a_row() {
     }
     for w in &wrows {
         for t in &themes {
-            let got = &cells[&(w[0].to_string(), w[1].to_string(), t.to_string())];
+            let key = (
+                w[wcol("region")].to_string(),
+                w[wcol("kind")].to_string(),
+                w[wcol("year")].to_string(),
+                t.to_string(),
+            );
+            let got = &cells[&key];
             assert_eq!(got.0, &w[wcol(t)], "{t}");
             assert_eq!(got.1, &w[wcol(&format!("{t}_lo"))], "{t}");
             assert_eq!(got.2, &w[wcol(&format!("{t}_hi"))], "{t}");
@@ -110,16 +118,21 @@ fn analyze_writes_the_panel_beside_the_shares() {
         .success();
     let (h, rows) = read_csv(&out.join("panel.csv"));
     let col = |n: &str| h.iter().position(|x| x == n).unwrap();
-    // 19 region × year groups of the corpus, 13 themes each.
-    assert_eq!(rows.len(), 19 * 13);
-    let mut sums: HashMap<(String, String), f64> = HashMap::new();
+    // 20 region × kind × year groups of the corpus, 13 themes each: 19
+    // region × year, of which 呼和浩特市 2021 holds a work report and articles.
+    assert_eq!(rows.len(), 20 * 13);
+    let mut sums: HashMap<(String, String, String), f64> = HashMap::new();
     for r in &rows {
         let lo: f64 = r[col("share_lo")].parse().unwrap();
         let s: f64 = r[col("share")].parse().unwrap();
         let hi: f64 = r[col("share_hi")].parse().unwrap();
         assert!(lo <= s + 1e-9 && s <= hi + 1e-9, "{r:?}");
         *sums
-            .entry((r[col("region")].into(), r[col("year")].into()))
+            .entry((
+                r[col("region")].into(),
+                r[col("kind")].into(),
+                r[col("year")].into(),
+            ))
             .or_default() += s;
     }
     assert!(sums.values().all(|s| (s - 1.0).abs() < 1e-4), "{sums:?}");

@@ -434,7 +434,8 @@ fn summary_dictionary_measure_counts_keywords_per_word() {
     // The built-in dictionary works on the gold labels; rows sum to 1.
     let out = stdout(bin().args(["summary", "-q", "--gold", "--method", "dictionary", "--csv"]));
     let (h, rows) = parse_csv(&out);
-    assert_eq!(rows.len(), 15);
+    // 15 regions; 九原区 and 呼和浩特市 hold two kinds of document each.
+    assert_eq!(rows.len(), 17);
     for r in &rows {
         let sum: f64 = THEMES.iter().map(|t| num(r, col(&h, t))).sum();
         assert!((sum - 1.0).abs() < 1e-4);
@@ -452,7 +453,16 @@ fn summary_dictionary_measure_counts_keywords_per_word() {
 
 #[test]
 fn compare_lists_differences_largest_first_with_intervals() {
-    let out = stdout(bin().args(["compare", "-q", "--gold", "--csv", "九原区", "咸阳市"]));
+    let out = stdout(bin().args([
+        "compare",
+        "-q",
+        "--gold",
+        "--csv",
+        "--kind",
+        "work_report",
+        "九原区",
+        "咸阳市",
+    ]));
     let (h, rows) = parse_csv(&out);
     assert_eq!(rows.len(), 13);
     let themes: BTreeSet<&str> = rows.iter().map(|r| r[col(&h, "theme")].as_str()).collect();
@@ -470,11 +480,48 @@ fn compare_lists_differences_largest_first_with_intervals() {
         assert!((a - b - d).abs() < 1e-5);
         assert!(num(r, col(&h, "diff_lo")) <= d + 1e-6 && d <= num(r, col(&h, "diff_hi")) + 1e-6);
     }
-    let table = stdout(bin().args(["compare", "-q", "--gold", "九原区:2022", "九原区:2024"]));
+    assert!(rows
+        .iter()
+        .all(|r| r[col(&h, "kind_a")] == "work_report" && r[col(&h, "kind_b")] == "work_report"));
+    // 九原区's 2022 work report and 2024 plan report are two kinds of
+    // document: not compared unless asked for, and then with a caveat.
+    bin()
+        .args(["compare", "-q", "--gold", "九原区:2022", "九原区:2024"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            predicate::str::contains("`九原区:2022` is work_report")
+                .and(predicate::str::contains("`九原区:2024` is plan_report"))
+                .and(predicate::str::contains("--pool-kinds")),
+        );
+    let table = stdout(bin().args([
+        "compare",
+        "-q",
+        "--gold",
+        "--pool-kinds",
+        "九原区:2022",
+        "九原区:2024",
+    ]));
     assert!(
-        table.contains("A = 九原区:2022") && table.contains("95% interval"),
+        table.contains("A = 九原区:2022 (region:year; work_report;")
+            && table.contains("95% interval")
+            && table.contains("not documents of one kind (work_report against plan_report"),
         "{table}"
     );
+    // A region of a work report and articles is refused as one side, with
+    // the kind both sides have offered.
+    bin()
+        .args(["compare", "-q", "--gold", "呼和浩特市", "厦门市"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("`呼和浩特市` holds 2 kinds")
+                .and(predicate::str::contains(
+                    "article (7 documents, 55 paragraphs)",
+                ))
+                .and(predicate::str::contains("--kind work_report")),
+        );
     bin()
         .args(["compare", "-q", "--gold", "九原区", "火星"])
         .assert()

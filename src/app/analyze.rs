@@ -15,6 +15,7 @@ use crate::labelling::rows::{read_labelled, Format};
 use crate::model::{persist, Model, Predictor, TrainParams};
 use crate::render::html_legacy::ReportOptions;
 use crate::shares::bootstrap::{DEFAULT_SAMPLES, DEFAULT_SEED};
+use crate::shares::kinds;
 use crate::shares::table::{GroupBy, Resampling, ShareTable, Weight};
 use crate::text::Tokenizer;
 
@@ -117,7 +118,20 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
         None => read_labelled(&paragraphs, &codebook)?,
     };
     prepared.extend(labelled);
-    let by: GroupBy = "region".parse().map_err(Error::Other)?;
+    let labelled_count = rows.len();
+    // The tables and the report: one kind (--kind), or every kind kept apart
+    // unless --pool-kinds.
+    let rows = kinds::only(rows, args.kinds.kind.as_deref(), &paragraphs)?;
+    let grouping = |fields: &str| -> Result<GroupBy> {
+        let by: GroupBy = fields.parse().map_err(Error::Other)?;
+        Ok(kinds::grouping(by, &rows, args.kinds.pool_kinds))
+    };
+    if args.kinds.pool_kinds {
+        if let Some(note) = kinds::grouping_note(&rows, false) {
+            ui.info(note);
+        }
+    }
+    let by = grouping("region")?;
     let table = ShareTable::compute(&rows, &by, Weight::Chars, &codebook);
     let shares = args.out.join("shares.csv");
     let mut sink = Sink::create(Some(&shares))?;
@@ -132,7 +146,7 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
     // merging with yearbook data.
     let panel = args.out.join("panel.csv");
     {
-        let by: GroupBy = "region,year".parse().map_err(Error::Other)?;
+        let by = grouping("region,year")?;
         let mut t = ShareTable::compute(&rows, &by, Weight::Chars, &codebook);
         let rs = Resampling {
             samples: DEFAULT_SAMPLES,
@@ -176,7 +190,7 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
     ui.info(format!(
         "wrote {} ({} paragraphs), {}, {} and {}",
         paragraphs.display(),
-        rows.len(),
+        labelled_count,
         shares.display(),
         panel.display(),
         report.display()

@@ -11,6 +11,7 @@ use crate::codebook::Codebook;
 use crate::error::{Error, Result};
 use crate::labelling::rows::LabelledRow;
 use crate::shares::bootstrap::{stream_seed, Interval, Strata};
+use crate::shares::kinds::{self, Count};
 use crate::shares::table::{display_width, Resampling, Weight};
 use crate::themes::Theme;
 
@@ -23,7 +24,36 @@ pub struct Side<'a> {
     pub rows: Vec<&'a LabelledRow>,
 }
 
-impl Side<'_> {
+impl<'a> Side<'a> {
+    /// The kinds of document the side holds.
+    pub fn kinds(&self) -> std::collections::BTreeMap<String, Count> {
+        kinds::kinds_of(self.rows.iter().copied())
+    }
+
+    /// `--kind K`: only the side's paragraphs of kind `K`.
+    pub fn of_kind(self, kind: &str) -> Result<Side<'a>> {
+        let kind = kind.trim();
+        let all = self.kinds();
+        let rows: Vec<&LabelledRow> = self.rows.into_iter().filter(|r| r.kind == kind).collect();
+        if rows.is_empty() {
+            return Err(Error::Other(format!(
+                "`{}` has no paragraph of kind {kind} (--kind); it holds {}",
+                self.name,
+                kinds::describe(&all)
+            )));
+        }
+        Ok(Side { rows, ..self })
+    }
+
+    /// Its kinds as one CSV cell: `work_report`, or `article+work_report` when pooled.
+    fn kind_cell(&self) -> String {
+        self.kinds()
+            .into_keys()
+            .filter(|k| !k.is_empty())
+            .collect::<Vec<_>>()
+            .join("+")
+    }
+
     fn documents(&self) -> usize {
         self.rows
             .iter()
@@ -34,9 +64,10 @@ impl Side<'_> {
     fn describe(&self) -> String {
         let d = self.documents();
         format!(
-            "{} ({}; {} document{}, {} paragraphs)",
+            "{} ({}; {}; {} document{}, {} paragraphs)",
             self.name,
             self.matched,
+            kinds::names(&self.kinds()),
             d,
             if d == 1 { "" } else { "s" },
             self.rows.len()
@@ -94,6 +125,52 @@ pub fn select<'a>(rows: &'a [LabelledRow], name: &str, source: &Path) -> Result<
             }
         ),
     ))
+}
+
+/// Like with like: both sides must hold one kind of document, the same one;
+/// else the comparison is refused, naming the kinds and what to pass.
+pub fn check_kinds(a: &Side, b: &Side) -> Result<()> {
+    let (ka, kb) = (a.kinds(), b.kinds());
+    let common: Vec<&str> = ka
+        .keys()
+        .filter(|k| kb.contains_key(*k))
+        .map(|k| kinds::label(k))
+        .collect();
+    let hint = if common.is_empty() {
+        "no kind is on both sides, so --kind cannot help".to_string()
+    } else {
+        format!(
+            "--kind {} compares the paragraphs of that kind on each side",
+            common.join(" or --kind ")
+        )
+    };
+    for s in [a, b] {
+        let k = s.kinds();
+        if k.len() > 1 {
+            return Err(Error::Other(format!(
+                "`{}` holds {} kinds of document: {}; its pooled shares mix what each kind is for with attention, so it is not compared as one ({hint}; --pool-kinds compares the pooled text anyway)",
+                s.name,
+                k.len(),
+                kinds::describe(&k)
+            )));
+        }
+    }
+    if ka.keys().ne(kb.keys()) {
+        return Err(Error::Other(format!(
+            "`{}` is {} and `{}` is {}: a difference between two kinds of document reflects what each kind is for (a plan report is mostly the economy's figures and targets) as much as attention, so it is not tested; compare documents of one kind ({hint}), or pass --pool-kinds to compare them anyway",
+            a.name,
+            kinds::describe(&ka),
+            b.name,
+            kinds::describe(&kb)
+        )));
+    }
+    Ok(())
+}
+
+/// Whether both sides hold one kind, the same.
+fn like_with_like(a: &Side, b: &Side) -> bool {
+    let (ka, kb) = (a.kinds(), b.kinds());
+    ka.len() == 1 && ka.keys().eq(kb.keys())
 }
 
 /// One theme's comparison.
@@ -180,9 +257,11 @@ fn write_csv(
     codebook: &Codebook,
 ) -> Result<()> {
     let err = |e: csv::Error| Error::Other(format!("writing CSV: {e}"));
+    let (kind_a, kind_b) = (a.kind_cell(), b.kind_cell());
     let mut c = csv::Writer::from_writer(w);
     c.write_record([
-        "a", "b", "theme", "name", "share_a", "share_b", "diff", "diff_lo", "diff_hi",
+        "a", "b", "theme", "name", "share_a", "share_b", "diff", "diff_lo", "diff_hi", "kind_a",
+        "kind_b",
     ])
     .map_err(err)?;
     for r in rows {
@@ -196,6 +275,8 @@ fn write_csv(
             &format!("{:.6}", r.diff),
             &format!("{:.6}", r.lo),
             &format!("{:.6}", r.hi),
+            &kind_a,
+            &kind_b,
         ])
         .map_err(err)?;
     }
@@ -240,6 +321,15 @@ pub fn render(
     s.push_str(&format!(
         "(shares in percent of labelled text; A-B in percentage points, largest first; interval from {samples} bootstrap resamples of paragraphs within documents; * = interval excludes 0)\n"
     ));
+    if !like_with_like(a, b) {
+        s.push_str(&format!(
+            "(A and B are not documents of one kind ({} against {}, --pool-kinds): part of each \
+             difference is the kinds', not attention's; * says only that resampling paragraphs \
+             does not explain it)\n",
+            kinds::names(&a.kinds()),
+            kinds::names(&b.kinds())
+        ));
+    }
     s
 }
 
@@ -278,8 +368,26 @@ pub fn run(args: &CompareArgs, ui: Ui) -> Result<i32> {
         ui,
     )?;
     let source = input.unwrap_or_else(|| args.source.labels.clone());
-    let a = select(&rows, &names[0], &source)?;
-    let b = select(&rows, &names[1], &source)?;
+    let mut a = select(&rows, &names[0], &source)?;
+    let mut b = select(&rows, &names[1], &source)?;
+    if let Some(k) = &args.kinds.kind {
+        a = a.of_kind(k)?;
+        b = b.of_kind(k)?;
+    }
+    if args.kinds.pool_kinds {
+        if !like_with_like(&a, &b) {
+            ui.warn(format!(
+                "`{}` ({}) and `{}` ({}) are not documents of one kind; comparing them anyway \
+                 (--pool-kinds)",
+                a.name,
+                kinds::names(&a.kinds()),
+                b.name,
+                kinds::names(&b.kinds())
+            ));
+        }
+    } else {
+        check_kinds(&a, &b)?;
+    }
     if a.rows.len() == b.rows.len()
         && a.rows
             .iter()

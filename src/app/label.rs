@@ -215,7 +215,6 @@ pub fn label_paragraph_file<W: Write>(
 
 /// `policy-themes label`.
 pub fn run(args: &LabelArgs, ui: Ui) -> Result<i32> {
-    super::need_default(&args.model, crate::cli::DEFAULT_MODEL, super::HINT_MODEL)?;
     if let Some(m) = args.min_confidence {
         if !(0.0..=1.0).contains(&m) {
             return Err(Error::Other(format!(
@@ -225,7 +224,7 @@ pub fn run(args: &LabelArgs, ui: Ui) -> Result<i32> {
     }
     // Load the model while the inputs are checked.
     let (predictor, inputs, paragraphs) = std::thread::scope(|s| {
-        let loading = s.spawn(|| Predictor::load(&args.model));
+        let loading = s.spawn(|| super::default_model::resolve(args.model.as_deref(), ui));
         let (inputs, paragraphs) = match &args.paragraphs {
             Some(path) => (Ok(None), read_paragraph_file(path).map(Some)),
             None => (
@@ -238,9 +237,9 @@ pub fn run(args: &LabelArgs, ui: Ui) -> Result<i32> {
             .unwrap_or_else(|_| Err(Error::Other("model loading failed".into())));
         (predictor, inputs, paragraphs)
     });
-    let predictor = predictor?;
+    let (predictor, model_name) = predictor?;
     args.codebook
-        .check_model(predictor.codebook(), &args.model)?;
+        .check_model(predictor.codebook(), &model_name)?;
     let inputs = inputs?;
     let paragraphs = paragraphs?;
     let opts = LabelOptions {

@@ -3,6 +3,7 @@
 pub(crate) mod agree;
 pub(crate) mod analyze;
 pub(crate) mod compare;
+pub(crate) mod default_model;
 pub(crate) mod eval;
 pub(crate) mod inputs;
 pub(crate) mod label;
@@ -213,7 +214,6 @@ pub const DEFAULT_PARAGRAPHS: &str = "out/paragraphs.csv";
 /// What to pass when a default path is missing.
 pub const HINT_LABELS: &str = "pass --labels DIR (label files in the codebook format)";
 pub const HINT_CORPUS: &str = "pass --corpus DIR (the reports the labels were made from)";
-pub const HINT_MODEL: &str = "pass --model FILE or run analyze/train";
 pub const HINT_PARAGRAPHS: &str = "pass LABELLED.csv (the output of `label`) or run analyze";
 
 /// Fail with a hint when `path` is the default `default` and is not there:

@@ -132,6 +132,7 @@ pub fn run(args: &ReportArgs, ui: Ui) -> Result<i32> {
     };
     let (codebook, model_line) = codebook;
     let rows = read_labelled(&args.input, &codebook)?;
+    let rows = crate::shares::kinds::only(rows, args.kind.as_deref(), &args.input)?;
     let opts = ReportOptions {
         source: args.input.display().to_string(),
         model: model_line,

@@ -7,7 +7,7 @@ use super::Ui;
 use crate::cli::{OutputFormat, ShowArgs};
 use crate::error::{Error, Result};
 use crate::labelling::rows::read_labelled;
-use crate::shares::drill::{drill, Filter};
+use crate::shares::drill::{drill, per_kind, Filter};
 
 /// `policy-themes show`.
 pub fn run(args: &ShowArgs, ui: Ui) -> Result<i32> {
@@ -26,7 +26,7 @@ pub fn run(args: &ShowArgs, ui: Ui) -> Result<i32> {
         theme,
         doc: args.doc.clone(),
         year: args.year,
-        kind: args.kind.clone(),
+        kind: args.kinds.kind.clone(),
     };
     let rows = read_labelled(&args.input, &codebook)?;
     let d = drill(&rows, &filter, args.weight);
@@ -52,7 +52,16 @@ pub fn run(args: &ShowArgs, ui: Ui) -> Result<i32> {
             ),
         ));
     }
-    let footer = d.footer(&codebook);
+    let parts = if args.kinds.pool_kinds {
+        Vec::new()
+    } else {
+        per_kind(&rows, &filter, args.weight)
+    };
+    let footer = if parts.is_empty() {
+        d.footer(&codebook)
+    } else {
+        d.footer_by_kind(&parts, &codebook)
+    };
     // The table is built first so that an error leaves stdout empty.
     let table = if format == OutputFormat::Table {
         let mut csv = Vec::new();

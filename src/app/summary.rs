@@ -18,6 +18,7 @@ use crate::model::TrainParams;
 use crate::render::format::csv_to_jsonl;
 use crate::shares::adjust::{Adjuster, FOLDS};
 use crate::shares::dictionary::{DictTable, Dictionary};
+use crate::shares::kinds;
 use crate::shares::table::{GroupBy, Resampling, ShareTable, Weight};
 use crate::text::Tokenizer;
 
@@ -216,6 +217,19 @@ pub fn run(args: &SummaryArgs, ui: Ui) -> Result<i32> {
         &codebook,
         ui,
     )?;
+    let source = args
+        .input
+        .clone()
+        .unwrap_or_else(|| args.source.labels.clone());
+    let rows = kinds::only(rows, args.kinds.kind.as_deref(), &source)?;
+    let by = kinds::grouping(by, &rows, args.kinds.pool_kinds);
+    // The table says it in a note of its own.
+    let table_note = format == OutputFormat::Table && !long && dict.is_none();
+    if (by.keeps_kinds_apart() && !table_note) || !by.has_kind() {
+        if let Some(note) = kinds::grouping_note(&rows, by.keeps_kinds_apart()) {
+            ui.info(note);
+        }
+    }
     if let Some(dict) = dict {
         let table = DictTable::compute(&rows, &by, &dict, &Tokenizer::bundled(), ci);
         warn_empty(

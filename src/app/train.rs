@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::io::output::{print_stderr, print_stdout, Sink};
 use crate::labelling::labels::{check, LabelSet};
 use crate::model::train::Sources;
-use crate::model::{self, persist, ClassifierKind, Model, Predictor, TrainParams};
+use crate::model::{self, persist, ClassifierKind, Model, TrainParams};
 use crate::text::Tokenizer;
 use crate::themes::Theme;
 
@@ -79,6 +79,16 @@ pub fn train_from(
 ) -> Result<Model> {
     let set = LabelSet::read_strict(labels, codebook)?;
     super::note_unlabelled(&set, labels);
+    train_on(&set, params, tokenizer, codebook)
+}
+
+/// Fit a model on labels already read, recording them as its sources.
+pub fn train_on(
+    set: &LabelSet,
+    params: &TrainParams,
+    tokenizer: &Tokenizer,
+    codebook: &Codebook,
+) -> Result<Model> {
     let sources = Sources {
         labels_hash: set.hash.clone(),
         label_files: set
@@ -173,10 +183,9 @@ pub fn run_check(args: &CheckArgs, ui: Ui) -> Result<i32> {
 
 /// `policy-themes explain`.
 pub fn run_explain(args: &ExplainArgs, ui: Ui) -> Result<i32> {
-    super::need_default(&args.model, crate::cli::DEFAULT_MODEL, super::HINT_MODEL)?;
-    let predictor = Predictor::load(&args.model)?;
+    let (predictor, name) = super::default_model::resolve(args.model.as_deref(), ui)?;
     let codebook = predictor.codebook();
-    args.codebook.check_model(codebook, &args.model)?;
+    args.codebook.check_model(codebook, &name)?;
     let themes: Vec<Theme> = match &args.theme {
         Some(t) => vec![codebook.parse(t).map_err(|e| Error::Other(e.to_string()))?],
         None => predictor.model.themes.clone(),

@@ -221,7 +221,7 @@ impl DictTable {
                 // Without hits there are no shares to put an interval on.
                 let ci = ci.filter(|_| total > 0).map(|rs| {
                     Interval::from_replicates(
-                        &strata.replicates(rs.samples, stream_seed(rs.seed, &key)),
+                        &strata.replicates(rs.samples, stream_seed(rs.seed, &by.seed_key(&key))),
                     )
                 });
                 DictRow {

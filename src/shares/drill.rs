@@ -46,7 +46,7 @@ impl Filter {
             parts.push(format!("year {y}"));
         }
         if let Some(k) = &self.kind {
-            parts.push(format!("kind {k}"));
+            parts.push(format!("kind {}", crate::shares::kinds::label(k)));
         }
         if parts.is_empty() {
             "all paragraphs".into()
@@ -100,6 +100,28 @@ impl Drill<'_> {
             self.weight_context,
             self.filter.context(),
             self.context_paragraphs
+        )
+    }
+
+    /// The closing line when the context holds several kinds of document:
+    /// what is listed, then the share of each kind (`parts`, from
+    /// [`per_kind`]), as `summary` gives them when it keeps kinds apart.
+    pub fn footer_by_kind(&self, parts: &[Drill], codebook: &Codebook) -> String {
+        let what = match self.filter.theme {
+            Some(t) => format!("labelled {}", codebook.id(t)),
+            None => "shown".into(),
+        };
+        let each: Vec<String> = parts.iter().map(|p| p.footer(codebook)).collect();
+        format!(
+            "{} paragraph(s) {what}, {} characters, of {} ({} paragraphs), from {} kinds of \
+             document, whose shares are kept apart as summary keeps them (--kind K lists one \
+             kind, --pool-kinds gives the pooled share): {}",
+            self.rows.len(),
+            self.chars,
+            self.filter.context(),
+            self.context_paragraphs,
+            parts.len(),
+            each.join("; ")
         )
     }
 
@@ -173,6 +195,32 @@ pub fn drill<'a>(rows: &'a [LabelledRow], filter: &Filter, weight: Weight) -> Dr
         context_paragraphs: context.len(),
         rows: shown,
     }
+}
+
+/// One drill per kind of document of the filter's context, when it holds
+/// more than one kind and no `--kind` was given (else none).
+pub fn per_kind<'a>(rows: &'a [LabelledRow], filter: &Filter, weight: Weight) -> Vec<Drill<'a>> {
+    if filter.kind.is_some() {
+        return Vec::new();
+    }
+    let kinds: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .filter(|r| filter.in_context(r))
+        .map(|r| r.kind.as_str())
+        .collect();
+    if kinds.len() < 2 {
+        return Vec::new();
+    }
+    kinds
+        .into_iter()
+        .map(|k| {
+            let f = Filter {
+                kind: Some(k.to_string()),
+                ..filter.clone()
+            };
+            drill(rows, &f, weight)
+        })
+        .collect()
 }
 
 #[cfg(test)]

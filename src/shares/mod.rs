@@ -6,6 +6,7 @@ pub(crate) mod adjust;
 pub(crate) mod bootstrap;
 pub(crate) mod dictionary;
 pub(crate) mod drill;
+pub(crate) mod kinds;
 pub(crate) mod table;
 mod weight;
 

@@ -18,6 +18,10 @@ pub enum Field {
     Year,
     Section,
     Kind,
+    /// The kind of document, added by [`GroupBy::keeping_kinds`] rather than
+    /// asked for: shown and written as `kind`, but left out of the bootstrap's
+    /// seed (see [`GroupBy::seed_key`]).
+    KeptKind,
 }
 
 impl Field {
@@ -27,7 +31,7 @@ impl Field {
             Field::Doc => "doc_id",
             Field::Year => "year",
             Field::Section => "section",
-            Field::Kind => "kind",
+            Field::Kind | Field::KeptKind => "kind",
         }
     }
     pub fn value(self, r: &LabelledRow) -> String {
@@ -36,7 +40,7 @@ impl Field {
             Field::Doc => r.doc_id.clone(),
             Field::Year => r.year.map(|y| y.to_string()).unwrap_or_default(),
             Field::Section => r.section.clone(),
-            Field::Kind => r.kind.clone(),
+            Field::Kind | Field::KeptKind => r.kind.clone(),
         }
     }
 }
@@ -72,6 +76,53 @@ impl GroupBy {
     /// The group a row belongs to.
     pub fn key_of(&self, r: &LabelledRow) -> Vec<String> {
         self.0.iter().map(|f| f.value(r)).collect()
+    }
+
+    /// The grouping with kinds of document kept apart: `kind` added after
+    /// `region` (else last), so that a region's work report, plan report
+    /// and articles are separate rows and a `region,year` trend joins
+    /// documents of one kind. Unchanged when it has `kind` already, or `doc`
+    /// (a document is of one kind).
+    pub fn keeping_kinds(mut self) -> GroupBy {
+        if self
+            .0
+            .iter()
+            .any(|f| matches!(f, Field::Kind | Field::KeptKind | Field::Doc))
+        {
+            return self;
+        }
+        let at = match self.0.iter().position(|f| *f == Field::Region) {
+            Some(i) => i + 1,
+            None => self.0.len(),
+        };
+        self.0.insert(at, Field::KeptKind);
+        self
+    }
+
+    /// Whether [`keeping_kinds`](Self::keeping_kinds) added `kind`.
+    pub fn keeps_kinds_apart(&self) -> bool {
+        self.0.contains(&Field::KeptKind)
+    }
+
+    /// Whether a group holds documents of one kind only.
+    pub fn has_kind(&self) -> bool {
+        self.0
+            .iter()
+            .any(|f| matches!(f, Field::Kind | Field::KeptKind | Field::Doc))
+    }
+
+    /// What seeds a group's bootstrap stream: its key without the kind
+    /// [`keeping_kinds`](Self::keeping_kinds) added, so a row that holds one
+    /// kind anyway keeps the interval it had when rows pooled kinds. Rows of
+    /// one region that differ only in kind then share a stream; they resample
+    /// different documents, so each interval is as valid as with its own.
+    pub fn seed_key(&self, key: &[String]) -> Vec<String> {
+        self.0
+            .iter()
+            .zip(key)
+            .filter(|(f, _)| **f != Field::KeptKind)
+            .map(|(_, k)| k.clone())
+            .collect()
     }
 }
 
@@ -249,7 +300,16 @@ impl ShareTable {
         let has_adj = self.rows.iter().any(|r| r.adjusted.is_some());
         let has_adj_ci = self.rows.iter().any(|r| r.adjusted_ci.is_some());
         let mut header: Vec<String> = self.group.iter().map(|f| f.name().to_string()).collect();
-        header.extend(["region_code", "province", "kind", "theme", "share"].map(String::from));
+        // A grouping by kind has the kind among its own columns.
+        let meta_kind = !self
+            .group
+            .iter()
+            .any(|f| matches!(f, Field::Kind | Field::KeptKind));
+        header.extend(["region_code", "province"].map(String::from));
+        if meta_kind {
+            header.push("kind".into());
+        }
+        header.extend(["theme", "share"].map(String::from));
         if has_ci {
             header.extend(["share_lo", "share_hi"].map(String::from));
         }
@@ -280,7 +340,10 @@ impl ShareTable {
             for t in codebook.all() {
                 let i = t.index();
                 let mut rec = r.key.clone();
-                rec.extend([code.clone(), province.clone(), kind.clone()]);
+                rec.extend([code.clone(), province.clone()]);
+                if meta_kind {
+                    rec.push(kind.clone());
+                }
                 rec.push(codebook.id(t).to_string());
                 // A group without labelled text has no shares, not zeros.
                 let some = !r.is_empty();
@@ -352,7 +415,7 @@ impl ShareTable {
                 row.adjusted = Some(adj.apply(&row.shares));
             }
             if let Some(rs) = ci {
-                let reps = s.replicates(rs.samples, stream_seed(rs.seed, &row.key));
+                let reps = s.replicates(rs.samples, stream_seed(rs.seed, &by.seed_key(&row.key)));
                 row.ci = Some(Interval::from_replicates(&reps));
                 if adjuster.is_some() {
                     let adj_reps: Vec<Vec<f64>> = reps
@@ -402,6 +465,9 @@ impl ShareTable {
                  their shares by 5 points or more; --ci gives intervals"
             ));
         }
+        if let Some(note) = self.kinds_note() {
+            notes.push(note);
+        }
         if let Some(note) = self.empty_note() {
             notes.push(note);
         }
@@ -420,6 +486,27 @@ impl ShareTable {
             }
         }
         render_blocks(&title, "paras", &blocks, &notes, codebook)
+    }
+
+    /// What the table says when it keeps two kinds of document or more apart.
+    pub fn kinds_note(&self) -> Option<String> {
+        let i = self.group.iter().position(|f| *f == Field::KeptKind)?;
+        let kinds: std::collections::BTreeSet<&str> = self
+            .rows
+            .iter()
+            .filter_map(|r| r.key.get(i).map(String::as_str))
+            .collect();
+        (kinds.len() > 1).then(|| {
+            format!(
+                "one row per kind of document ({}): shares of different kinds are not pooled; \
+                 --kind K keeps one kind, --pool-kinds pools them",
+                kinds
+                    .iter()
+                    .map(|k| if k.is_empty() { "(none)" } else { k })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
     }
 
     /// Rows without labelled text, by their display key.

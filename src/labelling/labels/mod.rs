@@ -65,17 +65,36 @@ impl LabelSet {
     /// [`LabelSet::read`] with the given column requirements.
     pub fn read_columns(path: &Path, columns: Columns, codebook: &Codebook) -> Result<LabelSet> {
         let files = label_files(path)?;
+        let mut contents = Vec::with_capacity(files.len());
+        for f in files {
+            let bytes = crate::io::output::read_input(&f)?;
+            contents.push((f, bytes));
+        }
+        let borrowed: Vec<(PathBuf, &[u8])> = contents
+            .iter()
+            .map(|(f, b)| (f.clone(), b.as_slice()))
+            .collect();
+        Ok(LabelSet::from_contents(&borrowed, columns, codebook))
+    }
+
+    /// Label files already read (name, bytes), in the order of
+    /// [`label_files`]: the same set, hash included, as reading them from disk.
+    pub fn from_contents(
+        files: &[(PathBuf, &[u8])],
+        columns: Columns,
+        codebook: &Codebook,
+    ) -> LabelSet {
         let mut set = LabelSet::default();
         let mut hashed = Vec::new();
-        for f in &files {
-            let bytes = crate::io::output::read_input(f)?;
+        for (f, bytes) in files {
+            let (f, bytes) = (f.as_path(), *bytes);
             hashed.extend_from_slice(f.file_name().map(|n| n.as_encoded_bytes()).unwrap_or(b""));
             hashed.push(0);
-            hashed.extend_from_slice(&bytes);
-            set.file_hashes.push(sha256_hex(&bytes));
+            hashed.extend_from_slice(bytes);
+            set.file_hashes.push(sha256_hex(bytes));
             read_rows(
                 f,
-                &bytes,
+                bytes,
                 columns,
                 codebook,
                 &mut set.rows,
@@ -101,8 +120,8 @@ impl LabelSet {
             }
         }
         set.hash = sha256_hex(&hashed);
-        set.files = files;
-        Ok(set)
+        set.files = files.iter().map(|(f, _)| f.clone()).collect();
+        set
     }
 
     /// Read and fail on any problem, listing all of them.
