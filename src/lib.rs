@@ -3,7 +3,7 @@
 //!
 //! Data flows one way: [`corpus`] (read, decode, split records, metadata,
 //! segment) → [`text`] (tokenize, vocabulary, TF-IDF) → [`model`] (train,
-//! predict, persist) → [`report`] (shares, tables).
+//! predict, persist) → [`report`] (shares, tables) → [`render`] (the HTML report).
 
 // User data must never panic the tool: no unwrap/expect outside tests.
 #![deny(clippy::unwrap_used, clippy::expect_used)]
@@ -21,6 +21,7 @@ pub mod labelling;
 pub mod labels;
 pub mod model;
 pub mod output;
+pub mod render;
 pub mod report;
 pub mod rng;
 pub mod text;

@@ -1,12 +1,11 @@
 //! Stage 4: labelled rows, theme shares per group, intervals, corrections,
-//! the dictionary measure and the HTML report.
+//! the dictionary measure (the HTML report is in `render::html`).
 
 pub mod adjust;
 pub mod bootstrap;
 pub mod dictionary;
 pub mod drill;
 pub mod format;
-pub mod html;
 pub mod rows;
 pub mod shares;
 
