@@ -17,6 +17,10 @@ use crate::report::shares::{Field, GroupBy, ShareRow, ShareTable};
 
 /// Years with fewer paragraphs than this are drawn hollow in the trends.
 const THIN_YEAR: usize = 20;
+/// Years with fewer paragraphs than this are left out of the trends (and
+/// listed): a share of one or two paragraphs is 0% or 100% and flattens
+/// every other point onto the axis.
+const MIN_YEAR: usize = 5;
 
 const INK: &str = "#08306b";
 const BAR: &str = "#c6dbef";
@@ -125,13 +129,22 @@ pub fn trends(rows: &[LabelledRow], opts: &ReportOptions, cb: &Codebook) -> Mark
     let mut table = ShareTable::compute(rows, &by, opts.weight, cb);
     table.annotate(rows, &by, opts.weight, Some(opts.resampling), None, cb);
     let mut series: BTreeMap<(String, String), Vec<(u16, &ShareRow)>> = BTreeMap::new();
+    let mut left_out: Vec<String> = Vec::new();
     for r in &table.rows {
         let (Some(region), Some(kind), Some(year)) = (r.key.first(), r.key.get(1), r.key.get(2))
         else {
             continue;
         };
         if let Ok(y) = year.parse::<u16>() {
-            if !r.is_empty() {
+            if r.paragraphs < MIN_YEAR {
+                left_out.push(format!(
+                    "{} · {} {y} ({} paragraph{})",
+                    region_label(region),
+                    kind_label(kind).0,
+                    r.paragraphs,
+                    if r.paragraphs == 1 { "" } else { "s" }
+                ));
+            } else if !r.is_empty() {
                 series
                     .entry((region.clone(), kind.clone()))
                     .or_default()
@@ -159,6 +172,9 @@ pub fn trends(rows: &[LabelledRow], opts: &ReportOptions, cb: &Codebook) -> Mark
                         (trend_chart(years, cb))
                     }
                 }
+            }
+            @if !left_out.is_empty() {
+                p.note { "Left out (under " (MIN_YEAR) " paragraphs): " (left_out.join("; ")) "." }
             }
             @if !single.is_empty() {
                 p.note {
