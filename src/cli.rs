@@ -599,6 +599,9 @@ pub struct ReportArgs {
     /// Seed of the bootstrap: the same seed gives the same report.
     #[arg(long, default_value_t = crate::shares::bootstrap::DEFAULT_SEED, value_name = "N")]
     pub seed: u64,
+    /// A learning curve to chart: what `eval --learning-curve --format csv` writes.
+    #[arg(long, value_name = "CURVE.csv")]
+    pub learning_curve: Option<PathBuf>,
     #[command(flatten)]
     pub codebook: CodebookArgs,
 }

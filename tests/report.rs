@@ -1,7 +1,7 @@
 //! End-to-end tests of the share reports: `summary --ci/--adjust/--method dictionary`,
 //! `compare` and the HTML `report` (also written by `analyze`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -230,7 +230,10 @@ fn report_is_self_contained_well_formed_and_names_every_region_and_theme() {
         !html.contains("http://") && !html.contains("https://"),
         "no network assets"
     );
-    assert!(!html.contains("<script") && !html.contains("<b>\"引号\"</b>"));
+    // One inline script (sorting), nothing loaded: no src, no link, no import.
+    assert_eq!(html.matches("<script").count(), 1);
+    assert!(!html.contains("<script src") && !html.contains("<link") && !html.contains("@import"));
+    assert!(!html.contains("<b>\"引号\"</b>"));
     assert!(
         html.contains("&lt;b&gt;&quot;引号&quot;&lt;/b&gt;"),
         "text is escaped"
@@ -578,4 +581,293 @@ fn analyze_writes_the_html_report() {
         "names the default model's classifier and features, and no document prior"
     );
     assert!(html.contains("九原区") && html.contains("id=\"trends\""));
+    // Methods: the cross-validation analyze measured and kept beside the model.
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("validation.json")).unwrap())
+            .unwrap();
+    for g in ["by_document", "by_region"] {
+        let f1 = v[g]["macro_f1"].as_f64().unwrap();
+        assert!(f1 > 0.5 && f1 < 1.0, "{g}: {f1}");
+        assert!(html.contains(&format!("{f1:.3}")), "{g} macro-F1 shown");
+    }
+    assert!(
+        !html.contains(dir.path().to_str().unwrap()),
+        "no local path"
+    );
+    // Kinds apart: 九原区 has a work report and a plan report row.
+    assert!(html.contains("九原区 · work report") && html.contains("九原区 · plan report"));
+}
+
+/// Standard base64 (the report's `data:` links), decoded.
+fn unbase64(s: &str) -> Vec<u8> {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => panic!("not base64: {c}"),
+    };
+    let mut out = Vec::new();
+    for chunk in s.as_bytes().chunks(4) {
+        let pad = chunk.iter().filter(|&&c| c == b'=').count();
+        let mut n = 0u32;
+        for &c in chunk {
+            n = (n << 6) | if c == b'=' { 0 } else { u32::from(val(c)) };
+        }
+        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        out.extend_from_slice(&bytes[..3 - pad]);
+    }
+    out
+}
+
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let key = format!(" {name}=\"");
+    let i = tag.find(&key)? + key.len();
+    Some(&tag[i..i + tag[i..].find('"')?])
+}
+
+/// The heatmap's cells: (cell id, link target, share in `data-v`).
+fn heat_cells(html: &str) -> Vec<(String, String, f64)> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("<td") {
+        rest = &rest[i..];
+        let end = rest.find('>').unwrap();
+        let tag = &rest[..end];
+        if let (Some(id), Some(v)) = (attr(tag, "id"), attr(tag, "data-v")) {
+            let after = &rest[end + 1..];
+            let a_end = after.find('>').unwrap();
+            let href = attr(&after[..a_end], "href")
+                .unwrap()
+                .trim_start_matches('#');
+            out.push((id.to_string(), href.to_string(), v.parse().unwrap()));
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// A listing by id: its `data-share`, `data-context` and each paragraph's `data-w`.
+fn listing(html: &str, id: &str) -> (f64, f64, Vec<f64>) {
+    let start = html
+        .find(&format!("<section class=\"listing\" id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no listing {id}"));
+    let body = &html[start..];
+    let body = &body[..body.find("</section>").unwrap()];
+    let head = &body[..body.find('>').unwrap()];
+    let share = attr(head, "data-share").unwrap().parse().unwrap();
+    let context = attr(head, "data-context").unwrap().parse().unwrap();
+    let weights = body
+        .split("<li ")
+        .skip(1)
+        .map(|li| attr(&format!(" {li}"), "data-w").unwrap().parse().unwrap())
+        .collect();
+    (share, context, weights)
+}
+
+/// The heatmap's rows: display index → (region, kind as the file writes it).
+fn heat_rows(html: &str) -> HashMap<String, (String, String)> {
+    let mut out = HashMap::new();
+    for part in html.split("<tr class=\"r\" data-o=\"").skip(1) {
+        let idx = &part[..part.find('"').unwrap()];
+        let th = &part[part.find("<th>").unwrap() + 4..];
+        let label = &th[..th.find("<small>").unwrap()];
+        let (region, kind) = label.rsplit_once(" · ").unwrap();
+        let kind = match kind {
+            "work report" => "work_report",
+            "plan report" => "plan_report",
+            k => k,
+        };
+        out.insert(idx.to_string(), (region.to_string(), kind.to_string()));
+    }
+    out
+}
+
+/// The `data:` link downloading `name`, decoded.
+fn download(html: &str, name: &str) -> String {
+    let key = format!("download=\"{name}\" href=\"data:text/csv;charset=utf-8;base64,");
+    let i = html
+        .find(&key)
+        .unwrap_or_else(|| panic!("no download {name}"))
+        + key.len();
+    String::from_utf8(unbase64(&html[i..i + html[i..].find('"').unwrap()])).unwrap()
+}
+
+/// `labelled.csv` with 甲市's 2023 document turned into an article without
+/// poverty paragraphs (relabelled rural): 甲市 then has a work-report row
+/// and an article row with a 0% cell, and no trend.
+fn with_an_article(dir: &Path) -> PathBuf {
+    let input = write_labelled(dir);
+    let text = std::fs::read_to_string(&input).unwrap();
+    let mut out = String::new();
+    for line in text.lines() {
+        if line.starts_with("jia-2023,") {
+            out.push_str(&line.replacen("work_report", "article", 1).replacen(
+                ",poverty,",
+                ",rural,",
+                1,
+            ));
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    let path = dir.join("mixed.csv");
+    std::fs::write(&path, out).unwrap();
+    path
+}
+
+fn report(input: &Path, out: &Path, extra: &[&str]) -> String {
+    bin()
+        .args(["report", "-q"])
+        .arg(input)
+        .arg("-o")
+        .arg(out)
+        .args(extra)
+        .assert()
+        .success();
+    std::fs::read_to_string(out).unwrap()
+}
+
+#[test]
+fn every_heatmap_cell_links_to_paragraphs_that_add_up_to_its_share() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = with_an_article(dir.path());
+    let html = report(&input, &dir.path().join("r.html"), &[]);
+    assert_well_formed(&html);
+    let rows = heat_rows(&html);
+    // Rows are region × kind: 甲市 twice, 乙县 and 丙区 once.
+    let mut keys: Vec<(String, String)> = rows.values().cloned().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            ("丙区", "work_report"),
+            ("乙县", "work_report"),
+            ("甲市", "article"),
+            ("甲市", "work_report"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    // summary's shares for the same rows.
+    let csv = stdout(
+        bin()
+            .args(["summary", "-q", "--by", "region,kind", "--format", "csv"])
+            .arg(&input),
+    );
+    let (h, srows) = parse_csv(&csv);
+    let cells = heat_cells(&html);
+    assert_eq!(cells.len(), rows.len() * THEMES.len());
+    for (id, href, v) in &cells {
+        let (_, rest) = id.split_once('-').unwrap();
+        let (idx, theme) = rest.split_once('-').unwrap();
+        assert_eq!(href, &format!("p-{idx}-{theme}"), "{id}");
+        let (share, context, weights) = listing(&html, href);
+        let sum: f64 = weights.iter().sum();
+        assert!(
+            (sum / context - share).abs() < 1e-6,
+            "{href}: {sum}/{context} vs {share}"
+        );
+        assert!((share - v).abs() < 1e-6, "{id}: cell {v}, listing {share}");
+        let (region, kind) = &rows[idx];
+        let row = srows
+            .iter()
+            .find(|r| &r[col(&h, "region")] == region && &r[col(&h, "kind")] == kind)
+            .unwrap();
+        assert!(
+            (num(row, col(&h, theme)) - v).abs() < 1e-6,
+            "{id} vs summary"
+        );
+    }
+    // Some cells are zero and still have their interval drawn and a listing.
+    assert!(cells.iter().any(|c| c.2 == 0.0));
+    assert_eq!(
+        html.matches("<svg class=\"whisker abs\"").count(),
+        cells.len(),
+        "a whisker in every cell, zeros included"
+    );
+    // The trend joins one kind only: 甲市's work report and article are one year each.
+    assert!(html.contains("No region has two years of the same kind of document"));
+    let plain = report(&write_labelled(dir.path()), &dir.path().join("p.html"), &[]);
+    assert!(!plain.contains("No region has two years"));
+    assert!(plain.contains("甲市 · work report <small>2 years</small>"));
+}
+
+#[test]
+fn report_embeds_its_data_names_no_local_path_and_charts_a_learning_curve() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_labelled(dir.path());
+    assert!(input.is_absolute());
+    let curve = dir.path().join("curve.csv");
+    std::fs::write(
+        &curve,
+        "fraction,labels,repeats,macro_f1,macro_f1_low,macro_f1_high,share_error_pp,share_error_low,share_error_high\n\
+         0.5,580,3,0.812,0.79,0.834,2.1,1.9,2.3\n\
+         1.0,1161,1,0.868,0.868,0.868,1.52,1.52,1.52\n",
+    )
+    .unwrap();
+    let html = report(
+        &input,
+        &dir.path().join("r.html"),
+        &["--learning-curve", curve.to_str().unwrap()],
+    );
+    assert_well_formed(&html);
+    let root = dir.path().to_str().unwrap();
+    assert!(!html.contains(root), "no path of the user's machine");
+    assert!(html.contains("<dd>labelled.csv</dd>"));
+    assert!(html.contains("id=\"curve\"") && html.contains("0.812 (0.790–0.834)"));
+    // The downloads are what summary writes for the same rows.
+    let shares = stdout(
+        bin()
+            .args([
+                "summary",
+                "-q",
+                "--by",
+                "region,kind",
+                "--ci",
+                "--format",
+                "csv",
+            ])
+            .arg(&input),
+    );
+    assert_eq!(download(&html, "shares.csv"), shares);
+    let panel = stdout(
+        bin()
+            .args([
+                "summary",
+                "-q",
+                "--by",
+                "region,year",
+                "--ci",
+                "--format",
+                "long",
+            ])
+            .arg(&input),
+    );
+    assert_eq!(download(&html, "panel.csv"), panel);
+    let dict = download(&html, "dictionary.csv");
+    assert!(
+        dict.starts_with("region,kind,paragraphs,words,hits,"),
+        "{dict}"
+    );
+    // The dictionary view sits beside the model's.
+    assert!(html.contains("id=\"view-dict\"") && html.contains("class=\"v dict\""));
+    // Methods: no model, so it says how to name one; the date and a citation.
+    assert!(html.contains("id=\"methods\"") && html.contains("Suggested citation"));
+    assert!(html.contains("in-sample"));
+    // A curve file that is not one: an error naming it and the line, no report.
+    std::fs::write(&curve, "fraction,labels\n0.5,x\n").unwrap();
+    let none = dir.path().join("none.html");
+    bin()
+        .args(["report", "-q"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&none)
+        .arg("--learning-curve")
+        .arg(&curve)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("curve.csv").and(predicate::str::contains("2")));
+    assert!(!none.exists());
 }

@@ -8,12 +8,13 @@ use super::{inputs, Ui};
 use crate::cli::AnalyzeArgs;
 use crate::codebook::Codebook;
 use crate::error::{Error, Result};
+use crate::eval::evaluate::{cross_validate, report as eval_report, EvalItem};
 use crate::io::output::{commit_all, print_stdout, Sink};
 use crate::labelling::labels::{label_files as list_label_files, LabelSet};
 use crate::labelling::predict::LabelOptions;
 use crate::labelling::rows::{read_labelled, Format};
 use crate::model::{persist, Model, Predictor, TrainParams};
-use crate::render::html_legacy::ReportOptions;
+use crate::render::html::{CvFigures, Validation};
 use crate::shares::bootstrap::{DEFAULT_SAMPLES, DEFAULT_SEED};
 use crate::shares::kinds;
 use crate::shares::table::{GroupBy, Resampling, ShareTable, Weight};
@@ -48,6 +49,58 @@ fn cached_model(path: &Path, labels: &Path, codebook: &Codebook, ui: Ui) -> Resu
             Ok(None)
         }
     }
+}
+
+/// Folds of the cross-validation `analyze` measures.
+const FOLDS: usize = 5;
+
+/// The default recipe's grouped cross-validation on `labels`, by document
+/// and by region (regions from the labelled corpus `rows`; a labelled
+/// document not in them is its own group), for the report's methods.
+fn validate(
+    labels: &Path,
+    codebook: &Codebook,
+    rows: &[crate::labelling::rows::LabelledRow],
+) -> Result<Validation> {
+    let set = LabelSet::read(labels, codebook)?;
+    let tokenizer = Tokenizer::bundled();
+    let params = TrainParams::default();
+    let by_doc: Vec<EvalItem> = set.rows.iter().map(EvalItem::by_document).collect();
+    let regions: std::collections::HashMap<&str, String> = rows
+        .iter()
+        .map(|r| (r.doc_id.as_str(), r.region_key()))
+        .collect();
+    let by_region: Vec<EvalItem> = by_doc
+        .iter()
+        .map(|it| EvalItem {
+            group: regions
+                .get(it.doc_id.as_str())
+                .cloned()
+                .unwrap_or_else(|| it.doc_id.clone()),
+            ..it.clone()
+        })
+        .collect();
+    let figures = |items: &[EvalItem]| -> Result<CvFigures> {
+        let preds = cross_validate(items, FOLDS, &params, &tokenizer, codebook)?;
+        let r = eval_report(items, &preds, codebook);
+        let groups: std::collections::BTreeSet<&str> =
+            items.iter().map(|it| it.group.as_str()).collect();
+        Ok(CvFigures {
+            groups: groups.len(),
+            paragraphs: r.paragraphs,
+            documents: r.documents,
+            accuracy: r.accuracy,
+            macro_f1: r.macro_f1,
+            share_mae_pp: r.share_mae_pp,
+            share_mae_worst_pp: r.share_mae_worst_pp,
+        })
+    };
+    Ok(Validation {
+        labels_hash: set.hash.clone(),
+        folds: FOLDS,
+        by_document: figures(&by_doc)?,
+        by_region: Some(figures(&by_region)?),
+    })
 }
 
 /// `policy-themes analyze`.
@@ -95,7 +148,8 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
             m
         }
     };
-    let model_line = super::report::describe_model(&model, &model_path);
+    let model_facts = super::report::model_facts(&model, &model_path);
+    let labels_hash = model.provenance.labels_hash.clone();
     let predictor = Predictor::new(model)?;
     let paragraphs: PathBuf = args.out.join("paragraphs.csv");
     let labelled = {
@@ -145,43 +199,58 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
     // The panel: region × year × theme, long, with 95% intervals, for
     // merging with yearbook data.
     let panel = args.out.join("panel.csv");
+    let panel_bytes = super::report::panel_csv(&rows, &codebook, args.kinds.pool_kinds)?;
     {
-        let by = grouping("region,year")?;
-        let mut t = ShareTable::compute(&rows, &by, Weight::Chars, &codebook);
-        let rs = Resampling {
-            samples: DEFAULT_SAMPLES,
-            seed: DEFAULT_SEED,
-        };
-        t.annotate(&rows, &by, Weight::Chars, Some(rs), None, &codebook);
         let mut sink = Sink::create(Some(&panel))?;
         {
             let mut w = std::io::BufWriter::new(&mut sink);
             ui.start_csv(&mut w)?;
-            t.write_long_csv(&mut w, &rows, &by, &codebook)?;
+            std::io::Write::write_all(&mut w, &panel_bytes).map_err(|e| Error::write(&panel, e))?;
             std::io::Write::flush(&mut w).map_err(|e| Error::write(&panel, e))?;
         }
         prepared.extend(sink.prepare()?);
     }
+    // The model's cross-validated error for the report's methods: measured
+    // once per set of labels and kept beside the model.
+    let validation_path = args.out.join(super::report::VALIDATION_FILE);
+    let validation = match super::report::validation_beside(&paragraphs, Some(&labels_hash)) {
+        Some(v) => v,
+        None => {
+            ui.info(format!(
+                "cross-validating the model by document and by region ({FOLDS} folds each, once per set of labels)…"
+            ));
+            let v = validate(&args.labels, &codebook, &rows)?;
+            let mut sink = Sink::create(Some(&validation_path))?;
+            let json = serde_json::to_vec_pretty(&v).map_err(|e| Error::Other(e.to_string()))?;
+            std::io::Write::write_all(&mut sink, &json)
+                .map_err(|e| Error::write(&validation_path, e))?;
+            prepared.extend(sink.prepare()?);
+            v
+        }
+    };
     let report = args.out.join("report.html");
-    let opts = ReportOptions {
-        source: paragraphs.display().to_string(),
-        model: Some(model_line),
-        weight: Weight::Chars,
-        examples: 3,
-        resampling: Resampling {
-            samples: DEFAULT_SAMPLES,
-            seed: DEFAULT_SEED,
-        },
+    let resampling = Resampling {
+        samples: DEFAULT_SAMPLES,
+        seed: DEFAULT_SEED,
     };
     // The report's bootstrap intervals take a while: say what is being done.
     ui.info(format!(
-        "writing {} ({DEFAULT_SAMPLES} bootstrap resamples per region)…",
+        "writing {} ({DEFAULT_SAMPLES} bootstrap resamples per row)…",
         report.display()
     ));
+    let extras = super::report::Extras {
+        source: "paragraphs.csv".into(),
+        model: Some(model_facts),
+        validation: Some(validation),
+        curve: None,
+        panel: panel_bytes,
+    };
+    let opts =
+        super::report::report_options(&rows, &codebook, Weight::Chars, 3, resampling, extras)?;
     let mut sink = Sink::create(Some(&report))?;
     std::io::Write::write_all(
         &mut sink,
-        crate::render::html_legacy::render(&rows, &opts, &codebook).as_bytes(),
+        crate::render::html::render(&rows, &opts, &codebook).as_bytes(),
     )
     .map_err(|e| Error::write(&report, e))?;
     prepared.extend(sink.prepare()?);

@@ -2,7 +2,7 @@
 //! with each training fold cut to a fraction of its labels, several
 //! repeats per fraction, so a user sees whether labelling more still pays.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::evaluate::{cross_validate_with, report, EvalItem};
 use crate::codebook::Codebook;
@@ -11,7 +11,8 @@ use crate::model::TrainParams;
 use crate::text::Tokenizer;
 
 /// One step of the curve: the means over repeats and their 95% intervals.
-#[derive(Debug, Clone, Serialize)]
+/// `report --learning-curve` reads back what `eval --learning-curve --format csv` writes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CurvePoint {
     /// Fraction of each training fold's labels used.
     pub fraction: f64,

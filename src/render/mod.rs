@@ -2,4 +2,4 @@
 //! (CSV, JSON Lines, an aligned terminal table) and the HTML report.
 
 pub(crate) mod format;
-pub(crate) mod html_legacy;
+pub mod html;
