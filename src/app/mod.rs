@@ -2,6 +2,7 @@
 
 pub mod agree;
 pub mod analyze;
+pub mod annotate;
 pub mod compare;
 pub mod eval;
 pub mod inputs;
@@ -251,6 +252,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Eval(a) => eval::run(&a, ui),
         Command::Explain(a) => train::run_explain(&a, ui),
         Command::Sample(a) => sample::run(&a, ui),
+        Command::Annotate(a) => annotate::run(&a, ui),
         Command::Show(a) => show::run(&a, ui),
     };
     flush_warnings(ui);

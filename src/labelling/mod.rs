@@ -2,6 +2,7 @@
 //! model's suggestion beside each. Above `model` (it fits and runs one) and
 //! below `shares`.
 
+pub mod annotate;
 pub mod select;
 
 use std::collections::HashSet;
