@@ -70,6 +70,17 @@ pub enum Command {
     /// then `suggested,confidence,reason,region,year,section`; fill in `theme` and pass the file
     /// to --labels of train (rows left without a theme are skipped, with a warning).
     Sample(SampleArgs),
+    /// Label paragraphs one at a time in a local web page, with the model's suggestion beside each.
+    ///
+    /// Serves a page on 127.0.0.1 only (the address is printed on stderr; requests from any other
+    /// address are refused) showing one paragraph with its document, region, year, section and
+    /// neighbours, the codebook's themes with keyboard shortcuts, the model's suggestion (never
+    /// selected for you), a secondary theme, a note, skip, back and undo. Each decision is written
+    /// to LABELS.csv at once (the whole file replaced atomically, every other row and column kept);
+    /// stopping the server loses nothing and starting it again resumes. The order is `sample`'s,
+    /// and the model is refitted in the background every --refit-every new labels. A label file
+    /// changed on disk by someone else meanwhile is never overwritten: the page says so.
+    Annotate(AnnotateArgs),
     /// The paragraphs behind a share: those of a region (doc, year, kind) labelled with a
     /// theme, full text, most confident first, and the share they add up to.
     Show(ShowArgs),
@@ -97,6 +108,44 @@ pub struct SampleArgs {
     /// Write here instead of stdout (replaced only when complete).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Skip unreadable input files (listed on stderr, exit code 1) instead of stopping.
+    #[arg(long)]
+    pub keep_going: bool,
+    #[command(flatten)]
+    pub codebook: CodebookArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AnnotateArgs {
+    /// The label file to write (codebook format, created when missing; its other rows and columns
+    /// are kept). With --disagreements, the gold file.
+    #[arg(value_name = "LABELS.csv")]
+    pub labels: PathBuf,
+    /// Report files or directories, or one paragraphs CSV (`segment`'s output), whose paragraphs
+    /// are proposed [default: the rows of LABELS.csv still without a theme, as `sample` writes
+    /// them; with --disagreements, the first coder's paragraphs].
+    #[arg(value_name = "REPORTS|P.csv")]
+    pub inputs: Vec<PathBuf>,
+    /// Port on 127.0.0.1 to serve the page on; 0 picks a free one (the printed address says which).
+    #[arg(long, default_value_t = 8765, value_name = "N")]
+    pub port: u16,
+    /// Write this coder's own file: LABELS.csv with `.NAME` before the extension
+    /// (`round1.csv` → `round1.alice.csv`), for `labels agree` between coders.
+    #[arg(long, value_name = "NAME", conflicts_with = "disagreements")]
+    pub coder: Option<String>,
+    /// Refit the model in the background after this many new labels (once there are 30 labels of
+    /// two themes or more); each round proposes this many paragraphs.
+    #[arg(long, default_value_t = crate::labelling::annotate::DEFAULT_REFIT_EVERY, value_name = "K",
+          value_parser = RangedU64ValueParser::<usize>::new().range(1..=100_000))]
+    pub refit_every: usize,
+    /// Settle two coders' disagreements into LABELS.csv (the gold file): walks the paragraphs
+    /// where A (codebook format) and B (at least doc_id,para_id,theme) differ, showing both
+    /// choices. A new gold file starts with the paragraphs they agree on.
+    #[arg(long, num_args = 2, value_names = ["A.csv", "B.csv"])]
+    pub disagreements: Vec<PathBuf>,
+    /// Seed for the order of ties and of the cold start.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
     /// Skip unreadable input files (listed on stderr, exit code 1) instead of stopping.
     #[arg(long)]
     pub keep_going: bool,

@@ -2,6 +2,7 @@
 
 pub(crate) mod agree;
 pub(crate) mod analyze;
+pub(crate) mod annotate;
 pub(crate) mod compare;
 pub(crate) mod default_model;
 pub(crate) mod eval;
@@ -251,6 +252,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Eval(a) => eval::run(&a, ui),
         Command::Explain(a) => train::run_explain(&a, ui),
         Command::Sample(a) => sample::run(&a, ui),
+        Command::Annotate(a) => annotate::run(&a, ui),
         Command::Show(a) => show::run(&a, ui),
     };
     flush_warnings(ui);

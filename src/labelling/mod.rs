@@ -2,6 +2,7 @@
 //! model's suggestion beside each. Above `model` (it fits and runs one) and
 //! below `shares`.
 
+pub(crate) mod annotate;
 pub(crate) mod labels;
 pub(crate) mod predict;
 pub(crate) mod rows;
