@@ -77,7 +77,9 @@ pub fn protect(path: &Path) {
 fn remember(meta: &std::fs::Metadata, path: &Path) {
     if let Some(id) = file_id(meta) {
         let mut inputs = lock(&INPUTS);
-        if !inputs.iter().any(|(i, _)| *i == id) {
+        // Keyed by file and name: a name of a deleted input whose inode was
+        // reused must not hide the new file's own entry.
+        if !inputs.iter().any(|(i, p)| *i == id && p == path) {
             inputs.push((id, path.to_path_buf()));
         }
     }
@@ -93,12 +95,14 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// The input an existing output file is, if it is one.
+/// The input an existing output file is, if it is one. The input's path must
+/// still name that file: an input deleted since it was read may have its
+/// inode number reused by a new, unrelated file.
 fn input_named_by(meta: &std::fs::Metadata) -> Option<PathBuf> {
     let id = file_id(meta)?;
     lock(&INPUTS)
         .iter()
-        .find(|(i, _)| *i == id)
+        .find(|(i, p)| *i == id && std::fs::metadata(p).ok().and_then(|m| file_id(&m)) == Some(id))
         .map(|(_, p)| p.clone())
 }
 
