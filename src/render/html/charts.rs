@@ -84,7 +84,9 @@ pub fn multiples(lines: &[Line], opts: &ReportOptions, cb: &Codebook) -> Markup 
                     @let x = |v: f64| LW + (v / top).clamp(0.0, 1.0) * (W - LW - VW);
                     @let h = TOP + order.len() as f64 * RH + AXIS;
                     div.card id={ "theme-" (cb.id(t)) } {
-                        h3 { (cb.id(t)) " · " (cb.zh(t)) " " small { (super::english(cb, t)) } }
+                        // The codebook's colour names the theme beside its id; no
+                        // chart reads meaning from it (colour-blind readers lose nothing).
+                        h3 { i.sw style={ "background:" (cb.colour(t)) } {} (cb.id(t)) " · " (cb.zh(t)) " " small { (super::english(cb, t)) } }
                         svg viewBox={ "0 0 " (W) " " (f1(h)) } width=(W) height=(f1(h)) role="img"
                             aria-label={ "Share of " (cb.id(t)) " per row, with 95% intervals" } {
                             @for k in 0..=2 {
