@@ -1,17 +1,15 @@
-//! `train`, `labels check`, `explain`.
+//! `train`: fit a model on label files and save it.
 
 use std::path::Path;
 
 use super::Ui;
-use crate::cli::{CheckArgs, ClassifierArg, ExplainArgs, ModelArgs, TrainArgs};
+use crate::cli::{ClassifierArg, ModelArgs, TrainArgs};
 use crate::codebook::Codebook;
 use crate::error::{Error, Result};
-use crate::io::output::{print_stderr, print_stdout, Sink};
-use crate::labelling::labels::{check, LabelSet};
+use crate::labelling::labels::LabelSet;
 use crate::model::train::Sources;
 use crate::model::{self, persist, ClassifierKind, Model, TrainParams};
 use crate::text::Tokenizer;
-use crate::themes::Theme;
 
 /// Training parameters: the default model with the flags given applied.
 pub fn params_from(args: &ModelArgs) -> TrainParams {
@@ -130,91 +128,5 @@ pub fn run(args: &TrainArgs, ui: Ui) -> Result<i32> {
         started.elapsed().as_secs_f64(),
         args.output.display()
     ));
-    Ok(0)
-}
-
-/// `policy-themes labels check`.
-pub fn run_check(args: &CheckArgs, ui: Ui) -> Result<i32> {
-    super::need_default(
-        &args.labels,
-        super::DEFAULT_LABELS,
-        "pass the label file or directory: labels check DIR",
-    )?;
-    if !args.no_corpus {
-        super::need_default(
-            &args.corpus,
-            super::DEFAULT_CORPUS,
-            "pass --corpus DIR, or --no-corpus",
-        )?;
-    }
-    let codebook = args.codebook.load()?;
-    let set = LabelSet::read(&args.labels, &codebook)?;
-    super::note_unlabelled(&set, &args.labels);
-    let mut problems: Vec<String> = set.problems.iter().map(|e| e.to_string()).collect();
-    if !args.no_corpus {
-        let docs = super::inputs::read_documents(std::slice::from_ref(&args.corpus), ui)?;
-        problems.extend(
-            check::against_corpus(&set, &docs)
-                .iter()
-                .map(|e| e.to_string()),
-        );
-    }
-    print_stdout(&check::counts_table(
-        &check::counts(&set, &codebook),
-        &codebook,
-    ))?;
-    if problems.is_empty() {
-        print_stdout(&format!(
-            "ok: {} labelled paragraphs in {} file(s)\n",
-            set.rows.len(),
-            set.files.len()
-        ))?;
-        Ok(0)
-    } else {
-        for p in &problems {
-            print_stderr(format_args!("error: {p}"));
-        }
-        Err(Error::Other(format!(
-            "{} problem(s) in the labels",
-            problems.len()
-        )))
-    }
-}
-
-/// `policy-themes explain`.
-pub fn run_explain(args: &ExplainArgs, ui: Ui) -> Result<i32> {
-    let (predictor, name) = super::default_model::resolve(args.model.as_deref(), ui)?;
-    let codebook = predictor.codebook();
-    args.codebook.check_model(codebook, &name)?;
-    let themes: Vec<Theme> = match &args.theme {
-        Some(t) => vec![codebook.parse(t).map_err(|e| Error::Other(e.to_string()))?],
-        None => predictor.model.themes.clone(),
-    };
-    // Checked before anything is written: an error leaves stdout empty.
-    if let Some(&t) = themes.iter().find(|t| !predictor.model.themes.contains(t)) {
-        return Err(Error::Other(format!(
-            "the model has no paragraphs of theme `{}`",
-            codebook.id(t)
-        )));
-    }
-    let mut sink = Sink::create(None)?;
-    ui.start_csv(&mut sink)?;
-    let mut w = csv::Writer::from_writer(&mut sink);
-    w.write_record(["theme", "rank", "term", "weight"])
-        .map_err(|e| Error::Other(e.to_string()))?;
-    for t in themes {
-        for (i, (term, s)) in predictor.top_terms(t, args.top).into_iter().enumerate() {
-            w.write_record([
-                codebook.id(t),
-                &(i + 1).to_string(),
-                &term,
-                &format!("{s:.4}"),
-            ])
-            .map_err(|e| Error::Other(e.to_string()))?;
-        }
-    }
-    w.flush().map_err(|e| Error::Other(e.to_string()))?;
-    drop(w);
-    sink.finish()?;
     Ok(0)
 }
