@@ -219,7 +219,7 @@ fn second_coder(
     if args.second_coder.is_empty() {
         return Ok(None);
     }
-    super::agree::compare_paths(gold, &args.second_coder, codebook).map(Some)
+    crate::labelling::labels::compare_coders(gold, &args.second_coder, codebook).map(Some)
 }
 
 fn print_with_coders(

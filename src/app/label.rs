@@ -1,7 +1,7 @@
 //! `label`: stream documents through the model, in parallel, in input order.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -9,10 +9,9 @@ use super::{inputs, Ui};
 use crate::cli::{LabelArgs, OutputFormat};
 
 use crate::error::{Error, Result};
-use crate::io::csv_input::CsvInput;
 use crate::io::output::Sink;
 use crate::labelling::predict::{coverage_warning, decide, label_documents, LabelOptions};
-use crate::labelling::rows::{header, Format, LabelledRow, RowWriter};
+use crate::labelling::rows::{header, read_paragraph_file, Format, ParagraphFile, RowWriter};
 use crate::model::Predictor;
 
 /// Label files, streaming: a batch of files is read and labelled in parallel,
@@ -66,73 +65,6 @@ pub fn label_files<W: Write>(
     }
     pb.finish_and_clear();
     Ok(n)
-}
-
-/// The rows of a paragraphs CSV, unlabelled, and the name of the file for messages.
-pub struct ParagraphFile {
-    pub name: PathBuf,
-    pub rows: Vec<LabelledRow>,
-}
-
-/// Read the rows of a paragraphs CSV (`doc_id,para_id,text` at least; `-`
-/// is standard input). Any bad row is an error naming its line.
-pub fn read_paragraph_file(path: &Path) -> Result<ParagraphFile> {
-    let mut input = CsvInput::open(path)?;
-    let name = input.name().to_path_buf();
-    let path = name.as_path();
-    let hint = " (need at least doc_id,para_id,text)";
-    let (c_doc, c_para, c_text) = (
-        input.need("doc_id", hint)?,
-        input.need("para_id", hint)?,
-        input.need("text", hint)?,
-    );
-    let (c_code, c_province, c_prefecture) = (
-        input.col("region_code"),
-        input.col("province"),
-        input.col("prefecture"),
-    );
-    let (c_region, c_year, c_kind, c_section) = (
-        input.col("region"),
-        input.col("year"),
-        input.col("kind"),
-        input.col("section"),
-    );
-    let mut rows = Vec::new();
-    for row in input.rows() {
-        let (line, rec) = row?;
-        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").trim().to_string();
-        let para_id = get(Some(c_para))
-            .parse::<usize>()
-            .map_err(|_| Error::line(path, line, format!("bad para_id `{}`", get(Some(c_para)))))?;
-        let text = rec.get(c_text).unwrap_or("").to_string();
-        if text.trim().is_empty() {
-            return Err(Error::line(path, line, "empty text"));
-        }
-        let year = match get(c_year).as_str() {
-            "" => None,
-            y => Some(
-                y.parse::<u16>()
-                    .map_err(|_| Error::line(path, line, format!("bad year `{y}`")))?,
-            ),
-        };
-        rows.push(LabelledRow {
-            doc_id: get(Some(c_doc)),
-            para_id,
-            region: get(c_region),
-            region_code: get(c_code),
-            province: get(c_province),
-            prefecture: get(c_prefecture),
-            year,
-            kind: get(c_kind),
-            section: get(c_section),
-            theme: None,
-            confidence: 0.0,
-            secondary: None,
-            text,
-            explain: None,
-        });
-    }
-    Ok(ParagraphFile { name, rows })
 }
 
 /// Label the rows of a paragraphs CSV read by [`read_paragraph_file`].

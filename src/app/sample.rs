@@ -34,7 +34,7 @@ fn is_csv(p: &std::path::Path) -> bool {
 /// Units from reports, or from a segmented CSV (`segment`'s output).
 pub fn units(inputs: &[PathBuf], keep_going: bool, ui: Ui) -> Result<(Vec<Unit>, i32)> {
     if inputs.len() == 1 && is_csv(&inputs[0]) {
-        let file = super::label::read_paragraph_file(&inputs[0])?;
+        let file = crate::labelling::rows::read_paragraph_file(&inputs[0])?;
         let units = file
             .rows
             .into_iter()

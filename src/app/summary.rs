@@ -1,6 +1,5 @@
 //! `summary`: theme shares per group, from labelled rows or from the gold labels.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::Ui;
@@ -8,12 +7,11 @@ use std::io::Write;
 
 use crate::cli::{MethodArg, OutputFormat, SummaryArgs};
 use crate::codebook::Codebook;
-use crate::corpus::Document;
 use crate::error::{Error, Result};
 use crate::eval::evaluate::EvalItem;
 use crate::io::output::{write_atomic, Sink};
 use crate::labelling::labels::LabelSet;
-use crate::labelling::rows::{read_labelled, LabelledRow};
+use crate::labelling::rows::{gold_rows, read_labelled, LabelledRow};
 use crate::model::TrainParams;
 use crate::render::format::csv_to_jsonl;
 use crate::shares::adjust::{Adjuster, FOLDS};
@@ -21,48 +19,6 @@ use crate::shares::dictionary::{DictTable, Dictionary};
 use crate::shares::kinds;
 use crate::shares::table::{GroupBy, Resampling, ShareTable, Weight};
 use crate::text::Tokenizer;
-
-/// Gold labels as labelled rows, with metadata from the segmented corpus.
-pub fn gold_rows(
-    labels: &Path,
-    docs: &[Document],
-    codebook: &Codebook,
-) -> Result<Vec<LabelledRow>> {
-    let set = LabelSet::read_strict(labels, codebook)?;
-    let by_id: HashMap<&str, &Document> = docs.iter().map(|d| (d.doc_id.as_str(), d)).collect();
-    let mut rows = Vec::with_capacity(set.rows.len());
-    for r in &set.rows {
-        let d = by_id.get(r.doc_id.as_str()).ok_or_else(|| {
-            Error::line(
-                &r.file,
-                r.line,
-                format!("document `{}` is not in the corpus", r.doc_id),
-            )
-        })?;
-        let section = d
-            .paragraphs
-            .get(r.para_id)
-            .map(|p| p.section.id().to_string())
-            .unwrap_or_default();
-        rows.push(LabelledRow {
-            doc_id: r.doc_id.clone(),
-            para_id: r.para_id,
-            region: d.meta.region.clone(),
-            region_code: d.meta.region_code.clone(),
-            province: d.meta.province.clone(),
-            prefecture: d.meta.prefecture.clone(),
-            year: d.meta.year,
-            kind: d.meta.kind.map(|k| k.id().to_string()).unwrap_or_default(),
-            section,
-            theme: Some(r.theme),
-            confidence: 1.0,
-            secondary: r.secondary,
-            text: r.text.clone(),
-            explain: None,
-        });
-    }
-    Ok(rows)
-}
 
 /// The classifier's confusions, measured by grouped cross-validation of the
 /// default model on the gold labels, for `--adjust`.

@@ -1,14 +1,11 @@
 //! `train`: fit a model on label files and save it.
 
-use std::path::Path;
-
 use super::Ui;
 use crate::cli::{ClassifierArg, ModelArgs, TrainArgs};
-use crate::codebook::Codebook;
 use crate::error::{Error, Result};
 use crate::labelling::labels::LabelSet;
-use crate::model::train::Sources;
-use crate::model::{self, persist, ClassifierKind, Model, TrainParams};
+use crate::labelling::train_on;
+use crate::model::{self, persist, ClassifierKind, TrainParams};
 use crate::text::Tokenizer;
 
 /// Training parameters: the default model with the flags given applied.
@@ -68,41 +65,6 @@ pub fn params_from(args: &ModelArgs) -> TrainParams {
     p
 }
 
-/// Read labels strictly (checked against `codebook`) and fit a model that carries it.
-pub fn train_from(
-    labels: &Path,
-    params: &TrainParams,
-    tokenizer: &Tokenizer,
-    codebook: &Codebook,
-) -> Result<Model> {
-    let set = LabelSet::read_strict(labels, codebook)?;
-    super::note_unlabelled(&set, labels);
-    train_on(&set, params, tokenizer, codebook)
-}
-
-/// Fit a model on labels already read, recording them as its sources.
-pub fn train_on(
-    set: &LabelSet,
-    params: &TrainParams,
-    tokenizer: &Tokenizer,
-    codebook: &Codebook,
-) -> Result<Model> {
-    let sources = Sources {
-        labels_hash: set.hash.clone(),
-        label_files: set
-            .files
-            .iter()
-            .map(|f| {
-                f.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            })
-            .collect(),
-        label_file_hashes: set.file_hashes.clone(),
-    };
-    model::fit(&set.examples(), params, tokenizer, codebook, sources)
-}
-
 /// `policy-themes train`.
 pub fn run(args: &TrainArgs, ui: Ui) -> Result<i32> {
     super::need_default(&args.labels, super::DEFAULT_LABELS, super::HINT_LABELS)?;
@@ -111,7 +73,9 @@ pub fn run(args: &TrainArgs, ui: Ui) -> Result<i32> {
     let started = std::time::Instant::now();
     params.validate()?;
     let codebook = args.codebook.load()?;
-    let model = train_from(&args.labels, &params, &tokenizer, &codebook)?;
+    let set = LabelSet::read_strict(&args.labels, &codebook)?;
+    super::note_unlabelled(&set, &args.labels);
+    let model = train_on(&set, &params, &tokenizer, &codebook)?;
     // Never write a model that `label` would refuse.
     if let Some(why) = model::validate::problem(&model) {
         return Err(Error::Other(format!(
