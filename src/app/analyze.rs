@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use super::label::label_files;
+use super::stream::label_files;
 use super::{inputs, Ui};
 use crate::cli::AnalyzeArgs;
 use crate::codebook::Codebook;

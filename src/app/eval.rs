@@ -331,7 +331,7 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
     let tokenizer = Tokenizer::bundled();
     let items = items(&gold, args, ui)?;
     if args.learning_curve {
-        let params: TrainParams = super::train::params_from(&args.model_args);
+        let params: TrainParams = super::params::params_from(&args.model_args);
         let pb = ui.progress(0, "learning curve");
         let points = crate::eval::learning::learning_curve(
             &items,
@@ -392,7 +392,7 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
         }
         return Ok(0);
     }
-    let params: TrainParams = super::train::params_from(&args.model_args);
+    let params: TrainParams = super::params::params_from(&args.model_args);
     let preds = cross_validate(&items, args.folds, &params, &tokenizer, &codebook)?;
     let r = report(&items, &preds, &codebook);
     let folds = assign_folds(&items, args.folds);

@@ -22,10 +22,13 @@ use rustc_hash::{FxHashMap, FxHasher};
 use super::Ui;
 use std::io::Write;
 
+use crate::codebook::Codebook;
 use crate::corpus::formats::{Extracted, Format};
 use crate::corpus::{self, Document, Manifest};
 use crate::error::{Error, Result};
 use crate::io::decode;
+use crate::labelling::rows::{gold_rows, read_labelled, read_paragraph_file, LabelledRow};
+use crate::labelling::Unit;
 
 /// Estimated memory the checked documents may hold until they are processed.
 /// `label`'s peak RSS target is 300 MB whatever the input; with the model and
@@ -462,6 +465,69 @@ pub fn read_documents(paths: &[PathBuf], ui: Ui) -> Result<Vec<Document>> {
         docs.extend(inputs.documents(i)?);
     }
     Ok(docs)
+}
+
+fn is_csv(p: &std::path::Path) -> bool {
+    p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+}
+
+/// Units from reports, or from a segmented CSV (`segment`'s output).
+pub fn units(inputs: &[PathBuf], keep_going: bool, ui: Ui) -> Result<(Vec<Unit>, i32)> {
+    if inputs.len() == 1 && is_csv(&inputs[0]) {
+        let file = read_paragraph_file(&inputs[0])?;
+        let units = file
+            .rows
+            .into_iter()
+            .map(|r| Unit {
+                doc_id: r.doc_id,
+                para_id: r.para_id,
+                region: r.region,
+                year: r.year,
+                section: r.section,
+                text: r.text,
+            })
+            .collect();
+        return Ok((units, 0));
+    }
+    let opened = open(inputs, keep_going, ui)?;
+    let mut units = Vec::new();
+    for i in 0..opened.len() {
+        for d in opened.documents(i)? {
+            for p in d.paragraphs {
+                units.push(Unit {
+                    doc_id: p.doc_id,
+                    para_id: p.para_id,
+                    region: d.meta.region.clone(),
+                    year: d.meta.year,
+                    section: p.section.id().to_string(),
+                    text: p.text,
+                });
+            }
+        }
+    }
+    opened.report_skipped(ui);
+    Ok((units, opened.exit_code()))
+}
+
+/// Labelled rows for a command: the labelled CSV, or the gold labels with corpus metadata.
+pub fn load_rows(
+    input: Option<&Path>,
+    gold: bool,
+    labels: &Path,
+    corpus: &Path,
+    codebook: &Codebook,
+    ui: Ui,
+) -> Result<Vec<LabelledRow>> {
+    if gold {
+        super::need_default(labels, super::DEFAULT_LABELS, super::HINT_LABELS)?;
+        super::need_default(corpus, super::DEFAULT_CORPUS, super::HINT_CORPUS)?;
+        let docs = read_documents(&[corpus.to_path_buf()], ui)?;
+        gold_rows(labels, &docs, codebook)
+    } else {
+        let input = input.ok_or_else(|| Error::Other("give a labelled CSV or --gold".into()))?;
+        super::need_default(input, super::DEFAULT_PARAGRAPHS, super::HINT_PARAGRAPHS)?;
+        read_labelled(input, codebook)
+    }
 }
 
 #[cfg(test)]

@@ -1,4 +1,8 @@
 //! Command implementations: what each subcommand does, on top of the library stages.
+//!
+//! One file per subcommand, dispatched by [`run`]. What several of them share
+//! is in this file or a helper (`default_model`, `emit`, `inputs`, `params`,
+//! `stream`), never in another subcommand's file: `tests/layers.rs` checks it.
 
 pub(crate) mod agree;
 pub(crate) mod analyze;
@@ -6,14 +10,17 @@ pub(crate) mod annotate;
 pub(crate) mod check;
 pub(crate) mod compare;
 pub(crate) mod default_model;
+pub(crate) mod emit;
 pub(crate) mod eval;
 pub(crate) mod explain;
 pub(crate) mod inputs;
 pub(crate) mod label;
+pub(crate) mod params;
 pub(crate) mod report;
 pub(crate) mod sample;
 pub(crate) mod segment;
 pub(crate) mod show;
+pub(crate) mod stream;
 pub(crate) mod summary;
 pub(crate) mod train;
 
