@@ -15,7 +15,7 @@
 //! 7. [`labelling`]: label files, checks, a model from a label set, coders compared, the labelled-rows and paragraphs CSVs, choosing what to label next
 //! 8. [`shares`]: share tables, bootstrap intervals, adjustment, dictionary measure, drill-down, the panel
 //! 9. [`render`]: table formats (CSV, JSON Lines, terminal) and the HTML report with its options
-//! 10. [`app`], [`cli`]: the command line: flags, and one file per subcommand
+//! 10. [`app`], [`cli`]: the command line: flags, and one file per subcommand (no subcommand uses another)
 
 // User data must never panic the tool: no unwrap/expect outside tests.
 #![deny(clippy::unwrap_used, clippy::expect_used)]
