@@ -12,10 +12,10 @@
 //! 4. [`text`]: tokenize, features, vocabulary, TF-IDF
 //! 5. [`model`]: train, predict, persist, validate model files
 //! 6. [`eval`]: cross-validation, metrics, the measured confusion, learning curve, coder agreement
-//! 7. [`labelling`]: label files, checks, the labelled-rows CSV, choosing what to label next
-//! 8. [`shares`]: share tables, bootstrap intervals, adjustment, dictionary measure, drill-down
-//! 9. [`render`]: table formats (CSV, JSON Lines, terminal) and the HTML report
-//! 10. [`app`], [`cli`]: the command line: flags, and one file per subcommand
+//! 7. [`labelling`]: label files, checks, a model from a label set, coders compared, the labelled-rows and paragraphs CSVs, choosing what to label next
+//! 8. [`shares`]: share tables, bootstrap intervals, adjustment, dictionary measure, drill-down, the panel
+//! 9. [`render`]: table formats (CSV, JSON Lines, terminal) and the HTML report with its options
+//! 10. [`app`], [`cli`]: the command line: flags, and one file per subcommand (no subcommand uses another)
 
 // User data must never panic the tool: no unwrap/expect outside tests.
 #![deny(clippy::unwrap_used, clippy::expect_used)]

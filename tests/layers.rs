@@ -7,6 +7,9 @@
 //! strings and `#[cfg(test)]` items (test fixtures may read the bundled labels
 //! from any layer), and mapped to the layer of the module it names. A path
 //! into a higher layer fails the test, naming the file and line.
+//!
+//! Within `app`, no subcommand's file uses another's: what they share is in
+//! a helper module of `app` (listed in [`APP_HELPERS`]) or in the library.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -489,6 +492,135 @@ fn no_module_imports_a_higher_layer() {
     );
 }
 
+/// The files of `src/app` that are not subcommands: what the subcommands
+/// share. Everything else there is one subcommand, which may use these (and
+/// the library) but never another subcommand; `mod.rs` dispatches to them all.
+const APP_HELPERS: [&str; 6] = ["mod", "default_model", "emit", "inputs", "params", "stream"];
+
+/// The files of `src/app` named by `src` (the file `src/app/<me>.rs`), as
+/// `super::X`, `super::{X, …}` or `crate::app::X`, with their lines. Test code
+/// counts too: a test reaching into another command couples them as much.
+fn app_references(src: &str) -> Vec<Reference> {
+    let toks = lex(src);
+    let mut out = Vec::new();
+    let mut inline: Vec<usize> = Vec::new();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < toks.len() {
+        let line = toks[i].1;
+        match &toks[i].0 {
+            Tok::Punct('{') => depth += 1,
+            Tok::Punct('}') => {
+                if inline.last() == Some(&depth) {
+                    inline.pop();
+                }
+                depth = depth.saturating_sub(1);
+            }
+            Tok::Ident(w) if w == "mod" => {
+                if let (Some((Tok::Ident(_), _)), Some((Tok::Punct('{'), _))) =
+                    (toks.get(i + 1), toks.get(i + 2))
+                {
+                    inline.push(depth + 1);
+                }
+            }
+            Tok::Ident(w)
+                if w == "crate"
+                    && toks.get(i + 1).map(|t| &t.0) == Some(&Tok::PathSep)
+                    && toks.get(i + 2).map(|t| &t.0) == Some(&Tok::Ident("app".into()))
+                    && toks.get(i + 3).map(|t| &t.0) == Some(&Tok::PathSep) =>
+            {
+                i = root_path(&toks, i + 4, line, &mut out);
+                continue;
+            }
+            Tok::Ident(w)
+                if w == "super" && toks.get(i + 1).map(|t| &t.0) == Some(&Tok::PathSep) =>
+            {
+                let mut ups = 0;
+                let mut j = i;
+                while let (Some((Tok::Ident(s), _)), Some((Tok::PathSep, _))) =
+                    (toks.get(j), toks.get(j + 1))
+                {
+                    if s != "super" {
+                        break;
+                    }
+                    ups += 1;
+                    j += 2;
+                }
+                // From src/app/x.rs, one `super` per inline module and one more reach `app`.
+                if ups == inline.len() + 1 {
+                    i = root_path(&toks, j, line, &mut out);
+                    continue;
+                }
+                i = j;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// `file:line: …` for every subcommand of `app_files` that `src` (the file
+/// `src/app/<me>.rs`) uses, other than itself.
+fn command_imports(name: &str, me: &str, src: &str, app_files: &[String]) -> Vec<String> {
+    app_references(src)
+        .into_iter()
+        .filter(|r| {
+            r.name != me && app_files.contains(&r.name) && !APP_HELPERS.contains(&r.name.as_str())
+        })
+        .map(|r| {
+            format!(
+                "{name}:{}: uses the subcommand `{}`; move what they share into a helper ({}) or the library",
+                r.line,
+                r.name,
+                APP_HELPERS[1..].join(", ")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn no_subcommand_imports_another() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app");
+    let mut app_files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    app_files.sort();
+    for h in APP_HELPERS {
+        assert!(
+            app_files.iter().any(|f| f == h),
+            "APP_HELPERS names `{h}`, which is not a file of src/app"
+        );
+    }
+    let commands = app_files
+        .iter()
+        .filter(|f| !APP_HELPERS.contains(&f.as_str()))
+        .count();
+    assert!(
+        commands >= 10,
+        "only {commands} subcommand files in src/app"
+    );
+    let mut problems = Vec::new();
+    for f in app_files.iter().filter(|f| *f != "mod") {
+        let text = std::fs::read_to_string(dir.join(format!("{f}.rs"))).unwrap();
+        problems.extend(command_imports(
+            &format!("src/app/{f}.rs"),
+            f,
+            &text,
+            &app_files,
+        ));
+    }
+    assert!(
+        problems.is_empty(),
+        "subcommands importing subcommands:\n{}",
+        problems.join("\n")
+    );
+}
+
 #[cfg(test)]
 mod parser {
     use super::*;
@@ -588,5 +720,27 @@ use crate::nowhere::x;
             v,
             vec!["src/extra.rs: module `extra` is in no layer of src/lib.rs"]
         );
+    }
+
+    #[test]
+    fn a_subcommand_using_another_is_named_with_its_line() {
+        let files: Vec<String> = ["analyze", "label", "inputs", "emit", "mod"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let src = "use super::label::label_files;\nuse super::{inputs, Ui};\nuse super::emit::emit;\n// use super::label::in_a_comment;\nfn f() { crate::app::label::run(); }\nmod tests {\n    use super::*;\n    use super::super::label::x;\n}\nuse super::need_default;\n";
+        let v = command_imports("src/app/analyze.rs", "analyze", src, &files);
+        assert_eq!(v.len(), 3, "{v:?}");
+        for (got, line) in v.iter().zip([1, 5, 8]) {
+            assert!(
+                got.starts_with(&format!(
+                    "src/app/analyze.rs:{line}: uses the subcommand `label`"
+                )),
+                "{got}"
+            );
+        }
+        // Its own module, helpers and the items of app/mod.rs pass.
+        let own = "use super::analyze::x;\nuse super::inputs::open;\nuse super::Ui;\n";
+        assert!(command_imports("src/app/analyze.rs", "analyze", own, &files).is_empty());
     }
 }

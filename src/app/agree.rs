@@ -1,20 +1,16 @@
 //! `policy-themes labels agree`.
 
-use std::path::PathBuf;
-
 use super::Ui;
 use crate::cli::{AgreeArgs, OutputFormat};
-use crate::codebook::Codebook;
 use crate::error::{Error, Result};
-use crate::eval::agreement as agree;
-use crate::labelling::labels::{problems_error, Columns, LabelSet};
+use crate::labelling::labels::{compare_coders, LabelSet};
 
 /// Compare a second coder's labels with the first's and print the report.
 pub fn run(args: &AgreeArgs, ui: Ui) -> Result<i32> {
     let format = ui.format(&args.format, OutputFormat::Table);
     let codebook = args.codebook.load()?;
     let first = LabelSet::read_strict(&args.first, &codebook)?;
-    let report = compare_paths(&first, &args.second, &codebook)?;
+    let report = compare_coders(&first, &args.second, &codebook)?;
     let text = match format {
         OutputFormat::Table => report.render(),
         OutputFormat::Jsonl => {
@@ -44,23 +40,4 @@ pub fn run(args: &AgreeArgs, ui: Ui) -> Result<i32> {
     };
     crate::io::output::print_stdout(&text)?;
     Ok(0)
-}
-
-/// Read a second coder's label files (`doc_id,para_id,theme` at least) and
-/// compare them with `first`; every problem is listed in the error.
-pub fn compare_paths(
-    first: &LabelSet,
-    second: &[PathBuf],
-    codebook: &Codebook,
-) -> Result<agree::AgreementReport> {
-    let mut rows = Vec::new();
-    for path in second {
-        rows.extend(
-            LabelSet::read_columns(path, Columns::Judgements, codebook)?
-                .into_strict()?
-                .rows,
-        );
-    }
-    agree::compare(&first.rows, &rows, codebook)
-        .map_err(|problems| problems_error("comparing the labels", &problems))
 }

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use super::label::label_files;
+use super::stream::label_files;
 use super::{inputs, Ui};
 use crate::cli::AnalyzeArgs;
 use crate::codebook::Codebook;
@@ -13,11 +13,14 @@ use crate::io::output::{commit_all, print_stdout, Sink};
 use crate::labelling::labels::{label_files as list_label_files, LabelSet};
 use crate::labelling::predict::LabelOptions;
 use crate::labelling::rows::{read_labelled, Format};
+use crate::labelling::train_on;
 use crate::model::{persist, Model, Predictor, TrainParams};
-use crate::render::html::{CvFigures, Validation};
+use crate::render::html::{
+    model_facts, report_options, validation_beside, CvFigures, Extras, Validation, VALIDATION_FILE,
+};
 use crate::shares::bootstrap::{DEFAULT_SAMPLES, DEFAULT_SEED};
-use crate::shares::kinds;
 use crate::shares::table::{GroupBy, Resampling, ShareTable, Weight};
+use crate::shares::{kinds, panel_csv};
 use crate::text::Tokenizer;
 
 fn modified(p: &Path) -> Option<SystemTime> {
@@ -136,8 +139,10 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
                 "training the default model on {}",
                 args.labels.display()
             ));
-            let m = super::train::train_from(
-                &args.labels,
+            let set = LabelSet::read_strict(&args.labels, &codebook)?;
+            super::note_unlabelled(&set, &args.labels);
+            let m = train_on(
+                &set,
                 &TrainParams::default(),
                 &Tokenizer::bundled(),
                 &codebook,
@@ -148,7 +153,7 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
             m
         }
     };
-    let model_facts = super::report::model_facts(&model, &model_path);
+    let model_facts = model_facts(&model, &model_path);
     let labels_hash = model.provenance.labels_hash.clone();
     let predictor = Predictor::new(model)?;
     let paragraphs: PathBuf = args.out.join("paragraphs.csv");
@@ -199,7 +204,7 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
     // The panel: region × year × theme, long, with 95% intervals, for
     // merging with yearbook data.
     let panel = args.out.join("panel.csv");
-    let panel_bytes = super::report::panel_csv(&rows, &codebook, args.kinds.pool_kinds)?;
+    let panel_bytes = panel_csv(&rows, &codebook, args.kinds.pool_kinds)?;
     {
         let mut sink = Sink::create(Some(&panel))?;
         {
@@ -212,8 +217,8 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
     }
     // The model's cross-validated error for the report's methods: measured
     // once per set of labels and kept beside the model.
-    let validation_path = args.out.join(super::report::VALIDATION_FILE);
-    let validation = match super::report::validation_beside(&paragraphs, Some(&labels_hash)) {
+    let validation_path = args.out.join(VALIDATION_FILE);
+    let validation = match validation_beside(&paragraphs, Some(&labels_hash)) {
         Some(v) => v,
         None => {
             ui.info(format!(
@@ -238,15 +243,14 @@ pub fn run(args: &AnalyzeArgs, ui: Ui) -> Result<i32> {
         "writing {} ({DEFAULT_SAMPLES} bootstrap resamples per row)…",
         report.display()
     ));
-    let extras = super::report::Extras {
+    let extras = Extras {
         source: "paragraphs.csv".into(),
         model: Some(model_facts),
         validation: Some(validation),
         curve: None,
         panel: panel_bytes,
     };
-    let opts =
-        super::report::report_options(&rows, &codebook, Weight::Chars, 3, resampling, extras)?;
+    let opts = report_options(&rows, &codebook, Weight::Chars, 3, resampling, extras)?;
     let mut sink = Sink::create(Some(&report))?;
     std::io::Write::write_all(
         &mut sink,

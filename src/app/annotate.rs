@@ -16,7 +16,7 @@ pub fn run(args: &AnnotateArgs, ui: Ui) -> Result<i32> {
     let (mut units, code) = if args.inputs.is_empty() {
         (Vec::new(), 0)
     } else {
-        super::sample::units(&args.inputs, args.keep_going, ui)?
+        super::inputs::units(&args.inputs, args.keep_going, ui)?
     };
     let mut a = match args.disagreements.as_slice() {
         [first, second] => {

@@ -4,7 +4,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::summary::{emit, load_rows};
+use super::emit::emit;
+use super::inputs::load_rows;
 use super::Ui;
 use crate::cli::CompareArgs;
 use crate::codebook::Codebook;

@@ -8,12 +8,12 @@
 
 use std::path::{Path, PathBuf};
 
-use super::train::train_on;
 use super::Ui;
 use crate::cli::DEFAULT_MODEL;
 use crate::codebook::Codebook;
 use crate::error::{Error, Result};
 use crate::labelling::labels::{Columns, LabelSet};
+use crate::labelling::train_on;
 use crate::model::{persist, Model, Predictor, TrainParams, FORMAT_VERSION};
 use crate::text::tokenize::sha256_hex;
 use crate::text::Tokenizer;

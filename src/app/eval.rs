@@ -219,7 +219,7 @@ fn second_coder(
     if args.second_coder.is_empty() {
         return Ok(None);
     }
-    super::agree::compare_paths(gold, &args.second_coder, codebook).map(Some)
+    crate::labelling::labels::compare_coders(gold, &args.second_coder, codebook).map(Some)
 }
 
 fn print_with_coders(
@@ -331,7 +331,7 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
     let tokenizer = Tokenizer::bundled();
     let items = items(&gold, args, ui)?;
     if args.learning_curve {
-        let params: TrainParams = super::train::params_from(&args.model_args);
+        let params: TrainParams = super::params::params_from(&args.model_args);
         let pb = ui.progress(0, "learning curve");
         let points = crate::eval::learning::learning_curve(
             &items,
@@ -392,7 +392,7 @@ pub fn run(args: &EvalArgs, ui: Ui) -> Result<i32> {
         }
         return Ok(0);
     }
-    let params: TrainParams = super::train::params_from(&args.model_args);
+    let params: TrainParams = super::params::params_from(&args.model_args);
     let preds = cross_validate(&items, args.folds, &params, &tokenizer, &codebook)?;
     let r = report(&items, &preds, &codebook);
     let folds = assign_folds(&items, args.folds);

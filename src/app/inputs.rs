@@ -22,13 +22,13 @@ use rustc_hash::{FxHashMap, FxHasher};
 use super::Ui;
 use std::io::Write;
 
-use crate::cli::{OutputFormat, SegmentArgs};
+use crate::codebook::Codebook;
 use crate::corpus::formats::{Extracted, Format};
-use crate::corpus::{self, csv_out, Document, Manifest};
+use crate::corpus::{self, Document, Manifest};
 use crate::error::{Error, Result};
 use crate::io::decode;
-use crate::io::output::{commit_all, Prepared, Sink};
-use crate::render::format::{csv_to_jsonl, csv_to_table};
+use crate::labelling::rows::{gold_rows, read_labelled, read_paragraph_file, LabelledRow};
+use crate::labelling::Unit;
 
 /// Estimated memory the checked documents may hold until they are processed.
 /// `label`'s peak RSS target is 300 MB whatever the input; with the model and
@@ -467,77 +467,67 @@ pub fn read_documents(paths: &[PathBuf], ui: Ui) -> Result<Vec<Document>> {
     Ok(docs)
 }
 
-/// `policy-themes segment`.
-pub fn run_segment(args: &SegmentArgs, ui: Ui) -> Result<i32> {
-    let format = ui.format(&args.format, OutputFormat::Csv);
-    let inputs = open(&args.input.inputs, args.input.keep_going, ui)?;
-    let mut sink = Sink::create(args.output.as_deref())?;
-    let mut dropped = match &args.dropped {
-        Some(p) => {
-            let mut d = Sink::create(Some(p))?;
-            ui.start_csv(&mut d)?;
-            Some(csv_out::dropped_writer(d)?)
-        }
-        None => None,
-    };
-    let header = {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(csv_out::SEGMENT_COLUMNS)
-            .map_err(|e| Error::Other(e.to_string()))?;
-        w.into_inner().map_err(|e| Error::Other(e.to_string()))?
-    };
-    let out_err = |e: std::io::Error| Error::write(sink_name(args), e);
-    // JSON Lines are converted file by file; a table is aligned over all rows.
-    let mut table_csv = header.clone();
-    if format == OutputFormat::Csv {
-        ui.start_csv(&mut sink)?;
-        sink.write_all(&header).map_err(out_err)?;
-    }
-    for i in 0..inputs.len() {
-        let docs = inputs.documents(i)?;
-        for d in docs.iter().filter(|d| !d.dropped.is_empty()) {
-            ui.info(format!(
-                "{} ({}): {}",
-                d.doc_id,
-                d.source.display(),
-                csv_out::dropped_summary(d)
-            ));
-        }
-        if let Some(w) = dropped.as_mut() {
-            csv_out::write_dropped(&docs, w)?;
-        }
-        match format {
-            OutputFormat::Csv => csv_out::write_segments_no_header(&docs, &mut sink)?,
-            OutputFormat::Jsonl => {
-                let mut part = header.clone();
-                csv_out::write_segments_no_header(&docs, &mut part)?;
-                sink.write_all(&csv_to_jsonl(&part)?).map_err(out_err)?;
-            }
-            OutputFormat::Table => csv_out::write_segments_no_header(&docs, &mut table_csv)?,
-        }
-    }
-    if format == OutputFormat::Table {
-        sink.write_all(csv_to_table(&table_csv)?.as_bytes())
-            .map_err(out_err)?;
-    }
-    // Both outputs are written out before either replaces an old one, so a
-    // failure leaves the paragraphs and the dropped lines of the same run.
-    let mut prepared: Vec<Prepared> = sink.prepare()?.into_iter().collect();
-    if let Some(w) = dropped {
-        let d = w
-            .into_inner()
-            .map_err(|e| Error::Other(format!("writing CSV: {e}")))?;
-        prepared.extend(d.prepare()?);
-    }
-    commit_all(prepared)?;
-    inputs.report_skipped(ui);
-    Ok(inputs.exit_code())
+fn is_csv(p: &std::path::Path) -> bool {
+    p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
 }
 
-fn sink_name(args: &SegmentArgs) -> PathBuf {
-    args.output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(crate::io::output::STDOUT_NAME))
+/// Units from reports, or from a segmented CSV (`segment`'s output).
+pub fn units(inputs: &[PathBuf], keep_going: bool, ui: Ui) -> Result<(Vec<Unit>, i32)> {
+    if inputs.len() == 1 && is_csv(&inputs[0]) {
+        let file = read_paragraph_file(&inputs[0])?;
+        let units = file
+            .rows
+            .into_iter()
+            .map(|r| Unit {
+                doc_id: r.doc_id,
+                para_id: r.para_id,
+                region: r.region,
+                year: r.year,
+                section: r.section,
+                text: r.text,
+            })
+            .collect();
+        return Ok((units, 0));
+    }
+    let opened = open(inputs, keep_going, ui)?;
+    let mut units = Vec::new();
+    for i in 0..opened.len() {
+        for d in opened.documents(i)? {
+            for p in d.paragraphs {
+                units.push(Unit {
+                    doc_id: p.doc_id,
+                    para_id: p.para_id,
+                    region: d.meta.region.clone(),
+                    year: d.meta.year,
+                    section: p.section.id().to_string(),
+                    text: p.text,
+                });
+            }
+        }
+    }
+    opened.report_skipped(ui);
+    Ok((units, opened.exit_code()))
+}
+
+/// Labelled rows for a command: the labelled CSV, or the gold labels with corpus metadata.
+pub fn load_rows(
+    input: Option<&Path>,
+    gold: bool,
+    labels: &Path,
+    corpus: &Path,
+    codebook: &Codebook,
+    ui: Ui,
+) -> Result<Vec<LabelledRow>> {
+    if gold {
+        super::need_default(labels, super::DEFAULT_LABELS, super::HINT_LABELS)?;
+        super::need_default(corpus, super::DEFAULT_CORPUS, super::HINT_CORPUS)?;
+        let docs = read_documents(&[corpus.to_path_buf()], ui)?;
+        gold_rows(labels, &docs, codebook)
+    } else {
+        let input = input.ok_or_else(|| Error::Other("give a labelled CSV or --gold".into()))?;
+        super::need_default(input, super::DEFAULT_PARAGRAPHS, super::HINT_PARAGRAPHS)?;
+        read_labelled(input, codebook)
+    }
 }
 
 #[cfg(test)]

@@ -1,139 +1,19 @@
 //! `label`: stream documents through the model, in parallel, in input order.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 
+use super::stream::label_files;
 use super::{inputs, Ui};
 use crate::cli::{LabelArgs, OutputFormat};
 
 use crate::error::{Error, Result};
-use crate::io::csv_input::CsvInput;
 use crate::io::output::Sink;
-use crate::labelling::predict::{coverage_warning, decide, label_documents, LabelOptions};
-use crate::labelling::rows::{header, Format, LabelledRow, RowWriter};
+use crate::labelling::predict::{coverage_warning, decide, LabelOptions};
+use crate::labelling::rows::{read_paragraph_file, Format, ParagraphFile, RowWriter};
 use crate::model::Predictor;
-
-/// Label files, streaming: a batch of files is read and labelled in parallel,
-/// written in input order, then dropped, so memory does not grow with input.
-/// Writes the header first, then the rows of every file.
-pub fn label_files<W: Write>(
-    p: &Predictor,
-    inputs: &inputs::Inputs,
-    opts: LabelOptions,
-    format: Format,
-    out: &mut W,
-    ui: Ui,
-) -> Result<usize> {
-    let io = |e: std::io::Error| Error::Other(format!("writing output: {e}"));
-    if format == Format::Csv {
-        ui.start_csv(out)?;
-    }
-    out.write_all(&header(format, opts.explain)?).map_err(io)?;
-    let pb = ui.progress(inputs.total_bytes, "labelling");
-    let batch = rayon::current_num_threads().max(1) * 2;
-    let order: Vec<usize> = (0..inputs.len()).collect();
-    let mut n = 0;
-    for files in order.chunks(batch) {
-        // Workers label and format their files; the main thread only appends
-        // the bytes, in input order.
-        let results: Vec<Result<(Vec<u8>, usize, u64)>> = files
-            .par_iter()
-            .map(|&i| {
-                let docs = inputs.documents(i)?;
-                for d in &docs {
-                    let texts = d.paragraphs.iter().map(|para| para.model_text());
-                    if let Some(w) = coverage_warning(p, texts) {
-                        ui.warn(format!("{} ({}): {w}", d.doc_id, d.source.display()));
-                    }
-                }
-                let size = inputs.size_of(i);
-                let rows = label_documents(p, docs, opts);
-                let mut w = RowWriter::body_only(Vec::new(), format, opts.explain)?;
-                for row in &rows {
-                    w.write(row, p.codebook())?;
-                }
-                Ok((w.finish()?, rows.len(), size))
-            })
-            .collect();
-        for r in results {
-            let (bytes, count, size) = r?;
-            out.write_all(&bytes).map_err(io)?;
-            n += count;
-            pb.inc(size);
-        }
-    }
-    pb.finish_and_clear();
-    Ok(n)
-}
-
-/// The rows of a paragraphs CSV, unlabelled, and the name of the file for messages.
-pub struct ParagraphFile {
-    pub name: PathBuf,
-    pub rows: Vec<LabelledRow>,
-}
-
-/// Read the rows of a paragraphs CSV (`doc_id,para_id,text` at least; `-`
-/// is standard input). Any bad row is an error naming its line.
-pub fn read_paragraph_file(path: &Path) -> Result<ParagraphFile> {
-    let mut input = CsvInput::open(path)?;
-    let name = input.name().to_path_buf();
-    let path = name.as_path();
-    let hint = " (need at least doc_id,para_id,text)";
-    let (c_doc, c_para, c_text) = (
-        input.need("doc_id", hint)?,
-        input.need("para_id", hint)?,
-        input.need("text", hint)?,
-    );
-    let (c_code, c_province, c_prefecture) = (
-        input.col("region_code"),
-        input.col("province"),
-        input.col("prefecture"),
-    );
-    let (c_region, c_year, c_kind, c_section) = (
-        input.col("region"),
-        input.col("year"),
-        input.col("kind"),
-        input.col("section"),
-    );
-    let mut rows = Vec::new();
-    for row in input.rows() {
-        let (line, rec) = row?;
-        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").trim().to_string();
-        let para_id = get(Some(c_para))
-            .parse::<usize>()
-            .map_err(|_| Error::line(path, line, format!("bad para_id `{}`", get(Some(c_para)))))?;
-        let text = rec.get(c_text).unwrap_or("").to_string();
-        if text.trim().is_empty() {
-            return Err(Error::line(path, line, "empty text"));
-        }
-        let year = match get(c_year).as_str() {
-            "" => None,
-            y => Some(
-                y.parse::<u16>()
-                    .map_err(|_| Error::line(path, line, format!("bad year `{y}`")))?,
-            ),
-        };
-        rows.push(LabelledRow {
-            doc_id: get(Some(c_doc)),
-            para_id,
-            region: get(c_region),
-            region_code: get(c_code),
-            province: get(c_province),
-            prefecture: get(c_prefecture),
-            year,
-            kind: get(c_kind),
-            section: get(c_section),
-            theme: None,
-            confidence: 0.0,
-            secondary: None,
-            text,
-            explain: None,
-        });
-    }
-    Ok(ParagraphFile { name, rows })
-}
 
 /// Label the rows of a paragraphs CSV read by [`read_paragraph_file`].
 pub fn label_paragraph_file<W: Write>(

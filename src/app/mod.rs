@@ -1,16 +1,26 @@
 //! Command implementations: what each subcommand does, on top of the library stages.
+//!
+//! One file per subcommand, dispatched by [`run`]. What several of them share
+//! is in this file or a helper (`default_model`, `emit`, `inputs`, `params`,
+//! `stream`), never in another subcommand's file: `tests/layers.rs` checks it.
 
 pub(crate) mod agree;
 pub(crate) mod analyze;
 pub(crate) mod annotate;
+pub(crate) mod check;
 pub(crate) mod compare;
 pub(crate) mod default_model;
+pub(crate) mod emit;
 pub(crate) mod eval;
+pub(crate) mod explain;
 pub(crate) mod inputs;
 pub(crate) mod label;
+pub(crate) mod params;
 pub(crate) mod report;
 pub(crate) mod sample;
+pub(crate) mod segment;
 pub(crate) mod show;
+pub(crate) mod stream;
 pub(crate) mod summary;
 pub(crate) mod train;
 
@@ -241,16 +251,16 @@ pub fn run(cli: Cli) -> Result<i32> {
     crate::io::output::set_force(cli.force);
     let result = match cli.command {
         Command::Analyze(a) => analyze::run(&a, ui),
-        Command::Segment(a) => inputs::run_segment(&a, ui),
+        Command::Segment(a) => segment::run(&a, ui),
         Command::Train(a) => train::run(&a, ui),
         Command::Label(a) => label::run(&a, ui),
         Command::Summary(a) => summary::run(&a, ui),
         Command::Compare(a) => compare::run(&a, ui),
         Command::Report(a) => report::run(&a, ui),
-        Command::Labels(LabelsCommand::Check(a)) => train::run_check(&a, ui),
+        Command::Labels(LabelsCommand::Check(a)) => check::run(&a, ui),
         Command::Labels(LabelsCommand::Agree(a)) => agree::run(&a, ui),
         Command::Eval(a) => eval::run(&a, ui),
-        Command::Explain(a) => train::run_explain(&a, ui),
+        Command::Explain(a) => explain::run(&a, ui),
         Command::Sample(a) => sample::run(&a, ui),
         Command::Annotate(a) => annotate::run(&a, ui),
         Command::Show(a) => show::run(&a, ui),

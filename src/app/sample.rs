@@ -1,14 +1,12 @@
 //! `sample`: the next paragraphs to label, as a label-file CSV to fill in.
 
-use std::path::PathBuf;
-
 use super::Ui;
 use crate::cli::SampleArgs;
 use crate::codebook::Codebook;
 use crate::error::{Error, Result};
 use crate::io::output::Sink;
 use crate::labelling::labels::LabelSet;
-use crate::labelling::{self, Proposal, Reason, SelectParams, Unit};
+use crate::labelling::{self, Proposal, Reason, SelectParams};
 use crate::model::Predictor;
 
 /// The columns `sample` writes: the label-file format first (so the file
@@ -26,48 +24,6 @@ pub const SAMPLE_COLUMNS: [&str; 11] = [
     "year",
     "section",
 ];
-
-fn is_csv(p: &std::path::Path) -> bool {
-    p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
-}
-
-/// Units from reports, or from a segmented CSV (`segment`'s output).
-pub fn units(inputs: &[PathBuf], keep_going: bool, ui: Ui) -> Result<(Vec<Unit>, i32)> {
-    if inputs.len() == 1 && is_csv(&inputs[0]) {
-        let file = super::label::read_paragraph_file(&inputs[0])?;
-        let units = file
-            .rows
-            .into_iter()
-            .map(|r| Unit {
-                doc_id: r.doc_id,
-                para_id: r.para_id,
-                region: r.region,
-                year: r.year,
-                section: r.section,
-                text: r.text,
-            })
-            .collect();
-        return Ok((units, 0));
-    }
-    let opened = super::inputs::open(inputs, keep_going, ui)?;
-    let mut units = Vec::new();
-    for i in 0..opened.len() {
-        for d in opened.documents(i)? {
-            for p in d.paragraphs {
-                units.push(Unit {
-                    doc_id: p.doc_id,
-                    para_id: p.para_id,
-                    region: d.meta.region.clone(),
-                    year: d.meta.year,
-                    section: p.section.id().to_string(),
-                    text: p.text,
-                });
-            }
-        }
-    }
-    opened.report_skipped(ui);
-    Ok((units, opened.exit_code()))
-}
 
 pub fn run(args: &SampleArgs, ui: Ui) -> Result<i32> {
     let given = match &args.model {
@@ -91,7 +47,7 @@ pub fn run(args: &SampleArgs, ui: Ui) -> Result<i32> {
         }
         None => Vec::new(),
     };
-    let (units, code) = units(&args.inputs, args.keep_going, ui)?;
+    let (units, code) = super::inputs::units(&args.inputs, args.keep_going, ui)?;
     if units.is_empty() {
         return Err(Error::Other("no paragraphs in the inputs".into()));
     }

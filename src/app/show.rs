@@ -70,7 +70,7 @@ pub fn run(args: &ShowArgs, ui: Ui) -> Result<i32> {
     } else {
         String::new()
     };
-    super::summary::emit(None, format, ui, |w| d.write_csv(w, &codebook), || table)?;
+    super::emit::emit(None, format, ui, |w| d.write_csv(w, &codebook), || table)?;
     if format != OutputFormat::Table {
         ui.info(&footer);
     }

@@ -1,68 +1,22 @@
 //! `summary`: theme shares per group, from labelled rows or from the gold labels.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use super::emit::emit;
+use super::inputs::load_rows;
 use super::Ui;
-use std::io::Write;
 
 use crate::cli::{MethodArg, OutputFormat, SummaryArgs};
 use crate::codebook::Codebook;
-use crate::corpus::Document;
 use crate::error::{Error, Result};
 use crate::eval::evaluate::EvalItem;
-use crate::io::output::{write_atomic, Sink};
 use crate::labelling::labels::LabelSet;
-use crate::labelling::rows::{read_labelled, LabelledRow};
 use crate::model::TrainParams;
-use crate::render::format::csv_to_jsonl;
 use crate::shares::adjust::{Adjuster, FOLDS};
 use crate::shares::dictionary::{DictTable, Dictionary};
 use crate::shares::kinds;
 use crate::shares::table::{GroupBy, Resampling, ShareTable, Weight};
 use crate::text::Tokenizer;
-
-/// Gold labels as labelled rows, with metadata from the segmented corpus.
-pub fn gold_rows(
-    labels: &Path,
-    docs: &[Document],
-    codebook: &Codebook,
-) -> Result<Vec<LabelledRow>> {
-    let set = LabelSet::read_strict(labels, codebook)?;
-    let by_id: HashMap<&str, &Document> = docs.iter().map(|d| (d.doc_id.as_str(), d)).collect();
-    let mut rows = Vec::with_capacity(set.rows.len());
-    for r in &set.rows {
-        let d = by_id.get(r.doc_id.as_str()).ok_or_else(|| {
-            Error::line(
-                &r.file,
-                r.line,
-                format!("document `{}` is not in the corpus", r.doc_id),
-            )
-        })?;
-        let section = d
-            .paragraphs
-            .get(r.para_id)
-            .map(|p| p.section.id().to_string())
-            .unwrap_or_default();
-        rows.push(LabelledRow {
-            doc_id: r.doc_id.clone(),
-            para_id: r.para_id,
-            region: d.meta.region.clone(),
-            region_code: d.meta.region_code.clone(),
-            province: d.meta.province.clone(),
-            prefecture: d.meta.prefecture.clone(),
-            year: d.meta.year,
-            kind: d.meta.kind.map(|k| k.id().to_string()).unwrap_or_default(),
-            section,
-            theme: Some(r.theme),
-            confidence: 1.0,
-            secondary: r.secondary,
-            text: r.text.clone(),
-            explain: None,
-        });
-    }
-    Ok(rows)
-}
 
 /// The classifier's confusions, measured by grouped cross-validation of the
 /// default model on the gold labels, for `--adjust`.
@@ -87,72 +41,6 @@ pub fn measure_adjuster(
         codebook,
         weight,
     )
-}
-
-/// Labelled rows for a command: the labelled CSV, or the gold labels with corpus metadata.
-pub fn load_rows(
-    input: Option<&Path>,
-    gold: bool,
-    labels: &Path,
-    corpus: &Path,
-    codebook: &Codebook,
-    ui: Ui,
-) -> Result<Vec<LabelledRow>> {
-    if gold {
-        super::need_default(labels, super::DEFAULT_LABELS, super::HINT_LABELS)?;
-        super::need_default(corpus, super::DEFAULT_CORPUS, super::HINT_CORPUS)?;
-        let docs = super::inputs::read_documents(&[corpus.to_path_buf()], ui)?;
-        gold_rows(labels, &docs, codebook)
-    } else {
-        let input = input.ok_or_else(|| Error::Other("give a labelled CSV or --gold".into()))?;
-        super::need_default(input, super::DEFAULT_PARAGRAPHS, super::HINT_PARAGRAPHS)?;
-        read_labelled(input, codebook)
-    }
-}
-
-/// Write a table to `-o` (CSV, or JSON Lines with `--format jsonl`) and to
-/// stdout in the chosen format: `table` is its readable form (`summary`,
-/// `compare`, `show`).
-pub(super) fn emit(
-    output: Option<&PathBuf>,
-    format: OutputFormat,
-    ui: Ui,
-    write: impl Fn(&mut dyn std::io::Write) -> Result<()>,
-    render: impl FnOnce() -> String,
-) -> Result<()> {
-    let csv = || -> Result<Vec<u8>> {
-        let mut bytes = Vec::new();
-        write(&mut bytes)?;
-        Ok(bytes)
-    };
-    let encoded = |format: OutputFormat| -> Result<Vec<u8>> {
-        match format {
-            OutputFormat::Jsonl => csv_to_jsonl(&csv()?),
-            _ => {
-                let mut bytes = Vec::new();
-                ui.start_csv(&mut bytes)?;
-                bytes.extend(csv()?);
-                Ok(bytes)
-            }
-        }
-    };
-    if let Some(out) = output {
-        let bytes = encoded(format)?;
-        write_atomic(out, |w| {
-            w.write_all(&bytes).map_err(|e| Error::write(out, e))
-        })?;
-    }
-    match format {
-        OutputFormat::Table => crate::io::output::print_stdout(&render())?,
-        f => {
-            let bytes = encoded(f)?;
-            let mut sink = Sink::create(None)?;
-            sink.write_all(&bytes)
-                .map_err(|e| Error::write(crate::io::output::STDOUT_NAME, e))?;
-            sink.finish()?;
-        }
-    }
-    Ok(())
 }
 
 /// Warn about groups shown without shares, naming the first few.

@@ -1,109 +1,13 @@
-//! `train`, `labels check`, `explain`.
+//! `train`: fit a model on label files and save it.
 
-use std::path::Path;
-
+use super::params::params_from;
 use super::Ui;
-use crate::cli::{CheckArgs, ClassifierArg, ExplainArgs, ModelArgs, TrainArgs};
-use crate::codebook::Codebook;
+use crate::cli::TrainArgs;
 use crate::error::{Error, Result};
-use crate::io::output::{print_stderr, print_stdout, Sink};
-use crate::labelling::labels::{check, LabelSet};
-use crate::model::train::Sources;
-use crate::model::{self, persist, ClassifierKind, Model, TrainParams};
+use crate::labelling::labels::LabelSet;
+use crate::labelling::train_on;
+use crate::model::{self, persist};
 use crate::text::Tokenizer;
-use crate::themes::Theme;
-
-/// Training parameters: the default model with the flags given applied.
-pub fn params_from(args: &ModelArgs) -> TrainParams {
-    let mut p = TrainParams::default();
-    if let Some(c) = args.classifier {
-        p.classifier = match c {
-            ClassifierArg::Nb => ClassifierKind::MultinomialNb { alpha: 0.03 },
-            ClassifierArg::Cnb => ClassifierKind::ComplementNb { alpha: 0.3 },
-            ClassifierArg::Logistic => ClassifierKind::Logistic {
-                alpha: 0.001,
-                max_iterations: 100,
-            },
-            ClassifierArg::SparseLogistic => ClassifierKind::SparseLogistic {
-                alpha: 0.03,
-                max_iterations: model::train::SPARSE_LOGISTIC_MAX_ITERATIONS,
-            },
-        };
-    }
-    if let Some(a) = args.alpha {
-        p.classifier = match p.classifier {
-            ClassifierKind::MultinomialNb { .. } => ClassifierKind::MultinomialNb { alpha: a },
-            ClassifierKind::ComplementNb { .. } => ClassifierKind::ComplementNb { alpha: a },
-            ClassifierKind::Logistic { max_iterations, .. } => ClassifierKind::Logistic {
-                alpha: a,
-                max_iterations,
-            },
-            ClassifierKind::SparseLogistic { max_iterations, .. } => {
-                ClassifierKind::SparseLogistic {
-                    alpha: a,
-                    max_iterations,
-                }
-            }
-        };
-    }
-    if let Some(b) = args.words {
-        p.features.words = b;
-    }
-    if let Some(b) = args.word_bigrams {
-        p.features.word_bigrams = b;
-    }
-    if let Some(b) = args.char_bigrams {
-        p.features.char_bigrams = b;
-    }
-    if let Some(k) = args.chi2 {
-        p.chi2_features = Some(k);
-    }
-    if let Some(b) = args.balanced {
-        p.balanced = b;
-    }
-    if let Some(m) = args.min_df {
-        p.features.min_df = m;
-    }
-    if let Some(d) = args.document_prior {
-        p.document_prior = d.strength();
-    }
-    p
-}
-
-/// Read labels strictly (checked against `codebook`) and fit a model that carries it.
-pub fn train_from(
-    labels: &Path,
-    params: &TrainParams,
-    tokenizer: &Tokenizer,
-    codebook: &Codebook,
-) -> Result<Model> {
-    let set = LabelSet::read_strict(labels, codebook)?;
-    super::note_unlabelled(&set, labels);
-    train_on(&set, params, tokenizer, codebook)
-}
-
-/// Fit a model on labels already read, recording them as its sources.
-pub fn train_on(
-    set: &LabelSet,
-    params: &TrainParams,
-    tokenizer: &Tokenizer,
-    codebook: &Codebook,
-) -> Result<Model> {
-    let sources = Sources {
-        labels_hash: set.hash.clone(),
-        label_files: set
-            .files
-            .iter()
-            .map(|f| {
-                f.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            })
-            .collect(),
-        label_file_hashes: set.file_hashes.clone(),
-    };
-    model::fit(&set.examples(), params, tokenizer, codebook, sources)
-}
 
 /// `policy-themes train`.
 pub fn run(args: &TrainArgs, ui: Ui) -> Result<i32> {
@@ -113,7 +17,9 @@ pub fn run(args: &TrainArgs, ui: Ui) -> Result<i32> {
     let started = std::time::Instant::now();
     params.validate()?;
     let codebook = args.codebook.load()?;
-    let model = train_from(&args.labels, &params, &tokenizer, &codebook)?;
+    let set = LabelSet::read_strict(&args.labels, &codebook)?;
+    super::note_unlabelled(&set, &args.labels);
+    let model = train_on(&set, &params, &tokenizer, &codebook)?;
     // Never write a model that `label` would refuse.
     if let Some(why) = model::validate::problem(&model) {
         return Err(Error::Other(format!(
@@ -130,91 +36,5 @@ pub fn run(args: &TrainArgs, ui: Ui) -> Result<i32> {
         started.elapsed().as_secs_f64(),
         args.output.display()
     ));
-    Ok(0)
-}
-
-/// `policy-themes labels check`.
-pub fn run_check(args: &CheckArgs, ui: Ui) -> Result<i32> {
-    super::need_default(
-        &args.labels,
-        super::DEFAULT_LABELS,
-        "pass the label file or directory: labels check DIR",
-    )?;
-    if !args.no_corpus {
-        super::need_default(
-            &args.corpus,
-            super::DEFAULT_CORPUS,
-            "pass --corpus DIR, or --no-corpus",
-        )?;
-    }
-    let codebook = args.codebook.load()?;
-    let set = LabelSet::read(&args.labels, &codebook)?;
-    super::note_unlabelled(&set, &args.labels);
-    let mut problems: Vec<String> = set.problems.iter().map(|e| e.to_string()).collect();
-    if !args.no_corpus {
-        let docs = super::inputs::read_documents(std::slice::from_ref(&args.corpus), ui)?;
-        problems.extend(
-            check::against_corpus(&set, &docs)
-                .iter()
-                .map(|e| e.to_string()),
-        );
-    }
-    print_stdout(&check::counts_table(
-        &check::counts(&set, &codebook),
-        &codebook,
-    ))?;
-    if problems.is_empty() {
-        print_stdout(&format!(
-            "ok: {} labelled paragraphs in {} file(s)\n",
-            set.rows.len(),
-            set.files.len()
-        ))?;
-        Ok(0)
-    } else {
-        for p in &problems {
-            print_stderr(format_args!("error: {p}"));
-        }
-        Err(Error::Other(format!(
-            "{} problem(s) in the labels",
-            problems.len()
-        )))
-    }
-}
-
-/// `policy-themes explain`.
-pub fn run_explain(args: &ExplainArgs, ui: Ui) -> Result<i32> {
-    let (predictor, name) = super::default_model::resolve(args.model.as_deref(), ui)?;
-    let codebook = predictor.codebook();
-    args.codebook.check_model(codebook, &name)?;
-    let themes: Vec<Theme> = match &args.theme {
-        Some(t) => vec![codebook.parse(t).map_err(|e| Error::Other(e.to_string()))?],
-        None => predictor.model.themes.clone(),
-    };
-    // Checked before anything is written: an error leaves stdout empty.
-    if let Some(&t) = themes.iter().find(|t| !predictor.model.themes.contains(t)) {
-        return Err(Error::Other(format!(
-            "the model has no paragraphs of theme `{}`",
-            codebook.id(t)
-        )));
-    }
-    let mut sink = Sink::create(None)?;
-    ui.start_csv(&mut sink)?;
-    let mut w = csv::Writer::from_writer(&mut sink);
-    w.write_record(["theme", "rank", "term", "weight"])
-        .map_err(|e| Error::Other(e.to_string()))?;
-    for t in themes {
-        for (i, (term, s)) in predictor.top_terms(t, args.top).into_iter().enumerate() {
-            w.write_record([
-                codebook.id(t),
-                &(i + 1).to_string(),
-                &term,
-                &format!("{s:.4}"),
-            ])
-            .map_err(|e| Error::Other(e.to_string()))?;
-        }
-    }
-    w.flush().map_err(|e| Error::Other(e.to_string()))?;
-    drop(w);
-    sink.finish()?;
     Ok(0)
 }

@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use crate::codebook::Codebook;
 use crate::error::Result;
 use crate::model::train::{fit, Example, Sources};
-use crate::model::{Predictor, TrainParams};
+use crate::model::{Model, Predictor, TrainParams};
 use crate::text::Tokenizer;
 use crate::themes::Theme;
 pub use labels::{LabelRow, LabelSet};
@@ -79,6 +79,29 @@ pub fn fit_on<'a>(
         Sources::default(),
     )?;
     Predictor::new(model)
+}
+
+/// Fit a model on labels already read, recording them as its sources.
+pub fn train_on(
+    set: &LabelSet,
+    params: &TrainParams,
+    tokenizer: &Tokenizer,
+    codebook: &Codebook,
+) -> Result<Model> {
+    let sources = Sources {
+        labels_hash: set.hash.clone(),
+        label_files: set
+            .files
+            .iter()
+            .map(|f| {
+                f.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            })
+            .collect(),
+        label_file_hashes: set.file_hashes.clone(),
+    };
+    fit(&set.examples(), params, tokenizer, codebook, sources)
 }
 
 /// Choose the next `params.n` paragraphs of `units` to label, skipping

@@ -1,14 +1,17 @@
 //! Labelled paragraphs: the `label` output, read back by `summary`.
 
+use std::collections::HashMap;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::codebook::Codebook;
 use crate::corpus::csv_out::SEGMENT_COLUMNS;
+use crate::corpus::Document;
 use crate::error::{Error, Result};
 use crate::io::csv_input::CsvInput;
+use crate::labelling::labels::LabelSet;
 use crate::themes::Theme;
 
 /// One labelled paragraph.
@@ -304,6 +307,115 @@ pub fn read_labelled(path: &Path, codebook: &Codebook) -> Result<Vec<LabelledRow
     }
     if rows.is_empty() {
         return Err(Error::input(path, "no labelled rows"));
+    }
+    Ok(rows)
+}
+
+/// The rows of a paragraphs CSV, unlabelled, and the name of the file for messages.
+pub struct ParagraphFile {
+    pub name: PathBuf,
+    pub rows: Vec<LabelledRow>,
+}
+
+/// Read the rows of a paragraphs CSV (`doc_id,para_id,text` at least; `-`
+/// is standard input). Any bad row is an error naming its line.
+pub fn read_paragraph_file(path: &Path) -> Result<ParagraphFile> {
+    let mut input = CsvInput::open(path)?;
+    let name = input.name().to_path_buf();
+    let path = name.as_path();
+    let hint = " (need at least doc_id,para_id,text)";
+    let (c_doc, c_para, c_text) = (
+        input.need("doc_id", hint)?,
+        input.need("para_id", hint)?,
+        input.need("text", hint)?,
+    );
+    let (c_code, c_province, c_prefecture) = (
+        input.col("region_code"),
+        input.col("province"),
+        input.col("prefecture"),
+    );
+    let (c_region, c_year, c_kind, c_section) = (
+        input.col("region"),
+        input.col("year"),
+        input.col("kind"),
+        input.col("section"),
+    );
+    let mut rows = Vec::new();
+    for row in input.rows() {
+        let (line, rec) = row?;
+        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").trim().to_string();
+        let para_id = get(Some(c_para))
+            .parse::<usize>()
+            .map_err(|_| Error::line(path, line, format!("bad para_id `{}`", get(Some(c_para)))))?;
+        let text = rec.get(c_text).unwrap_or("").to_string();
+        if text.trim().is_empty() {
+            return Err(Error::line(path, line, "empty text"));
+        }
+        let year = match get(c_year).as_str() {
+            "" => None,
+            y => Some(
+                y.parse::<u16>()
+                    .map_err(|_| Error::line(path, line, format!("bad year `{y}`")))?,
+            ),
+        };
+        rows.push(LabelledRow {
+            doc_id: get(Some(c_doc)),
+            para_id,
+            region: get(c_region),
+            region_code: get(c_code),
+            province: get(c_province),
+            prefecture: get(c_prefecture),
+            year,
+            kind: get(c_kind),
+            section: get(c_section),
+            theme: None,
+            confidence: 0.0,
+            secondary: None,
+            text,
+            explain: None,
+        });
+    }
+    Ok(ParagraphFile { name, rows })
+}
+
+/// Gold labels as labelled rows, with metadata from the segmented corpus.
+pub fn gold_rows(
+    labels: &Path,
+    docs: &[Document],
+    codebook: &Codebook,
+) -> Result<Vec<LabelledRow>> {
+    let set = LabelSet::read_strict(labels, codebook)?;
+    let by_id: HashMap<&str, &Document> = docs.iter().map(|d| (d.doc_id.as_str(), d)).collect();
+    let mut rows = Vec::with_capacity(set.rows.len());
+    for r in &set.rows {
+        let d = by_id.get(r.doc_id.as_str()).ok_or_else(|| {
+            Error::line(
+                &r.file,
+                r.line,
+                format!("document `{}` is not in the corpus", r.doc_id),
+            )
+        })?;
+        let section = d
+            .paragraphs
+            .get(r.para_id)
+            .map(|p| p.section.id().to_string())
+            .unwrap_or_default();
+        rows.push(LabelledRow {
+            doc_id: r.doc_id.clone(),
+            para_id: r.para_id,
+            region: d.meta.region.clone(),
+            region_code: d.meta.region_code.clone(),
+            province: d.meta.province.clone(),
+            prefecture: d.meta.prefecture.clone(),
+            year: d.meta.year,
+            kind: d.meta.kind.map(|k| k.id().to_string()).unwrap_or_default(),
+            section,
+            theme: Some(r.theme),
+            confidence: 1.0,
+            secondary: r.secondary,
+            text: r.text.clone(),
+            explain: None,
+        });
     }
     Ok(rows)
 }

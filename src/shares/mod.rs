@@ -7,8 +7,10 @@ pub(crate) mod bootstrap;
 pub(crate) mod dictionary;
 pub(crate) mod drill;
 pub(crate) mod kinds;
+pub(crate) mod panel;
 pub(crate) mod table;
 mod weight;
 
+pub use panel::panel_csv;
 pub use table::{GroupBy, ShareTable};
 pub use weight::Weight;

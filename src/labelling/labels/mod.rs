@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::codebook::Codebook;
 use crate::error::{Error, Result};
+use crate::eval::agreement::{self, AgreementReport};
 use crate::text::tokenize::sha256_hex;
 
 pub use crate::corpus::LabelRow;
@@ -156,6 +157,25 @@ pub fn problems_error(place: &str, problems: &[Error]) -> Error {
         shown.join("\n  "),
         if problems.len() > 20 { "\n  …" } else { "" }
     ))
+}
+
+/// Read a second coder's label files (`doc_id,para_id,theme` at least) and
+/// compare them with `first`; every problem is listed in the error.
+pub fn compare_coders(
+    first: &LabelSet,
+    second: &[PathBuf],
+    codebook: &Codebook,
+) -> Result<AgreementReport> {
+    let mut rows = Vec::new();
+    for path in second {
+        rows.extend(
+            LabelSet::read_columns(path, Columns::Judgements, codebook)?
+                .into_strict()?
+                .rows,
+        );
+    }
+    agreement::compare(&first.rows, &rows, codebook)
+        .map_err(|problems| problems_error("comparing the labels", &problems))
 }
 
 const COLUMNS: [&str; 5] = ["doc_id", "para_id", "text", "theme", "secondary"];

@@ -10,6 +10,7 @@
 
 mod charts;
 mod heatmap;
+mod options;
 pub mod scales;
 
 use std::collections::BTreeSet;
@@ -23,6 +24,8 @@ use crate::labelling::rows::LabelledRow;
 use crate::shares::dictionary::DictTable;
 use crate::shares::table::{Field, GroupBy, Resampling, ShareTable, Weight};
 use crate::themes::Theme;
+pub use options::{model_facts, report_options, Extras};
+pub(crate) use options::{validation_beside, VALIDATION_FILE};
 use scales::{base64, pct};
 
 const CSS: &str = include_str!("report.css");
