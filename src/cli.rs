@@ -378,10 +378,33 @@ fn samples_parser() -> RangedU64ValueParser<usize> {
     RangedU64ValueParser::<usize>::new().range(1..=MAX_SAMPLES)
 }
 
+/// The bootstrap behind every interval (summary --ci, compare, report),
+/// declared once so the flags, ranges and defaults cannot drift apart.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct BootstrapArgs {
+    /// Bootstrap replicates for the 95% intervals (1 to 1,000,000; paragraphs are resampled
+    /// within each document).
+    #[arg(long, default_value_t = crate::shares::bootstrap::DEFAULT_SAMPLES, value_name = "B", value_parser = samples_parser())]
+    pub samples: usize,
+    /// Seed of the bootstrap: the same seed gives the same intervals.
+    #[arg(long, default_value_t = crate::shares::bootstrap::DEFAULT_SEED, value_name = "N")]
+    pub seed: u64,
+}
+
+impl BootstrapArgs {
+    /// The resampling these flags ask for.
+    pub fn resampling(&self) -> crate::shares::table::Resampling {
+        crate::shares::table::Resampling {
+            samples: self.samples,
+            seed: self.seed,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct TrainArgs {
     /// Label file or directory of label files (*.csv).
-    #[arg(long, default_value = "labels", value_name = "DIR|FILE")]
+    #[arg(long, default_value = crate::app::DEFAULT_LABELS, value_name = "DIR|FILE")]
     pub labels: PathBuf,
     /// Where to write the model.
     #[arg(short, long, default_value = "model.json", value_name = "MODEL")]
@@ -529,7 +552,7 @@ pub struct GoldArgs {
     #[arg(long)]
     pub gold: bool,
     /// Label directory or file for --gold; `summary --adjust` also cross-validates on it.
-    #[arg(long, default_value = "labels", value_name = "DIR|FILE")]
+    #[arg(long, default_value = crate::app::DEFAULT_LABELS, value_name = "DIR|FILE")]
     pub labels: PathBuf,
     /// Corpus directory for --gold.
     #[arg(long, default_value = "corpus", value_name = "DIR")]
@@ -568,12 +591,8 @@ pub struct SummaryArgs {
     /// CSV columns `<theme>_lo`, `<theme>_hi`; a second line per group in the table.
     #[arg(long)]
     pub ci: bool,
-    /// Bootstrap replicates for --ci (1 to 1,000,000).
-    #[arg(long, default_value_t = crate::shares::bootstrap::DEFAULT_SAMPLES, value_name = "B", value_parser = samples_parser())]
-    pub samples: usize,
-    /// Seed of the bootstrap: the same seed gives the same intervals.
-    #[arg(long, default_value_t = crate::shares::bootstrap::DEFAULT_SEED, value_name = "N")]
-    pub seed: u64,
+    #[command(flatten)]
+    pub bootstrap: BootstrapArgs,
     /// Also show shares corrected for the classifier's confusions (adjusted classify-and-count,
     /// confusion measured by 5-fold cross-validation grouped by document of the default model on
     /// --labels; takes a few seconds): CSV columns `<theme>_adj`.
@@ -604,12 +623,8 @@ pub struct CompareArgs {
     /// What each paragraph weighs.
     #[arg(long, value_enum, default_value_t)]
     pub weight: Weight,
-    /// Bootstrap replicates for the interval of the difference (1 to 1,000,000).
-    #[arg(long, default_value_t = crate::shares::bootstrap::DEFAULT_SAMPLES, value_name = "B", value_parser = samples_parser())]
-    pub samples: usize,
-    /// Seed of the bootstrap: the same seed gives the same intervals.
-    #[arg(long, default_value_t = crate::shares::bootstrap::DEFAULT_SEED, value_name = "N")]
-    pub seed: u64,
+    #[command(flatten)]
+    pub bootstrap: BootstrapArgs,
     /// Write the comparison as CSV here (JSON Lines with `--format jsonl`); stdout still gets
     /// the `--format` output.
     #[arg(short, long, value_name = "FILE")]
@@ -642,12 +657,8 @@ pub struct ReportArgs {
     /// Example paragraphs shown per theme (0 to 1000).
     #[arg(long, default_value_t = 3, value_name = "N", value_parser = RangedU64ValueParser::<usize>::new().range(0..=1000))]
     pub examples: usize,
-    /// Bootstrap replicates for the intervals in the heatmap (1 to 1,000,000).
-    #[arg(long, default_value_t = crate::shares::bootstrap::DEFAULT_SAMPLES, value_name = "B", value_parser = samples_parser())]
-    pub samples: usize,
-    /// Seed of the bootstrap: the same seed gives the same report.
-    #[arg(long, default_value_t = crate::shares::bootstrap::DEFAULT_SEED, value_name = "N")]
-    pub seed: u64,
+    #[command(flatten)]
+    pub bootstrap: BootstrapArgs,
     /// A learning curve to chart: what `eval --learning-curve --format csv` writes.
     #[arg(long, value_name = "CURVE.csv")]
     pub learning_curve: Option<PathBuf>,
@@ -691,7 +702,7 @@ pub struct AgreeArgs {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Label file or directory.
-    #[arg(default_value = "labels", value_name = "DIR|FILE")]
+    #[arg(default_value = crate::app::DEFAULT_LABELS, value_name = "DIR|FILE")]
     pub labels: PathBuf,
     /// Corpus the labels must match.
     #[arg(long, default_value = "corpus", value_name = "DIR")]
@@ -716,7 +727,7 @@ pub enum GroupArg {
 #[derive(Debug, Args)]
 pub struct EvalArgs {
     /// Labels for cross-validation.
-    #[arg(long, default_value = "labels", value_name = "DIR|FILE")]
+    #[arg(long, default_value = crate::app::DEFAULT_LABELS, value_name = "DIR|FILE")]
     pub labels: PathBuf,
     /// Corpus (for regions when --group region).
     #[arg(long, default_value = "corpus", value_name = "DIR")]
@@ -792,7 +803,7 @@ pub struct AnalyzeArgs {
     #[arg(default_value = "corpus", value_name = "FILES|DIRS")]
     pub inputs: Vec<PathBuf>,
     /// Labels to train the default model on.
-    #[arg(long, default_value = "labels", value_name = "DIR|FILE")]
+    #[arg(long, default_value = crate::app::DEFAULT_LABELS, value_name = "DIR|FILE")]
     pub labels: PathBuf,
     /// Output directory (paragraphs.csv, shares.csv, report.html, model.json).
     #[arg(long, default_value = "out", value_name = "DIR")]

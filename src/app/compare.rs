@@ -356,9 +356,6 @@ pub fn run(args: &CompareArgs, ui: Ui) -> Result<i32> {
                 ))
             }
         };
-    if args.samples == 0 {
-        return Err(Error::Other("--samples must be at least 1".into()));
-    }
     let codebook = args.codebook.load()?;
     let rows = load_rows(
         input.as_deref(),
@@ -414,17 +411,14 @@ pub fn run(args: &CompareArgs, ui: Ui) -> Result<i32> {
             a.name, b.name
         ));
     }
-    let resampling = Resampling {
-        samples: args.samples,
-        seed: args.seed,
-    };
+    let resampling = args.bootstrap.resampling();
     let table = compare(&a, &b, args.weight, resampling, &codebook)?;
     emit(
         args.output.as_ref(),
         format,
         ui,
         |w| write_csv(w, &a, &b, &table, &codebook),
-        || render(&a, &b, &table, args.samples, &codebook),
+        || render(&a, &b, &table, args.bootstrap.samples, &codebook),
     )?;
     Ok(0)
 }

@@ -14,7 +14,6 @@ use crate::render::html::{
     self, model_facts, report_options, scales, validation_beside, Extras, ModelFacts, ReportOptions,
 };
 use crate::shares::panel_csv;
-use crate::shares::table::Resampling;
 
 /// `eval --learning-curve --format csv`'s output, read back.
 pub fn read_curve(path: &Path) -> Result<Vec<CurvePoint>> {
@@ -85,9 +84,6 @@ pub fn write_report(
 
 /// `policy-themes report`.
 pub fn run(args: &ReportArgs, ui: Ui) -> Result<i32> {
-    if args.samples == 0 {
-        return Err(Error::Other("--samples must be at least 1".into()));
-    }
     super::need_default(
         &args.input,
         super::DEFAULT_PARAGRAPHS,
@@ -109,14 +105,11 @@ pub fn run(args: &ReportArgs, ui: Ui) -> Result<i32> {
     };
     let rows = read_labelled(&args.input, &codebook)?;
     let rows = crate::shares::kinds::only(rows, args.kind.as_deref(), &args.input)?;
-    let resampling = Resampling {
-        samples: args.samples,
-        seed: args.seed,
-    };
+    let resampling = args.bootstrap.resampling();
     ui.info(format!(
         "writing {} ({} bootstrap resamples per row)…",
         args.output.display(),
-        args.samples
+        args.bootstrap.samples
     ));
     let validation = validation_beside(
         &args.input,

@@ -15,7 +15,7 @@ use crate::model::TrainParams;
 use crate::shares::adjust::{Adjuster, FOLDS};
 use crate::shares::dictionary::{DictTable, Dictionary};
 use crate::shares::kinds;
-use crate::shares::table::{GroupBy, Resampling, ShareTable, Weight};
+use crate::shares::table::{GroupBy, ShareTable, Weight};
 use crate::text::Tokenizer;
 
 /// The classifier's confusions, measured by grouped cross-validation of the
@@ -63,13 +63,7 @@ pub fn run(args: &SummaryArgs, ui: Ui) -> Result<i32> {
     let long = args.format.is_long();
     let by: GroupBy = args.by.parse().map_err(Error::Other)?;
     let ci = if args.ci {
-        if args.samples == 0 {
-            return Err(Error::Other("--samples must be at least 1".into()));
-        }
-        Some(Resampling {
-            samples: args.samples,
-            seed: args.seed,
-        })
+        Some(args.bootstrap.resampling())
     } else {
         None
     };
