@@ -316,13 +316,7 @@ impl Sink {
                 tmp.as_file()
                     .sync_all()
                     .map_err(|e| Error::write(&path, e))?;
-                // The temporary file is private (0600); the result should have
-                // the permissions the file had, or the usual 0644 when new.
-                let perms = match std::fs::metadata(&target) {
-                    Ok(m) => Some(m.permissions()),
-                    Err(_) => default_permissions(),
-                };
-                if let Some(perms) = perms {
+                if let Some(perms) = replacement_permissions(&target) {
                     tmp.as_file()
                         .set_permissions(perms)
                         .map_err(|e| Error::write(&path, e))?;
@@ -377,6 +371,16 @@ impl Write for Sink {
             Target::File { tmp, .. } => tmp.as_file_mut().flush(),
         };
         r.map_err(|e| WriteFailure::wrap(self.name(), e))
+    }
+}
+
+/// The permissions a file written whole to replace `target` should get: a
+/// temporary file is private (0600), and the result should keep the
+/// permissions the file had, or get the usual 0644 when it is new.
+pub(crate) fn replacement_permissions(target: &Path) -> Option<std::fs::Permissions> {
+    match std::fs::metadata(target) {
+        Ok(m) => Some(m.permissions()),
+        Err(_) => default_permissions(),
     }
 }
 

@@ -375,28 +375,13 @@ impl LabelFile {
             .map_err(|e| werr(std::io::Error::from(e.kind())))?;
         tmp.write_all(&bytes).map_err(werr)?;
         tmp.as_file().sync_all().map_err(werr)?;
-        let perms = match std::fs::metadata(&self.target) {
-            Ok(m) => Some(m.permissions()),
-            Err(_) => new_file_permissions(),
-        };
-        if let Some(p) = perms {
+        if let Some(p) = crate::io::output::replacement_permissions(&self.target) {
             tmp.as_file().set_permissions(p).map_err(werr)?;
         }
         tmp.persist(&self.target).map_err(|e| werr(e.error))?;
         self.seen = Some(sha256_hex(&bytes));
         Ok(())
     }
-}
-
-#[cfg(unix)]
-fn new_file_permissions() -> Option<std::fs::Permissions> {
-    use std::os::unix::fs::PermissionsExt;
-    Some(std::fs::Permissions::from_mode(0o644))
-}
-
-#[cfg(not(unix))]
-fn new_file_permissions() -> Option<std::fs::Permissions> {
-    None
 }
 
 #[cfg(test)]
