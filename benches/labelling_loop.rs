@@ -62,17 +62,7 @@ fn main() {
             .filter(|(_, &f)| f == fold)
             .map(|(r, _)| r)
             .collect();
-        let units: Vec<Unit> = pool
-            .iter()
-            .map(|r| Unit {
-                doc_id: r.doc_id.clone(),
-                para_id: r.para_id,
-                region: String::new(),
-                year: None,
-                section: String::new(),
-                text: r.text.clone(),
-            })
-            .collect();
+        let units: Vec<Unit> = pool.iter().map(|r| Unit::of_label(r)).collect();
         for seed in 1..=seeds {
             // Random order.
             let mut order: Vec<&LabelRow> = pool.clone();

@@ -32,6 +32,21 @@ pub struct Unit {
     pub text: String,
 }
 
+impl Unit {
+    /// A label row's paragraph as a unit: a label file holds no region, year
+    /// or section, so those are left unknown.
+    pub fn of_label(r: &LabelRow) -> Unit {
+        Unit {
+            doc_id: r.doc_id.clone(),
+            para_id: r.para_id,
+            region: String::new(),
+            year: None,
+            section: String::new(),
+            text: r.text.clone(),
+        }
+    }
+}
+
 /// One proposed paragraph with the model's suggestion (never an answer).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Proposal {

@@ -628,14 +628,7 @@ pub fn read_coders(a: &Path, b: &Path, codebook: &Codebook) -> Result<(Coders, V
     let mut units = Vec::new();
     for r in &first.rows {
         let key = (r.doc_id.clone(), r.para_id);
-        units.push(Unit {
-            doc_id: r.doc_id.clone(),
-            para_id: r.para_id,
-            region: String::new(),
-            year: None,
-            section: String::new(),
-            text: r.text.clone(),
-        });
+        units.push(Unit::of_label(r));
         if let Some(b) = theirs.get(&key) {
             choices.insert(key, [dec(r), b.clone()]);
         }
